@@ -1,0 +1,44 @@
+"""alliancestats: do responses follow triggers more often than chance allows?
+
+For two dated event series, responses (e.g. Iran–Venezuela meetings) and
+triggers (e.g. U.S. sanctions), count the responses that fall within a window
+after a trigger and compare that count with what chance gives under explicit
+null models.
+
+Examples
+--------
+>>> import alliancestats as als
+>>> case = als.datasets.load_iran_venezuela()
+>>> independent = case.sanctions.where(proxy_related="no")
+>>> res = als.coincidence_test(case.meetings, independent, window=case.window,
+...                            period=case.period, null="uniform")
+>>> res.k, res.n, round(res.expected, 2), round(res.pvalue, 3)
+(21, 25, 17.49, 0.09)
+"""
+
+from . import datasets, nulls
+from .coincidence import coincidence_test
+from .errors import AllianceStatsError, DegenerateDataWarning
+from .events import EventSeries
+from .matching import Coverage, coverage, match_table
+from .period import Period
+from .result import CoincidenceResult, ConfidenceInterval
+from .window import Window
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AllianceStatsError",
+    "CoincidenceResult",
+    "ConfidenceInterval",
+    "Coverage",
+    "DegenerateDataWarning",
+    "EventSeries",
+    "Period",
+    "Window",
+    "coincidence_test",
+    "coverage",
+    "datasets",
+    "match_table",
+    "nulls",
+]

@@ -1,0 +1,54 @@
+"""Plain-text summaries of results."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .result import CoincidenceResult
+
+WIDTH = 78
+
+
+def _rows(pairs: list[tuple[str, str]]) -> list[str]:
+    width = max(len(k) for k, _ in pairs)
+    out = []
+    for key, value in pairs:
+        lines = textwrap.wrap(value, WIDTH - width - 2) or [""]
+        out.append(f"{key:<{width}}  {lines[0]}")
+        out.extend(" " * (width + 2) + line for line in lines[1:])
+    return out
+
+
+def summary_text(res: "CoincidenceResult") -> str:
+    ci = res.confidence_interval()
+    title = "Coincidence test: do responses fall in a window after triggers?"
+    who = []
+    if res.responses_name or res.triggers_name:
+        who.append(("Series", f"responses = {res.responses_name or 'responses'}; "
+                               f"triggers = {res.triggers_name or 'triggers'} ({res.n_triggers})"))
+    direction = {"greater": "more often than chance", "less": "less often than chance",
+                 "two-sided": "more or less often than chance"}[res.alternative]
+    if res.method == "monte-carlo":
+        how = [("p-value", f"{res.pvalue:.4g}  (Monte Carlo, B = {res.n_resamples})"),
+               ("", f"standard error {res.pvalue_se:.4f}; p = (1 + hits)/(1 + B)")]
+    else:
+        how = [("p-value", f"{res.pvalue:.4g}  (exact: {res.distribution})")]
+    pairs = who + [
+        ("Period", f"{res.period.start.date()} to {res.period.end.date()} "
+                   f"(T = {res.period.n_days} days, both ends included)"),
+        ("Window", f"lag {res.window} after a trigger (L = {res.window.length})"),
+        ("Responses n", f"{res.n}" + (f" ({res.n_dropped} outside the period dropped)"
+                                      if res.n_dropped else "")),
+        ("Matched K", f"{res.k}  (rate {res.rate:.3f}, 95% CI {ci.low:.3f} to {ci.high:.3f}, "
+                      "Clopper-Pearson)"),
+        ("Coverage C/T", f"{res.coverage:.4f}  (C = {res.covered_days} days on which a "
+                         "response would be matched)"),
+        ("Null", res.null_description),
+        ("Expected E[K]", f"{res.expected:.3f}  (K / E[K] = {res.ratio:.2f})"),
+        ("H1", f"responses are matched {direction} ({res.alternative})"),
+        *how,
+    ]
+    lines = [title, "=" * len(title), *_rows(pairs)]
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""The validated problem a null model works on, and the two ways to count K."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .events import EventSeries
+from .matching import coverage_mask
+from .period import Period
+from .window import Window
+
+#: largest number of array elements one Monte Carlo batch may hold
+BATCH_ELEMENTS = 4_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class Setup:
+    """Responses (all inside the period), triggers, window and period."""
+
+    responses: EventSeries
+    triggers: EventSeries
+    window: Window
+    period: Period
+
+    @property
+    def n(self) -> int:
+        return len(self.responses)
+
+    @cached_property
+    def response_days(self) -> np.ndarray:
+        return np.asarray(self.responses.days, dtype=np.int64)
+
+    @cached_property
+    def mask(self) -> np.ndarray:
+        """Coverage mask over the period days (the workhorse of most nulls)."""
+        return coverage_mask(self.triggers.days, self.window, self.period)
+
+    @cached_property
+    def observed_k(self) -> int:
+        offsets = self.response_days - self.period.first_day
+        return int(self.mask[offsets].sum())
+
+    @property
+    def reach_first_day(self) -> int:
+        """First day a trigger can be on and still cover a period day."""
+        return self.period.first_day - self.window.hi
+
+    @property
+    def reach_n_days(self) -> int:
+        """Days that can hold a trigger covering some period day: ``T + L - 1``."""
+        return self.period.n_days + self.window.length - 1
+
+    def batches(self, n_resamples: int, width: int) -> list[int]:
+        """Split ``n_resamples`` into batch sizes so a (batch, width) array stays small."""
+        size = max(1, BATCH_ELEMENTS // max(width, 1))
+        full, rest = divmod(n_resamples, size)
+        return [size] * full + ([rest] if rest else [])
+
+
+def k_from_placements(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """K for each row of response placements (offsets into the period)."""
+    return mask[offsets].sum(axis=1)
+
+
+def k_from_trigger_grid(setup: Setup, grid: np.ndarray) -> np.ndarray:
+    """K for each row of a trigger grid over the reach days, for the real responses.
+
+    ``grid[b, j]`` counts triggers on day ``reach_first_day + j`` in resample ``b``.
+    Response ``t``'s window covers grid columns ``t - start`` to ``t - start + L - 1``.
+    """
+    cumulative = np.zeros((grid.shape[0], grid.shape[1] + 1), dtype=np.int32)
+    np.cumsum(grid, axis=1, out=cumulative[:, 1:])
+    first = setup.response_days - setup.period.first_day
+    in_window = cumulative[:, first + setup.window.length] - cumulative[:, first]
+    return (in_window > 0).sum(axis=1)

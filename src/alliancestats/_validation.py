@@ -1,0 +1,67 @@
+"""Argument checks shared by the public functions (one place, run first)."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import AllianceStatsError
+
+ALTERNATIVES = ("greater", "less", "two-sided")
+
+
+def check_integer(value: Any, name: str, *, minimum: int | None = None) -> int:
+    """Return ``value`` as an ``int`` or raise naming ``name``.
+
+    Booleans and floats (even integral ones) are rejected: a window bound of
+    ``30.5`` or ``True`` is a mistake, not a number of days.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise AllianceStatsError(
+            f"`{name}` must be an integer number of days, got {value!r} "
+            f"({type(value).__name__})"
+        )
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise AllianceStatsError(f"`{name}` must be >= {minimum}, got {value}")
+    return value
+
+
+def check_alternative(alternative: Any) -> str:
+    if alternative not in ALTERNATIVES:
+        raise AllianceStatsError(
+            f"`alternative` must be one of {', '.join(map(repr, ALTERNATIVES))}, "
+            f"got {alternative!r}"
+        )
+    return str(alternative)
+
+
+def check_rng(rng: Any) -> np.random.Generator:
+    """Normalise ``rng`` (None, an integer seed, a SeedSequence or a Generator)."""
+    if rng is None or isinstance(rng, (np.random.Generator, np.random.SeedSequence)):
+        return np.random.default_rng(rng)
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise AllianceStatsError(f"`rng` seed must be non-negative, got {rng}")
+        return np.random.default_rng(int(rng))
+    raise AllianceStatsError(
+        "`rng` must be None, a non-negative integer seed or a numpy.random.Generator, "
+        f"got {type(rng).__name__}"
+    )
+
+
+def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise AllianceStatsError(
+            f"`{name}` must be one of {', '.join(map(repr, choices))}, got {value!r}"
+        )
+    return str(value)
+
+
+def format_rows(rows: Sequence[Any], *, limit: int = 10) -> str:
+    """``[3, 7, 12]`` -> ``"3, 7, 12"``, shortened with a count past ``limit``."""
+    shown = ", ".join(str(r) for r in list(rows)[:limit])
+    more = len(rows) - limit
+    return shown + (f" and {more} more" if more > 0 else "")

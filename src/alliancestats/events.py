@@ -1,0 +1,289 @@
+"""Dated event series with attributes: the input to every test."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ._dates import RowLabel, default_row_label, to_day_numbers, to_timestamps
+from ._validation import check_integer
+from .errors import AllianceStatsError
+
+__all__ = ["EventSeries"]
+
+
+class EventSeries:
+    """Events on the day grid, each with optional attributes.
+
+    Dates are converted to calendar days (DESIGN §1): a time of day is dropped,
+    and aware dates must share one time zone. Attributes (e.g. ``topic``,
+    ``target``) travel with the events through filtering and into result tables.
+    The input is copied, never modified.
+
+    Parameters
+    ----------
+    dates : sequence of date-like
+        One date per event. Duplicates are allowed (two events on one day).
+    attributes : DataFrame or mapping of column -> sequence, optional
+        Columns aligned with ``dates``.
+    id_column : str, optional
+        Attribute that identifies events in result tables; default: row labels.
+    name : str, optional
+        A label used in summaries (e.g. ``"meetings"``).
+
+    Examples
+    --------
+    >>> s = EventSeries(["2019-01-28", "2019-01-28 16:30", "2018-11-05"],
+    ...                 {"target": ["VEN", "VEN", "IRN"]}, name="sanctions")
+    >>> len(s), s.dates[1].date()
+    (3, datetime.date(2019, 1, 28))
+    >>> len(s.where(target="IRN"))
+    1
+    """
+
+    def __init__(
+        self,
+        dates: Iterable[Any],
+        attributes: pd.DataFrame | Mapping[str, Any] | None = None,
+        *,
+        id_column: str | None = None,
+        name: str | None = None,
+        date_column: str = "date",
+    ) -> None:
+        dates = pd.Series(list(dates), dtype=object)
+        if attributes is None:
+            frame = pd.DataFrame(index=pd.RangeIndex(len(dates)))
+        else:
+            frame = pd.DataFrame(attributes).reset_index(drop=True).copy()
+            if len(frame) != len(dates):
+                raise AllianceStatsError(
+                    f"`attributes` has {len(frame)} rows but `dates` has {len(dates)}"
+                )
+        if date_column in frame.columns:
+            raise AllianceStatsError(
+                f"`attributes` already has a column {date_column!r}; pass the dates once"
+            )
+        frame.insert(0, date_column, dates.to_numpy())
+        self._init(frame, date_column, id_column, name, argument="dates", row_label=None)
+
+    # -- construction -------------------------------------------------------
+    def _init(
+        self,
+        frame: pd.DataFrame,
+        date_column: str,
+        id_column: str | None,
+        name: str | None,
+        *,
+        argument: str,
+        row_label: RowLabel | None,
+    ) -> None:
+        if id_column is not None and id_column not in frame.columns:
+            raise AllianceStatsError(
+                f"`id_column` {id_column!r} is not a column of `{argument}`; "
+                f"columns are {list(frame.columns)}"
+            )
+        column = None if argument == "dates" else date_column
+        days, tz = to_day_numbers(
+            frame[date_column], argument=argument, column=column, row_label=row_label
+        )
+        frame = frame.copy()
+        frame[date_column] = to_timestamps(days)
+        label = row_label or default_row_label(frame.index)
+        self._rows = np.array([label(pos) for pos in range(len(frame))], dtype=object)
+        self._frame = frame
+        self._days = days
+        self._days.setflags(write=False)
+        self.date_column = date_column
+        self.id_column = id_column
+        self.name = name
+        self.tz = tz
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        date_column: str = "date",
+        id_column: str | None = None,
+        name: str | None = None,
+    ) -> "EventSeries":
+        """Build a series from a DataFrame with one row per event.
+
+        Every other column is kept as an attribute. Errors name the rows by
+        their index label.
+        """
+        if not isinstance(frame, pd.DataFrame):
+            raise AllianceStatsError(f"`frame` must be a pandas DataFrame, got {type(frame).__name__}")
+        _require_column(frame, date_column, "frame")
+        obj = cls.__new__(cls)
+        label = default_row_label(frame.index)
+        obj._init(frame.copy(), date_column, id_column, name, argument="frame",
+                  row_label=lambda pos: label(pos))
+        return obj
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        date_column: str = "date",
+        id_column: str | None = None,
+        name: str | None = None,
+        **read_csv_options: Any,
+    ) -> "EventSeries":
+        """Read a CSV file with one row per event.
+
+        Errors name the file, the column and the line numbers (the header is
+        line 1). Extra keyword arguments go to :func:`pandas.read_csv`.
+        """
+        path = os.fspath(path)
+        try:
+            frame = pd.read_csv(path, dtype={date_column: object}, **read_csv_options)
+        except FileNotFoundError:
+            raise AllianceStatsError(f"{path}: file not found") from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise AllianceStatsError(f"{path}: cannot read as CSV ({exc})") from None
+        _require_column(frame, date_column, path)
+        obj = cls.__new__(cls)
+        obj._init(frame, date_column, id_column, name if name is not None else os.path.basename(path),
+                  argument=path, row_label=lambda pos: f"line {pos + 2}")
+        return obj
+
+    def _replace(self, frame: pd.DataFrame, days: np.ndarray, name: str | None,
+                 rows: np.ndarray) -> "EventSeries":
+        obj = EventSeries.__new__(EventSeries)
+        obj._rows = rows
+        obj._frame = frame.reset_index(drop=True)
+        obj._days = np.asarray(days, dtype=np.int64).copy()
+        obj._days.setflags(write=False)
+        obj.date_column, obj.id_column, obj.name, obj.tz = (
+            self.date_column, self.id_column, name, self.tz)
+        return obj
+
+    # -- views --------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._days)
+
+    def __repr__(self) -> str:
+        span = (f", {self.dates.min().date()} .. {self.dates.max().date()}" if len(self) else "")
+        label = f"{self.name!r}, " if self.name else ""
+        return f"EventSeries({label}{len(self)} events{span})"
+
+    @property
+    def days(self) -> np.ndarray:
+        """Day numbers (days since 1970-01-01), read-only, in input order."""
+        return self._days
+
+    @property
+    def dates(self) -> pd.DatetimeIndex:
+        """The event days as a DatetimeIndex (midnight, naive)."""
+        return to_timestamps(self._days).rename(self.date_column)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """A copy of the events and their attributes, one row each."""
+        return self._frame.copy()
+
+    @property
+    def source_rows(self) -> np.ndarray:
+        """Where each event came from, for error messages: ``'line 5'`` for a CSV,
+        the index label for a DataFrame, the position for a list of dates."""
+        return self._rows.copy()
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._frame.columns)
+
+    @property
+    def ids(self) -> pd.Index:
+        """Event identifiers: the ``id_column`` values, else row positions."""
+        if self.id_column is None:
+            return pd.RangeIndex(len(self))
+        return pd.Index(self._frame[self.id_column])
+
+    # -- operations ---------------------------------------------------------
+    def where(self, **conditions: Any) -> "EventSeries":
+        """Events whose attributes satisfy every condition.
+
+        Each condition is ``column=value`` (equality), ``column=[v1, v2]``
+        (membership) or ``column=callable`` (a function of the column returning
+        booleans).
+
+        Examples
+        --------
+        >>> s = EventSeries(["2019-01-01", "2019-02-01", "2019-03-01"],
+        ...                 {"target": ["IRN", "VEN", "IRN"], "n": [1, 5, 2]})
+        >>> len(s.where(target="IRN", n=lambda n: n > 1))
+        1
+        """
+        keep = np.ones(len(self), dtype=bool)
+        for column, value in conditions.items():
+            _require_column(self._frame, column, "where")
+            values = self._frame[column]
+            if callable(value):
+                mask = np.asarray(value(values), dtype=bool)
+            elif isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Index)):
+                mask = values.isin(list(value)).to_numpy()
+            else:
+                mask = (values == value).to_numpy(dtype=bool, na_value=False)
+            if mask.shape != keep.shape:
+                raise AllianceStatsError(
+                    f"`where`: the condition on column {column!r} must give one boolean per event"
+                )
+            keep &= mask
+        label = ", ".join(f"{k}={v!r}" for k, v in conditions.items() if not callable(v))
+        name = f"{self.name} [{label}]" if self.name and label else self.name
+        return self.select(keep, name=name)
+
+    def select(self, keep: Any, *, name: str | None = None) -> "EventSeries":
+        """Events where the boolean array ``keep`` is True (one value per event)."""
+        keep = np.asarray(keep)
+        if keep.dtype != bool or keep.shape != (len(self),):
+            raise AllianceStatsError(
+                f"`keep` must be a boolean array with one value per event ({len(self)}), "
+                f"got dtype {keep.dtype} and shape {keep.shape}")
+        return self._replace(self._frame[keep], self._days[keep],
+                             self.name if name is None else name, self._rows[keep])
+
+    def union(self, *others: "EventSeries") -> "EventSeries":
+        """All events of this series and ``others`` (attributes are unioned)."""
+        frames, days, names = [self._frame], [self._days], [self.name]
+        rows = [self._rows]
+        for pos, other in enumerate(others):
+            if not isinstance(other, EventSeries):
+                raise AllianceStatsError(
+                    f"`union` argument {pos} must be an EventSeries, got {type(other).__name__}"
+                )
+            if other.tz != self.tz:
+                raise AllianceStatsError(
+                    f"`union` argument {pos} is in time zone {other.tz}, this series in {self.tz}"
+                )
+            frames.append(other._frame.rename(columns={other.date_column: self.date_column}))
+            days.append(other._days)
+            names.append(other.name)
+            rows.append(np.array([f"{other.name or f'argument {pos}'} {r}" for r in other._rows],
+                                 dtype=object))
+        frame = pd.concat(frames, ignore_index=True, sort=False)
+        name = " | ".join(n for n in names if n) or None
+        return self._replace(frame, np.concatenate(days), name, np.concatenate(rows))
+
+    __or__ = union
+
+    def shifted(self, days: int) -> "EventSeries":
+        """The same events moved by ``days`` calendar days (negative: earlier)."""
+        days = check_integer(days, "days")
+        new_days = self._days + days
+        frame = self._frame.copy()
+        frame[self.date_column] = to_timestamps(new_days)
+        name = f"{self.name} shifted {days:+d}d" if self.name else None
+        return self._replace(frame, new_days, name, self._rows)
+
+
+def _require_column(frame: pd.DataFrame, column: str, argument: str) -> None:
+    if column not in frame.columns:
+        raise AllianceStatsError(
+            f"`{argument}` has no column {column!r}; its columns are {list(frame.columns)}"
+        )

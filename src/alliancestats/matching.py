@@ -1,0 +1,199 @@
+"""The primitive everything derives from: which triggers fall in each day's window.
+
+For a day ``t`` (a response, or any day of the period) the qualifying triggers are
+those on days ``s`` with ``lo <= t - s <= hi``, i.e. ``t - hi <= s <= t - lo``.
+With the trigger days sorted, two binary searches give that range for every day
+at once; its size is the number of triggers in the window, and the day is
+*matched* when it is not empty. The *coverage mask* is the same question asked
+of every day of the period (DESIGN §1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._dates import to_timestamps
+from .errors import AllianceStatsError
+from .events import EventSeries
+from .period import Period
+from .window import Window
+
+__all__ = ["Coverage", "coverage", "match_table", "window_counts", "nearest_triggers"]
+
+
+def _sorted(trigger_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(trigger_days, kind="stable")
+    return np.asarray(trigger_days, dtype=np.int64)[order], order
+
+
+def _bounds(sorted_days: np.ndarray, days: np.ndarray, window: Window) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``[left, right)`` of the sorted triggers in each day's window."""
+    left = np.searchsorted(sorted_days, days - window.hi, side="left")
+    right = np.searchsorted(sorted_days, days - window.lo, side="right")
+    return left, right
+
+
+def window_counts(days: np.ndarray, trigger_days: np.ndarray, window: Window) -> np.ndarray:
+    """Number of triggers whose lag to each of ``days`` lies in ``window``."""
+    sorted_days, _ = _sorted(trigger_days)
+    left, right = _bounds(sorted_days, np.asarray(days, dtype=np.int64), window)
+    return right - left
+
+
+def nearest_triggers(
+    days: np.ndarray, trigger_days: np.ndarray, window: Window
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each day: triggers in the window, lag to the nearest, and its position.
+
+    The nearest qualifying trigger is the one with the smallest ``|t - s|``;
+    a tie between ``+d`` and ``-d`` goes to the trigger before the response
+    (positive lag), and among triggers on the same day to the first listed.
+
+    Returns
+    -------
+    count : int64 array
+        Triggers in the window (0: not matched).
+    lag : int64 array
+        ``t - s`` for the nearest qualifying trigger; meaningless where count is 0.
+    position : int64 array
+        Position of that trigger in ``trigger_days`` (input order), -1 if none.
+    """
+    days = np.asarray(days, dtype=np.int64)
+    sorted_days, order = _sorted(trigger_days)
+    left, right = _bounds(sorted_days, days, window)
+    count = right - left
+    split = np.searchsorted(sorted_days, days, side="right")  # first trigger after t
+    before = np.minimum(split, right) - 1  # last qualifying trigger on or before t
+    after = np.maximum(split, left)  # first qualifying trigger after t
+    has_before = before >= left
+    has_after = after < right
+    safe = lambda i: np.clip(i, 0, max(len(sorted_days) - 1, 0))  # noqa: E731
+    big = np.iinfo(np.int64).max
+    if len(sorted_days):
+        lag_before = np.where(has_before, days - sorted_days[safe(before)], big)
+        lag_after = np.where(has_after, sorted_days[safe(after)] - days, big)
+    else:
+        lag_before = lag_after = np.full(days.shape, big)
+    use_before = has_before & (lag_before <= lag_after)
+    pick = np.where(use_before, before, after)
+    if len(sorted_days):
+        # first listed trigger among those on the chosen day
+        pick = np.searchsorted(sorted_days, sorted_days[safe(pick)], side="left")
+    lag = np.where(use_before, lag_before, -lag_after)
+    matched = count > 0
+    position = np.where(matched, order[safe(pick)] if len(order) else -1, -1)
+    lag = np.where(matched, lag, 0)
+    return count, lag, position
+
+
+@dataclass(frozen=True, eq=False)
+class Coverage:
+    """Which days of the period a response would be matched on.
+
+    Attributes
+    ----------
+    mask : numpy.ndarray of bool, shape (T,)
+        ``mask[i]`` is True when period day ``i`` has a trigger in its window.
+    period, window :
+        What the mask was computed for.
+    """
+
+    mask: np.ndarray
+    period: Period
+    window: Window
+
+    @property
+    def covered_days(self) -> int:
+        """``C``, the number of covered days."""
+        return int(self.mask.sum())
+
+    @property
+    def share(self) -> float:
+        """``p_cov = C / T``."""
+        return self.covered_days / self.period.n_days
+
+    def to_series(self) -> pd.Series:
+        """The mask as a boolean Series indexed by the period's dates."""
+        return pd.Series(self.mask, index=self.period.dates, name="covered")
+
+    def __repr__(self) -> str:
+        return (f"Coverage(C={self.covered_days} of T={self.period.n_days} days, "
+                f"share={self.share:.4f}, window={self.window})")
+
+
+def coverage_mask(trigger_days: np.ndarray, window: Window, period: Period) -> np.ndarray:
+    """Boolean mask over the period days: would a response there be matched?"""
+    return window_counts(period.day_numbers, trigger_days, window) > 0
+
+
+def coverage(triggers: EventSeries, *, window: Window, period: Period) -> Coverage:
+    """The coverage mask of ``triggers`` over ``period`` for ``window``.
+
+    Triggers outside the period still cover the days of the period that lie
+    within their window (a sanction on 2012-12-20 covers early January 2013).
+
+    Examples
+    --------
+    >>> cov = coverage(EventSeries(["2012-12-30", "2013-01-20"]),
+    ...                window=Window.after(days=2), period=Period("2013-01-01", "2013-01-31"))
+    >>> cov.covered_days, round(cov.share, 4)
+    (4, 0.129)
+    """
+    _check_types(triggers=triggers, window=window, period=period)
+    mask = coverage_mask(triggers.days, window, period)
+    mask.setflags(write=False)
+    return Coverage(mask=mask, period=period, window=window)
+
+
+def match_table(responses: EventSeries, triggers: EventSeries, *, window: Window) -> pd.DataFrame:
+    """One row per response: is it matched, and by which trigger.
+
+    Columns: ``response_id``, ``date``, ``matched``, ``lag_days`` (to the nearest
+    qualifying trigger, ``<NA>`` if none), ``trigger_date``, ``trigger_id`` and
+    ``n_triggers_in_window`` (every qualifying trigger, same-day ones included).
+    Response attributes follow. Rows keep the responses' order.
+
+    Examples
+    --------
+    >>> t = match_table(EventSeries(["2019-02-23", "2019-06-01"]),
+    ...                 EventSeries(["2019-01-28", "2019-02-15"]), window=Window.after(days=30))
+    >>> t[["matched", "lag_days", "n_triggers_in_window"]].to_dict("list")
+    {'matched': [True, False], 'lag_days': [8, None], 'n_triggers_in_window': [2, 0]}
+    """
+    _check_types(responses=responses, triggers=triggers, window=window)
+    count, lag, position = nearest_triggers(responses.days, triggers.days, window)
+    matched = count > 0
+    trigger_ids = triggers.ids
+    safe = np.clip(position, 0, None)
+    table = pd.DataFrame({
+        "response_id": responses.ids,
+        "date": to_timestamps(responses.days),
+        "matched": matched,
+        "lag_days": pd.array(np.where(matched, lag, 0), dtype="Int64"),
+        "trigger_date": pd.Series(to_timestamps(triggers.days[safe]) if len(triggers) else
+                                  pd.DatetimeIndex([pd.NaT] * len(responses))),
+        "trigger_id": pd.Series(np.asarray(trigger_ids, dtype=object)[safe] if len(triggers)
+                                else [None] * len(responses), dtype=object),
+        "n_triggers_in_window": count,
+    })
+    table.loc[~matched, "lag_days"] = pd.NA
+    table.loc[~matched, "trigger_date"] = pd.NaT
+    table.loc[~matched, "trigger_id"] = None
+    attributes = responses.frame.drop(columns=[responses.date_column])
+    if responses.id_column is not None:
+        attributes = attributes.drop(columns=[responses.id_column])
+    attributes = attributes.drop(columns=[c for c in attributes.columns if c in table.columns])
+    return pd.concat([table, attributes.reset_index(drop=True)], axis=1)
+
+
+def _check_types(**arguments: object) -> None:
+    expected = {"responses": EventSeries, "triggers": EventSeries, "window": Window, "period": Period}
+    for name, value in arguments.items():
+        kind = expected[name]
+        if not isinstance(value, kind):
+            raise AllianceStatsError(
+                f"`{name}` must be an alliancestats.{kind.__name__}, got {type(value).__name__}"
+            )

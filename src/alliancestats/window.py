@@ -1,0 +1,76 @@
+"""Windows of lags: when does a response count as following a trigger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ._validation import check_integer
+from .errors import AllianceStatsError
+
+__all__ = ["Window"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The lags ``[lo, hi]`` in days, both inclusive (DESIGN §1).
+
+    A response on day ``t`` is *matched* when some trigger on day ``s`` has
+    ``lo <= t - s <= hi``. Positive lags mean the response comes after the
+    trigger; lag 0 is the same day.
+
+    Parameters
+    ----------
+    lo, hi : int
+        Smallest and largest lag, ``lo <= hi``.
+
+    Examples
+    --------
+    >>> Window.after(days=30, slack=3)
+    Window(lo=0, hi=33)
+    >>> Window.after(days=30, slack=3).length
+    34
+    >>> Window.before(days=7), Window.around(days=2)
+    (Window(lo=-7, hi=0), Window(lo=-2, hi=2))
+    """
+
+    lo: int
+    hi: int
+
+    def __post_init__(self) -> None:
+        lo = check_integer(self.lo, "lo")
+        hi = check_integer(self.hi, "hi")
+        if lo > hi:
+            raise AllianceStatsError(f"window needs `lo` <= `hi`, got lo={lo}, hi={hi}")
+        object.__setattr__(self, "lo", lo)
+        object.__setattr__(self, "hi", hi)
+
+    @classmethod
+    def after(cls, days: Any, slack: Any = 0) -> "Window":
+        """``[0, days + slack]``: same day up to ``days + slack`` days after."""
+        days = check_integer(days, "days", minimum=0)
+        slack = check_integer(slack, "slack", minimum=0)
+        return cls(0, days + slack)
+
+    @classmethod
+    def before(cls, days: Any) -> "Window":
+        """``[-days, 0]``: the response precedes the trigger by up to ``days``."""
+        days = check_integer(days, "days", minimum=0)
+        return cls(-days, 0)
+
+    @classmethod
+    def around(cls, days: Any) -> "Window":
+        """``[-days, days]``: within ``days`` of a trigger on either side."""
+        days = check_integer(days, "days", minimum=0)
+        return cls(-days, days)
+
+    @property
+    def length(self) -> int:
+        """``L = hi - lo + 1``, the number of lags in the window."""
+        return self.hi - self.lo + 1
+
+    def to_dict(self) -> dict[str, int]:
+        return {"lo": self.lo, "hi": self.hi}
+
+    def __str__(self) -> str:
+        return f"[{self.lo}, {self.hi}] days"

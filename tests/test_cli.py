@@ -1,0 +1,101 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from alliancestats.cli import main
+
+MEETINGS = "meeting_id,date,topic\nM1,2019-02-10,a\nM2,2019-03-01,b\nM3,2019-07-04,a\nM4,2019-11-11,c\n"
+SANCTIONS = "sanction_id,date\nS1,2019-01-28\nS2,2019-02-20\nS3,2019-10-30\n"
+
+
+@pytest.fixture
+def files(tmp_path):
+    m, s = tmp_path / "m.csv", tmp_path / "s.csv"
+    m.write_text(MEETINGS)
+    s.write_text(SANCTIONS)
+    return str(m), str(s)
+
+
+def _run(argv, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own errors
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+BASE = ["--start", "2019-01-01", "--end", "2019-12-31"]
+
+
+def test_json_follows_design(files, capsys):
+    code, out, err = _run(["test", *files, *BASE, "--window", "30", "--slack", "3", "--json"], capsys)
+    assert code == 0 and err == ""
+    payload = json.loads(out)
+    assert set(payload) == {"k", "n", "window", "period", "tests"}
+    assert payload["window"] == {"lo": 0, "hi": 33}
+    assert payload["period"] == {"start": "2019-01-01", "end": "2019-12-31"}
+    assert payload["k"] == 3 and payload["n"] == 4
+    assert [set(t) for t in payload["tests"]] == [{"null", "method", "expected", "pvalue"}]
+
+
+def test_null_all_with_lo_hi_and_seed(files, capsys):
+    argv = ["test", *files, *BASE, "--lo", "0", "--hi", "33", "--null", "all", "--json",
+            "--seed", "4", "--resamples", "200"]
+    code, out, _ = _run(argv, capsys)
+    tests = json.loads(out)["tests"]
+    assert code == 0 and [t["null"] for t in tests] == ["uniform", "poisson", "shuffle-triggers"]
+    assert tests[2]["method"] == "monte-carlo" and tests[2]["n_resamples"] == 200
+    assert tests[2]["pvalue_se"] > 0
+    _, again, _ = _run(argv, capsys)
+    assert again == out  # --seed makes it reproducible
+
+
+def test_text_output(files, capsys):
+    code, out, _ = _run(["test", *files, *BASE, "--window", "30", "--null", "poisson"], capsys)
+    assert code == 0 and "Matched K" in out and "poisson" in out
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("meeting_id,date\nM1,2019-02-10\nM2,soon\n", ["m.csv", "line 3", "'date'"]),
+    ("meeting_id,day\nM1,2019-02-10\n", ["m.csv", "no column 'date'", "'day'"]),
+    ("meeting_id,date\nM1,2018-02-10\n", ["outside the period", "m.csv", "line 2", "2018-02-10"]),
+])
+def test_bad_input_exit_2_one_line(files, capsys, content, expected):
+    with open(files[0], "w") as fh:
+        fh.write(content)
+    code, out, err = _run(["test", *files, *BASE, "--window", "30"], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    for piece in expected:
+        assert piece in err
+
+
+def test_bad_arguments_exit_2_one_line(files, capsys):
+    for argv in (["test", *files, *BASE], ["test", *files, *BASE, "--window", "30", "--lo", "1"],
+                 ["test", *files, "--start", "2020-01-01", "--end", "2019-01-01", "--window", "3"],
+                 ["test", *files, *BASE, "--lo", "5", "--hi", "1"],
+                 ["test", *files, *BASE, "--window", "3", "--null", "nope"],
+                 ["test", "missing.csv", files[1], *BASE, "--window", "3"]):
+        code, out, err = _run(argv, capsys)
+        assert code == 2 and err.count("\n") == 1 and out == "", argv
+
+
+def test_example_text_and_json(capsys):
+    code, out, _ = _run(["example"], capsys)
+    assert code == 0
+    for piece in ("16 of 25", "64%", "searching back", "K = 21 of 25", "uniform null",
+                  "poisson null", "reconstructions"):
+        assert piece in out
+    code, out, _ = _run(["example", "--json"], capsys)
+    payload = json.loads(out)
+    assert payload["study_count"]["k"] == 16 and payload["k"] == 21
+    assert [t["null"] for t in payload["tests"]] == ["uniform", "poisson"]
+
+
+def test_module_entry_point():
+    done = subprocess.run([sys.executable, "-m", "alliancestats", "example", "--json"],
+                          capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout)["n"] == 25

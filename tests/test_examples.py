@@ -1,0 +1,13 @@
+import pathlib
+import runpy
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_reproduce_study_runs(capsys):
+    runpy.run_path(str(EXAMPLES / "reproduce_study.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "    3 cited         16  25" in out
+    assert "    3 independent   21  25" in out
+    for slack in (1, 2):
+        assert f"    {slack} cited" in out

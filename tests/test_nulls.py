@@ -1,0 +1,141 @@
+"""Every exact null against brute-force enumeration and against its Monte Carlo sampler."""
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from alliancestats import EventSeries, Period, Window, coincidence_test
+from alliancestats._pvalues import exact_pvalue
+from alliancestats.datasets import load_iran_venezuela
+
+ALTERNATIVES = ["greater", "less", "two-sided"]
+PERIOD = Period("2020-01-01", "2020-01-07")   # T = 7
+WINDOW = Window(0, 2)                          # L = 3
+START = PERIOD.first_day
+
+
+def _series(offsets):
+    return EventSeries(np.datetime64("2020-01-01") + np.asarray(offsets, dtype="timedelta64[D]"))
+
+
+def _k(response_offsets, trigger_offsets, window=WINDOW):
+    r = np.asarray(response_offsets)[:, None]
+    t = np.asarray(trigger_offsets)[None, :]
+    lags = r - t
+    return int(((lags >= window.lo) & (lags <= window.hi)).any(axis=1).sum()) if t.size else 0
+
+
+RESPONSES = [1, 2, 2, 5]          # overlapping windows and a same-day pair
+TRIGGERS = [-1, 0, 4]             # one trigger before the period
+
+
+def _exact(null, **options):
+    res = coincidence_test(_series(RESPONSES), _series(TRIGGERS), window=WINDOW, period=PERIOD,
+                           null=null, method="exact", **options)
+    return res, res.null_distribution.to_numpy()
+
+
+def test_uniform_matches_enumeration():
+    n, days = len(RESPONSES), PERIOD.n_days
+    pmf = np.zeros(n + 1)
+    for placement in itertools.product(range(days), repeat=n):
+        pmf[_k(placement, TRIGGERS)] += days ** -n
+    res, exact = _exact("uniform")
+    np.testing.assert_allclose(exact, pmf, atol=1e-12)
+    assert res.expected == pytest.approx((pmf * np.arange(n + 1)).sum())
+
+
+def test_uniform_distinct_matches_enumeration():
+    n, days = len(RESPONSES), PERIOD.n_days
+    pmf = np.zeros(n + 1)
+    placements = list(itertools.permutations(range(days), n))
+    for placement in placements:
+        pmf[_k(placement, TRIGGERS)] += 1 / len(placements)
+    with pytest.warns(Warning, match="share a day"):
+        res, exact = _exact("uniform", distinct=True)
+    np.testing.assert_allclose(exact, pmf, atol=1e-12)
+
+
+@pytest.mark.parametrize("continuous", [False, True])
+def test_poisson_matches_enumeration_with_overlapping_windows(continuous):
+    reach = range(-WINDOW.hi, PERIOD.n_days - WINDOW.lo)       # days that can cover the period
+    m = len([t for t in set(TRIGGERS) if 0 <= t < PERIOD.n_days])
+    q = m / PERIOD.n_days
+    q = -np.expm1(-q) if continuous else q
+    pmf = np.zeros(len(RESPONSES) + 1)
+    for bits in itertools.product([0, 1], repeat=len(reach)):
+        chosen = [d for d, b in zip(reach, bits) if b]
+        pmf[_k(RESPONSES, chosen)] += q ** sum(bits) * (1 - q) ** (len(bits) - sum(bits))
+    res, exact = _exact("poisson", continuous=continuous)
+    np.testing.assert_allclose(exact, pmf, atol=1e-12)
+    p_match = 1 - (1 - q) ** WINDOW.length
+    assert res.expected == pytest.approx(len(RESPONSES) * p_match)
+    # the binomial of DESIGN §2 ignores the shared window days, so it differs here ...
+    assert not np.allclose(exact, stats.binom.pmf(range(5), 4, p_match), atol=1e-3)
+
+
+def test_poisson_equals_binomial_when_windows_are_disjoint():
+    responses = [0, 3, 6]
+    res = coincidence_test(_series(responses), _series(TRIGGERS), window=WINDOW, period=PERIOD,
+                           null="poisson")
+    q = 2 / 7
+    np.testing.assert_allclose(res.null_distribution, stats.binom.pmf(range(4), 3, 1 - (1 - q) ** 3))
+
+
+def test_shuffle_triggers_monte_carlo_matches_enumeration():
+    reach = list(range(-WINDOW.hi, PERIOD.n_days - WINDOW.lo))
+    m = len(set(TRIGGERS))                      # all three trigger days lie in reach
+    pmf = np.zeros(len(RESPONSES) + 1)
+    for chosen in itertools.product(reach, repeat=m):
+        pmf[_k(RESPONSES, chosen)] += len(reach) ** -m
+    k_obs = _k(RESPONSES, TRIGGERS)
+    for alternative in ALTERNATIVES:
+        res = coincidence_test(_series(RESPONSES), _series(TRIGGERS), window=WINDOW, period=PERIOD,
+                               null="shuffle-triggers", n_resamples=4000, rng=7,
+                               alternative=alternative)
+        assert res.method == "monte-carlo" and res.k == k_obs
+        truth = exact_pvalue(pmf, k_obs, alternative)
+        assert abs(res.pvalue - truth) <= 4 * res.pvalue_se + 1 / 4001
+    assert res.expected == pytest.approx((pmf * np.arange(len(pmf))).sum())
+
+
+@pytest.mark.parametrize("alternative", ["greater", "less"])
+def test_uniform_pvalues_agree_with_scipy_binomtest(alternative):
+    case = load_iran_venezuela()
+    res = coincidence_test(case.meetings, case.independent_sanctions, window=case.window,
+                           period=case.period, alternative=alternative)
+    expected = stats.binomtest(res.k, res.n, res.coverage, alternative=alternative).pvalue
+    assert res.pvalue == pytest.approx(expected, rel=1e-9)
+
+
+def test_two_sided_is_twice_the_smaller_tail():
+    case = load_iran_venezuela()
+    res = coincidence_test(case.meetings, case.independent_sanctions, window=case.window,
+                           period=case.period, alternative="two-sided")
+    tails = [stats.binomtest(res.k, res.n, res.coverage, alternative=a).pvalue
+             for a in ("greater", "less")]
+    assert res.pvalue == pytest.approx(min(1, 2 * min(tails)), rel=1e-9)
+
+
+CASES = [("uniform", {}), ("uniform", {"distinct": True}), ("poisson", {}),
+         ("poisson", {"continuous": True})]
+
+
+@pytest.mark.parametrize("null,options", CASES)
+@pytest.mark.parametrize("alternative", ALTERNATIVES)
+@pytest.mark.parametrize("triggers", ["independent", "thin"])
+def test_monte_carlo_agrees_with_exact_within_4_se(null, options, alternative, triggers):
+    case = load_iran_venezuela()
+    trig = (case.independent_sanctions if triggers == "independent"
+            else case.sanctions.where(target="IRN", instrument="executive_order"))
+    common = dict(window=case.window, period=case.period, null=null, alternative=alternative,
+                  **options)
+    exact = coincidence_test(case.meetings, trig, method="exact", **common)
+    mc = coincidence_test(case.meetings, trig, method="monte-carlo", n_resamples=3000, rng=11,
+                          **common)
+    assert exact.method == "exact" and mc.method == "monte-carlo"
+    assert abs(mc.pvalue - exact.pvalue) <= 4 * mc.pvalue_se + 1 / 3001
+    draws_se = mc.null_draws.std() / np.sqrt(mc.n_resamples)
+    assert abs(mc.null_draws.mean() - exact.expected) <= 4 * draws_se + 1e-9
