@@ -46,9 +46,11 @@ def test_null_all_with_lo_hi_and_seed(files, capsys):
             "--seed", "4", "--resamples", "200"]
     code, out, _ = _run(argv, capsys)
     tests = json.loads(out)["tests"]
-    assert code == 0 and [t["null"] for t in tests] == ["uniform", "poisson", "shuffle-triggers"]
-    assert tests[2]["method"] == "monte-carlo" and tests[2]["n_resamples"] == 200
-    assert tests[2]["pvalue_se"] > 0
+    assert code == 0 and [t["null"] for t in tests] == ["uniform", "poisson", "stratified", "jitter",
+                                                        "circular", "shuffle-triggers"]
+    assert tests[-1]["method"] == "monte-carlo" and tests[-1]["n_resamples"] == 200
+    assert tests[-1]["pvalue_se"] > 0
+    assert all(t["method"] == "exact" for t in tests[:-1])
     _, again, _ = _run(argv, capsys)
     assert again == out  # --seed makes it reproducible
 
@@ -92,10 +94,29 @@ def test_example_text_and_json(capsys):
     code, out, _ = _run(["example", "--json"], capsys)
     payload = json.loads(out)
     assert payload["study_count"]["k"] == 16 and payload["k"] == 21
-    assert [t["null"] for t in payload["tests"]] == ["uniform", "poisson"]
+    assert [t["null"] for t in payload["tests"]] == ["uniform", "poisson", "stratified", "jitter",
+                                                     "circular"]
 
 
 def test_module_entry_point():
     done = subprocess.run([sys.executable, "-m", "alliancestats", "example", "--json"],
                           capture_output=True, text=True, check=True)
     assert json.loads(done.stdout)["n"] == 25
+
+
+def test_filters_strata_and_jitter_options(files, capsys):
+    with open(files[1], "w") as fh:
+        fh.write("sanction_id,date,target\nS1,2019-01-28,IRN\nS2,2019-02-20,VEN\nS3,2019-10-30,IRN\n")
+    argv = ["test", *files, *BASE, "--window", "30", "--json"]
+    _, out_all, _ = _run(argv, capsys)
+    _, out_irn, _ = _run(argv + ["--triggers-where", "target=IRN"], capsys)
+    assert json.loads(out_all)["k"] == 3 and json.loads(out_irn)["k"] == 2
+    code, out, _ = _run(argv + ["--null", "stratified", "--strata", "2019-06-01"], capsys)
+    assert code == 0 and json.loads(out)["tests"][0]["null"] == "stratified"
+    _, j5, _ = _run(argv + ["--null", "jitter", "--jitter-days", "5"], capsys)
+    _, j90, _ = _run(argv + ["--null", "jitter", "--jitter-days", "90"], capsys)
+    assert json.loads(j5)["tests"][0]["expected"] != json.loads(j90)["tests"][0]["expected"]
+    code, _, err = _run(argv + ["--triggers-where", "country=IRN"], capsys)
+    assert code == 2 and "no column 'country'" in err
+    code, _, err = _run(argv + ["--null", "jitter", "--jitter-days", "-3"], capsys)
+    assert code == 2 and "`days` must be >= 0" in err

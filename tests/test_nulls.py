@@ -139,3 +139,102 @@ def test_monte_carlo_agrees_with_exact_within_4_se(null, options, alternative, t
     assert abs(mc.pvalue - exact.pvalue) <= 4 * mc.pvalue_se + 1 / 3001
     draws_se = mc.null_draws.std() / np.sqrt(mc.n_resamples)
     assert abs(mc.null_draws.mean() - exact.expected) <= 4 * draws_se + 1e-9
+
+
+# -- nulls that respect structure: stratified, jitter, circular -------------------------
+
+PERIOD14 = Period("2020-01-01", "2020-01-14")   # T = 14
+R14, TR14 = [1, 2, 9, 13], [0, 8, 11]
+
+
+def _enumerate_intervals(first, last, triggers, window=WINDOW):
+    """Exact pmf of K when response i is uniform on [first_i, last_i] (brute force)."""
+    pmf = np.zeros(len(first) + 1)
+    ranges = [range(a, b + 1) for a, b in zip(first, last)]
+    total = np.prod([len(r) for r in ranges])
+    for placement in itertools.product(*ranges):
+        pmf[_k(placement, triggers, window)] += 1 / total
+    return pmf
+
+
+def _exact14(null, **options):
+    res = coincidence_test(_series(R14), _series(TR14), window=WINDOW, period=PERIOD14,
+                           null=null, method="exact", **options)
+    return res, res.null_distribution.to_numpy()
+
+
+def test_stratified_breaks_match_enumeration():
+    # breaks at 2020-01-05 and 2020-01-11: strata [0,3], [4,9], [10,13]
+    _, exact = _exact14("stratified", strata=["2020-01-05", "2020-01-11"])
+    np.testing.assert_allclose(exact, _enumerate_intervals([0, 0, 4, 10], [3, 3, 9, 13], TR14),
+                               atol=1e-12)
+
+
+def test_stratified_by_calendar_unit_and_by_column():
+    period = Period("2019-12-20", "2020-02-10")
+    responses = EventSeries(["2019-12-25", "2020-01-03", "2020-02-05"],
+                            {"era": ["2019", "2020-01", "2020Q1"]})
+    triggers = _series([0, 30, 35])
+    res_month = coincidence_test(responses, triggers, window=WINDOW, period=period,
+                                 null="stratified", strata="month")
+    res_col = coincidence_test(responses, triggers, window=WINDOW, period=period,
+                               null="stratified", strata="era")
+    start = period.first_day
+    day = lambda s: int(np.datetime64(s, "D").astype(np.int64)) - start  # noqa: E731
+    trig_offsets = [t + (np.datetime64("2020-01-01", "D").astype(np.int64) - start) for t in [0, 30, 35]]
+    month = _enumerate_intervals([0, day("2020-01-01"), day("2020-02-01")],
+                                 [day("2019-12-31"), day("2020-01-31"), day("2020-02-10")], trig_offsets)
+    column = _enumerate_intervals([0, day("2020-01-01"), day("2020-01-01")],
+                                  [day("2019-12-31"), day("2020-01-31"), day("2020-02-10")], trig_offsets)
+    np.testing.assert_allclose(res_month.null_distribution, month, atol=1e-12)
+    np.testing.assert_allclose(res_col.null_distribution, column, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::alliancestats.DegenerateDataWarning")  # J = 0 forces K
+@pytest.mark.parametrize("j", [0, 2, 5])
+def test_jitter_matches_enumeration(j):
+    _, exact = _exact14("jitter", days=j)
+    first = [max(t - j, 0) for t in R14]
+    last = [min(t + j, 13) for t in R14]
+    np.testing.assert_allclose(exact, _enumerate_intervals(first, last, TR14), atol=1e-12)
+
+
+def test_circular_matches_all_shifts():
+    res, exact = _exact14("circular")
+    ks = [_k([(t + d) % 14 for t in R14], TR14) for d in range(14)]
+    np.testing.assert_allclose(exact, np.bincount(ks, minlength=5) / 14)
+    assert res.pvalue == pytest.approx(np.mean(np.array(ks) >= res.k))
+    assert res.pvalue >= 1 / 14
+
+
+@pytest.mark.parametrize("null,options", [("stratified", {}), ("stratified", {"strata": "quarter"}),
+                                          ("jitter", {"days": 60}), ("circular", {})])
+@pytest.mark.parametrize("alternative", ALTERNATIVES)
+def test_structured_nulls_monte_carlo_within_4_se(null, options, alternative):
+    case = load_iran_venezuela()
+    common = dict(window=case.window, period=case.period, null=null, alternative=alternative,
+                  **options)
+    exact = coincidence_test(case.meetings, case.independent_sanctions, method="exact", **common)
+    mc = coincidence_test(case.meetings, case.independent_sanctions, method="monte-carlo",
+                          n_resamples=3000, rng=5, **common)
+    assert abs(mc.pvalue - exact.pvalue) <= 4 * mc.pvalue_se + 1 / 3001
+    assert abs(mc.null_draws.mean() - exact.expected) <= 4 * mc.null_draws.std() / np.sqrt(3000) + 1e-9
+
+
+def test_structured_null_bad_options():
+    from alliancestats import AllianceStatsError
+    common = dict(window=WINDOW, period=PERIOD14)
+    with pytest.raises(AllianceStatsError, match="`days` must be >= 0"):
+        coincidence_test(_series(R14), _series(TR14), null="jitter", days=-1, **common)
+    with pytest.raises(AllianceStatsError, match="needs `days=J`"):
+        coincidence_test(_series(R14), _series(TR14), null="jitter", **common)
+    with pytest.raises(AllianceStatsError, match="has no days in the period"):
+        coincidence_test(EventSeries(["2020-01-03"], {"era": ["2019"]}), _series(TR14),
+                         null="stratified", strata="era", **common)
+    with pytest.raises(AllianceStatsError, match="calendar periods"):
+        coincidence_test(EventSeries(["2020-01-03"], {"era": ["early"]}), _series(TR14),
+                         null="stratified", strata="era", **common)
+    with pytest.raises(AllianceStatsError, match="none of these"):
+        coincidence_test(_series(R14), _series(TR14), null="stratified", strata="decade", **common)
+    with pytest.raises(AllianceStatsError, match="`strata`.*unparseable"):
+        coincidence_test(_series(R14), _series(TR14), null="stratified", strata=["soon"], **common)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import warnings
 from typing import Any, Sequence
@@ -43,7 +44,17 @@ def _parser() -> argparse.ArgumentParser:
                       choices=["greater", "less", "two-sided"])
     test.add_argument("--distinct", action="store_true", help="uniform null: distinct days")
     test.add_argument("--continuous", action="store_true", help="poisson null: continuous time")
+    test.add_argument("--jitter-days", type=int, default=None, metavar="J",
+                      help="jitter null: move each response within ±J days "
+                           "(default: twice the window length)")
+    test.add_argument("--strata", default="year",
+                      help="stratified null: year, quarter, month, a response column holding "
+                           "calendar periods, or break dates as 2017-01-20,2018-05-08")
     test.add_argument("--date-column", default="date")
+    test.add_argument("--triggers-where", action="append", default=[], metavar="COLUMN=VALUE",
+                      help="keep only triggers whose COLUMN equals VALUE (repeatable)")
+    test.add_argument("--responses-where", action="append", default=[], metavar="COLUMN=VALUE",
+                      help="keep only responses whose COLUMN equals VALUE (repeatable)")
     test.add_argument("--drop-outside", action="store_true",
                       help="drop responses outside the period instead of failing")
     test.add_argument("--seed", type=int, default=None)
@@ -65,9 +76,15 @@ def _window(args: argparse.Namespace) -> Window:
     return Window(args.lo, args.hi)
 
 
-def _options(null: str, args: argparse.Namespace) -> dict[str, Any]:
+def _options(null: str, args: argparse.Namespace, window: Window) -> dict[str, Any]:
+    strata: Any = args.strata
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*", strata):
+        strata = strata.split(",")
+    jitter = args.jitter_days if args.jitter_days is not None else 2 * window.length
     options = {"uniform": {"distinct": args.distinct},
-               "poisson": {"continuous": args.continuous}}
+               "poisson": {"continuous": args.continuous},
+               "stratified": {"strata": strata},
+               "jitter": {"days": jitter}}
     return options.get(null, {})
 
 
@@ -91,17 +108,32 @@ def _payload(results: list[Any]) -> dict[str, Any]:
             "period": first.period.to_dict(), "tests": tests}
 
 
+def _filtered(series: EventSeries, conditions: list[str], flag: str) -> EventSeries:
+    for condition in conditions:
+        column, sep, value = condition.partition("=")
+        if not sep or not column:
+            raise AllianceStatsError(f"{flag} must look like COLUMN=VALUE, got {condition!r}")
+        if column not in series.columns:
+            raise AllianceStatsError(f"{flag}: {series.name} has no column {column!r}; "
+                                     f"its columns are {series.columns}")
+        values = series.frame[column]
+        series = series.select((values.astype(str) == value).to_numpy())
+    return series
+
+
 def _run_test(args: argparse.Namespace) -> str:
     window = _window(args)
     period = Period(args.start, args.end)
-    responses = EventSeries.from_csv(args.responses, date_column=args.date_column)
-    triggers = EventSeries.from_csv(args.triggers, date_column=args.date_column)
+    responses = _filtered(EventSeries.from_csv(args.responses, date_column=args.date_column),
+                          args.responses_where, "--responses-where")
+    triggers = _filtered(EventSeries.from_csv(args.triggers, date_column=args.date_column),
+                         args.triggers_where, "--triggers-where")
     nulls = list(NULLS) if args.null == "all" else [args.null]
     results = [coincidence_test(responses, triggers, window=window, period=period, null=null,
                                 method=_method(null, args),
                                 n_resamples=args.resamples, rng=args.seed,
                                 alternative=args.alternative, drop_outside=args.drop_outside,
-                                **_options(null, args))
+                                **_options(null, args, window))
                for null in nulls]
     if args.json:
         return json.dumps(_payload(results), indent=2)

@@ -10,14 +10,19 @@ from typing import Any
 
 from ..errors import AllianceStatsError
 from ._base import NullModel
+from .circular import CircularNull
+from .jitter import JitterNull
 from .poisson import PoissonNull
 from .shuffle_triggers import ShuffleTriggersNull
+from .stratified import StratifiedNull
 from .uniform import UniformNull
 
-__all__ = ["NULLS", "NullModel", "make_null"]
+__all__ = ["NULLS", "NullModel", "make_null", "UniformNull", "PoissonNull", "StratifiedNull",
+           "JitterNull", "CircularNull", "ShuffleTriggersNull"]
 
 NULLS: dict[str, type[NullModel]] = {
-    cls.name: cls for cls in (UniformNull, PoissonNull, ShuffleTriggersNull)
+    cls.name: cls for cls in (UniformNull, PoissonNull, StratifiedNull, JitterNull, CircularNull,
+                              ShuffleTriggersNull)
 }
 
 

@@ -1,0 +1,49 @@
+"""``jitter``: each response moved uniformly within ±J days of where it was."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .._setup import Setup
+from .._validation import check_integer
+from ..errors import AllianceStatsError
+from ._interval import IntervalNull
+
+
+class JitterNull(IntervalNull):
+    r"""Each response on a uniform day of ``[t_i - J, t_i + J]`` within the period.
+
+    Keeps the trigger dates and each response's rough timing (to within ``J``
+    days), hence any trend or seasonality in the responses coarser than ``J``.
+    Destroys the fine timing relative to triggers. Days of the interval outside
+    the period are not used (the interval is clipped, not wrapped).
+
+    Choose ``J`` larger than the window: with ``J`` much smaller than ``L``
+    responses barely move and the test has little power; with ``J`` as long as
+    the period it becomes ``uniform``.
+
+    Notes
+    -----
+    With :math:`I_i = [t_i - J, t_i + J] \cap [\text{start}, \text{end}]`,
+    :math:`p_i = C(I_i) / |I_i|` and K is Poisson-binomial (see
+    :class:`IntervalNull`).
+    """
+
+    name: ClassVar[str] = "jitter"
+    options: ClassVar[dict[str, Any]] = {"days": None}
+    held_fixed = "trigger dates and each response's date to within ±J days"
+    randomised = "each response on a uniform day within ±J days of its own (clipped to the period)"
+
+    def check_options(self) -> None:
+        if self.values["days"] is None:
+            raise AllianceStatsError("null 'jitter' needs `days=J`, the half-width in days")
+        self.values["days"] = check_integer(self.values["days"], "days", minimum=0)
+        self.randomised = self.randomised.replace("J", str(self.values["days"]))
+        self.held_fixed = self.held_fixed.replace("J", str(self.values["days"]))
+
+    def intervals(self, setup: Setup) -> tuple[np.ndarray, np.ndarray]:
+        offsets = setup.response_days - setup.period.first_day
+        j = self.values["days"]
+        return np.maximum(offsets - j, 0), np.minimum(offsets + j, setup.period.n_days - 1)

@@ -1,0 +1,107 @@
+"""``stratified``: each response uniform within its stratum of the period."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from .._dates import to_day_numbers
+from .._setup import Setup
+from .._validation import format_rows
+from ..errors import AllianceStatsError
+from ._interval import IntervalNull
+
+CALENDAR = {"year": "Y", "quarter": "Q", "month": "M"}
+
+
+class StratifiedNull(IntervalNull):
+    r"""Each response on a uniform day of its own stratum; triggers as observed.
+
+    Keeps the trigger dates and the number of responses in each stratum, hence
+    any trend in the responses across strata (e.g. more meetings in 2018–2020).
+    Destroys the timing of responses within their stratum.
+
+    ``strata`` is one of
+
+    * ``"year"`` (default), ``"quarter"`` or ``"month"``: calendar units;
+    * a sequence of break dates: each starts a new stratum (the period is cut
+      into ``[start, b_1 - 1], [b_1, b_2 - 1], ..., [b_k, end]``);
+    * the name of a response attribute whose values are calendar periods that
+      pandas can parse (``"2018"``, ``"2018Q3"``, ``"2018-05"``): each response's
+      stratum is that period.
+
+    Every stratum is intersected with the analysis period; a stratum with no
+    period days is an error.
+
+    Notes
+    -----
+    With :math:`S_i` the period days of response ``i``'s stratum,
+    :math:`p_i = C(S_i)/|S_i|` and K is Poisson-binomial (see
+    :class:`IntervalNull`). If coverage is higher in the strata where responses
+    are frequent, :math:`E[K]` rises accordingly: that is the point.
+    """
+
+    name: ClassVar[str] = "stratified"
+    options: ClassVar[dict[str, Any]] = {"strata": "year"}
+    held_fixed = "trigger dates and the number of responses per stratum"
+    randomised = "each response on a uniform day of its stratum"
+
+    def check_options(self) -> None:
+        strata = self.values["strata"]
+        if isinstance(strata, str) or strata is None:
+            if strata is None:
+                raise AllianceStatsError("`strata` must be 'year', 'quarter', 'month', a column "
+                                         "name or a sequence of break dates, got None")
+            return
+        try:
+            breaks, _ = to_day_numbers(pd.Series(list(strata), dtype=object), argument="strata")
+        except TypeError:
+            raise AllianceStatsError(
+                f"`strata` must be a string or a sequence of break dates, got {strata!r}") from None
+        self.values["strata"] = [str(pd.Timestamp(np.datetime64(int(b), "D")).date())
+                                 for b in np.unique(breaks)]
+
+    def label(self) -> str:
+        strata = self.values["strata"]
+        return f"stratified, strata={strata if isinstance(strata, str) else 'breaks ' + ', '.join(strata)}"
+
+    def intervals(self, setup: Setup) -> tuple[np.ndarray, np.ndarray]:
+        strata, period = self.values["strata"], setup.period
+        first_day, last_day = period.first_day, period.last_day
+        if isinstance(strata, list):
+            cuts = np.array(sorted(to_day_numbers(pd.Series(strata, dtype=object),
+                                                  argument="strata")[0]), dtype=np.int64)
+            cuts = cuts[(cuts > first_day) & (cuts <= last_day)]
+            edges = np.concatenate([[first_day], cuts, [last_day + 1]])
+            which = np.searchsorted(edges, setup.response_days, side="right") - 1
+            lo, hi = edges[which], edges[which + 1] - 1
+        else:
+            lo, hi = self._calendar(setup, strata)
+            lo, hi = np.maximum(lo, first_day), np.minimum(hi, last_day)
+            empty = np.flatnonzero(lo > hi)
+            if empty.size:
+                raise AllianceStatsError(
+                    f"`strata`: the stratum of responses {format_rows(list(empty))} has no days "
+                    f"in the period {period!r}")
+        return lo - first_day, hi - first_day
+
+    def _calendar(self, setup: Setup, strata: str) -> tuple[np.ndarray, np.ndarray]:
+        if strata in CALENDAR:
+            periods = list(setup.responses.dates.to_period(CALENDAR[strata]))
+        elif strata in setup.responses.columns:
+            values = setup.responses.frame[strata].tolist()
+            try:
+                periods = [pd.Period(str(v)) for v in values]
+            except (ValueError, TypeError):
+                raise AllianceStatsError(
+                    f"`strata`: column {strata!r} must hold calendar periods such as '2018', "
+                    f"'2018Q3' or '2018-05'; got values like {values[:3]}") from None
+        else:
+            raise AllianceStatsError(
+                f"`strata` must be 'year', 'quarter', 'month', a response column or break "
+                f"dates; {strata!r} is none of these (columns: {setup.responses.columns})")
+        day = lambda ts: int(np.datetime64(ts.date(), "D").astype(np.int64))  # noqa: E731
+        return (np.array([day(p.start_time) for p in periods], dtype=np.int64),
+                np.array([day(p.end_time) for p in periods], dtype=np.int64))
