@@ -65,14 +65,21 @@ def k_from_placements(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return mask[offsets].sum(axis=1)
 
 
-def k_from_trigger_grid(setup: Setup, grid: np.ndarray) -> np.ndarray:
+def k_from_trigger_grid(setup: Setup, grid: np.ndarray,
+                        windows: list[Window] | None = None) -> np.ndarray:
     """K for each row of a trigger grid over the reach days, for the real responses.
 
     ``grid[b, j]`` counts triggers on day ``reach_first_day + j`` in resample ``b``.
-    Response ``t``'s window covers grid columns ``t - start`` to ``t - start + L - 1``.
+    For a window ``[lo, hi]`` inside ``setup.window``, response ``t`` looks at grid
+    columns ``t - start + (H - hi)`` to that plus ``hi - lo``, where ``H`` is
+    ``setup.window.hi``. Returns shape ``(B,)``, or ``(len(windows), B)``.
     """
     cumulative = np.zeros((grid.shape[0], grid.shape[1] + 1), dtype=np.int32)
     np.cumsum(grid, axis=1, out=cumulative[:, 1:])
-    first = setup.response_days - setup.period.first_day
-    in_window = cumulative[:, first + setup.window.length] - cumulative[:, first]
-    return (in_window > 0).sum(axis=1)
+    offsets = setup.response_days - setup.period.first_day
+    out = []
+    for window in windows or [setup.window]:
+        first = offsets + (setup.window.hi - window.hi)
+        in_window = cumulative[:, first + window.length] - cumulative[:, first]
+        out.append((in_window > 0).sum(axis=1))
+    return out[0] if windows is None else np.stack(out)

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._setup import Setup
+from .._setup import Setup, k_from_placements, k_from_trigger_grid
 from ..errors import AllianceStatsError
 
 
@@ -52,9 +52,23 @@ class NullModel:
     def expected(self, setup: Setup) -> float:
         raise NotImplementedError
 
+    #: what ``draw`` returns: "responses" (placements, shape (size, n), as offsets
+    #: into the period) or "triggers" (counts per reach day, shape (size, T + L - 1))
+    draws: ClassVar[str] = "responses"
+
+    def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
+        """One batch of surrogate data under the null."""
+        raise NotImplementedError
+
     def sample(self, setup: Setup, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
         """``n_resamples`` draws of K under the null (vectorised, in batches)."""
-        raise NotImplementedError
+        width = setup.n if self.draws == "responses" else setup.reach_n_days
+        out = []
+        for size in setup.batches(n_resamples, width):
+            batch = self.draw(setup, size, rng)
+            out.append(k_from_placements(setup.mask, batch) if self.draws == "responses"
+                       else k_from_trigger_grid(setup, batch))
+        return np.concatenate(out)
 
     def distribution_label(self, setup: Setup) -> str:
         """A short name of the exact distribution, e.g. ``Binomial(25, 0.70)``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from .._setup import Setup, k_from_placements
+from .._setup import Setup
 from ._base import NullModel
 
 
@@ -42,11 +42,6 @@ class IntervalNull(NullModel):
         p = self.probabilities(setup)
         return f"Poisson-binomial of {setup.n} p_i (mean {p.mean():.4f}, range {p.min():.3f}-{p.max():.3f})"
 
-    def sample(self, setup: Setup, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
         first, last = self.intervals(setup)
-        size = last - first + 1
-        draws = []
-        for batch in setup.batches(n_resamples, setup.n):
-            offsets = first + (rng.random((batch, setup.n)) * size).astype(np.int64)
-            draws.append(k_from_placements(setup.mask, offsets))
-        return np.concatenate(draws)
+        return first + (rng.random((size, setup.n)) * (last - first + 1)).astype(np.int64)

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .._setup import Setup
+from .._setup import Setup, k_from_placements
 from ._base import NullModel
 
 
@@ -38,17 +38,15 @@ class CircularNull(NullModel):
     held_fixed = "trigger dates and the responses' spacing among themselves"
     randomised = "one common circular shift of all responses, uniform over the T days"
 
-    def shifted_k(self, setup: Setup, shifts: np.ndarray) -> np.ndarray:
+    def shifted(self, setup: Setup, shifts: np.ndarray) -> np.ndarray:
+        """Response placements (period offsets) for each shift, shape (len(shifts), n)."""
         offsets = setup.response_days - setup.period.first_day
-        out = []
-        for start in range(0, len(shifts), max(1, 4_000_000 // max(setup.n, 1))):
-            chunk = shifts[start:start + 4_000_000 // max(setup.n, 1)]
-            positions = (offsets[None, :] + chunk[:, None]) % setup.period.n_days
-            out.append(setup.mask[positions].sum(axis=1))
-        return np.concatenate(out)
+        return (offsets[None, :] + shifts[:, None]) % setup.period.n_days
 
     def exact_pmf(self, setup: Setup) -> np.ndarray:
-        every = self.shifted_k(setup, np.arange(setup.period.n_days))
+        every = np.concatenate([
+            k_from_placements(setup.mask, self.shifted(setup, np.arange(lo, lo + size)))
+            for lo, size in _starts(setup.batches(setup.period.n_days, setup.n))])
         return np.bincount(every, minlength=setup.n + 1) / setup.period.n_days
 
     def expected(self, setup: Setup) -> float:
@@ -57,5 +55,10 @@ class CircularNull(NullModel):
     def distribution_label(self, setup: Setup) -> str:
         return f"all T = {setup.period.n_days} circular shifts"
 
-    def sample(self, setup: Setup, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-        return self.shifted_k(setup, rng.integers(0, setup.period.n_days, size=n_resamples))
+    def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
+        return self.shifted(setup, rng.integers(0, setup.period.n_days, size=size))
+
+
+def _starts(sizes: list[int]) -> list[tuple[int, int]]:
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+    return list(zip(starts.tolist(), sizes))

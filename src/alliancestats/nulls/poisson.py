@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._setup import Setup, k_from_trigger_grid
+from .._setup import Setup
 from ._base import NullModel
 
 
@@ -77,12 +77,10 @@ class PoissonNull(NullModel):
         return window_hit_pmf(np.sort(setup.response_days), setup.window.length,
                               self.day_probability(setup))
 
-    def sample(self, setup: Setup, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-        q = self.day_probability(setup)
-        width = setup.reach_n_days
-        draws = [k_from_trigger_grid(setup, rng.random((size, width)) < q)
-                 for size in setup.batches(n_resamples, width)]
-        return np.concatenate(draws)
+    draws: ClassVar[str] = "triggers"
+
+    def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
+        return rng.random((size, setup.reach_n_days)) < self.day_probability(setup)
 
 
 def window_hit_pmf(window_ends: np.ndarray, length: int, q: float) -> np.ndarray:

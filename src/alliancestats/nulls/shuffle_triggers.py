@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .._setup import Setup, k_from_trigger_grid
+from .._setup import Setup
 from ._base import NullModel
 
 
@@ -49,11 +49,9 @@ class ShuffleTriggersNull(NullModel):
         return (f"m={self.trigger_days_in_reach(setup)} triggers uniform over "
                 f"D={setup.reach_n_days} days (Monte Carlo only)")
 
-    def sample(self, setup: Setup, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    draws: ClassVar[str] = "triggers"
+
+    def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
         m, width = self.trigger_days_in_reach(setup), setup.reach_n_days
-        draws = []
-        for size in setup.batches(n_resamples, width):
-            cells = rng.integers(0, width, size=(size, m)) + width * np.arange(size)[:, None]
-            grid = np.bincount(cells.ravel(), minlength=size * width).reshape(size, width)
-            draws.append(k_from_trigger_grid(setup, grid))
-        return np.concatenate(draws)
+        cells = rng.integers(0, width, size=(size, m)) + width * np.arange(size)[:, None]
+        return np.bincount(cells.ravel(), minlength=size * width).reshape(size, width)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
-from .._setup import Setup, k_from_placements
+from .._setup import Setup
 from ..errors import AllianceStatsError, DegenerateDataWarning
 from ._base import NullModel
 
@@ -76,17 +76,15 @@ class UniformNull(NullModel):
             return f"Hypergeometric(T={days}, C={covered}, n={setup.n})"
         return f"Binomial(n={setup.n}, p=C/T={covered / days:.4f})"
 
+    def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
+        days, n = setup.period.n_days, setup.n
+        if self.values["distinct"]:
+            return distinct_days(rng, size, days, n)
+        return rng.integers(0, days, size=(size, n))
+
     def sample(self, setup: Setup, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
         self._validate(setup)
-        days, n = setup.period.n_days, setup.n
-        draws = []
-        for size in setup.batches(n_resamples, max(n, days if self.values["distinct"] else n)):
-            if self.values["distinct"]:
-                offsets = distinct_days(rng, size, days, n)
-            else:
-                offsets = rng.integers(0, days, size=(size, n))
-            draws.append(k_from_placements(setup.mask, offsets))
-        return np.concatenate(draws)
+        return super().sample(setup, n_resamples, rng)
 
 
 def distinct_days(rng: np.random.Generator, size: int, days: int, n: int) -> np.ndarray:
