@@ -7,8 +7,11 @@ from functools import cached_property
 
 import numpy as np
 
+from ._dates import to_timestamp
+from ._validation import format_rows
+from .errors import AllianceStatsError
 from .events import EventSeries
-from .matching import coverage_mask
+from .matching import _check_types, coverage_mask
 from .period import Period
 from .window import Window
 
@@ -83,3 +86,50 @@ def k_from_trigger_grid(setup: Setup, grid: np.ndarray,
         in_window = cumulative[:, first + window.length] - cumulative[:, first]
         out.append((in_window > 0).sum(axis=1))
     return out[0] if windows is None else np.stack(out)
+
+
+def build_setup(responses: EventSeries, triggers: EventSeries, *, window: Window, period: Period,
+                drop_outside: object = False) -> tuple[Setup, int]:
+    """Validate the inputs every test shares; return the setup and the number dropped."""
+    _check_types(responses=responses, triggers=triggers, window=window, period=period)
+    if not isinstance(drop_outside, (bool, np.bool_)):
+        raise AllianceStatsError(f"`drop_outside` must be True or False, got {drop_outside!r}")
+    _check_zones(responses, triggers, period)
+    kept, n_dropped = _responses_in_period(responses, period, bool(drop_outside))
+    return Setup(responses=kept, triggers=triggers, window=window, period=period), n_dropped
+
+
+def _check_zones(responses: EventSeries, triggers: EventSeries, period: Period) -> None:
+    if responses.tz != triggers.tz:
+        raise AllianceStatsError(
+            f"`responses` dates are in time zone {responses.tz or 'none (naive)'} but "
+            f"`triggers` dates in {triggers.tz or 'none (naive)'}; give both in one zone")
+    if period.tz is not None and period.tz != responses.tz:
+        raise AllianceStatsError(
+            f"`period` is in time zone {period.tz} but the events in "
+            f"{responses.tz or 'none (naive)'}")
+
+
+def _responses_in_period(responses: EventSeries, period: Period, drop: bool) -> tuple[EventSeries, int]:
+    if len(responses) == 0:
+        raise AllianceStatsError("`responses` is empty; a test needs at least one response")
+    days = responses.days
+    outside = np.flatnonzero((days < period.first_day) | (days > period.last_day))
+    if outside.size == 0:
+        return responses, 0
+    if not drop:
+        rows = responses.source_rows
+        ids = [f"{responses.ids[i]} (row {rows[i]}, {to_timestamp(days[i]).date()})"
+               if responses.id_column else f"row {rows[i]} ({to_timestamp(days[i]).date()})"
+               for i in outside]
+        where = f"`responses` ({responses.name})" if responses.name else "`responses`"
+        raise AllianceStatsError(
+            f"{where}, column {responses.date_column!r}: {outside.size} response(s) outside "
+            f"the period {period!r}: {format_rows(ids)}; pass drop_outside=True to drop them")
+    keep = np.ones(len(responses), dtype=bool)
+    keep[outside] = False
+    inside = responses.select(keep)
+    if len(inside) == 0:
+        raise AllianceStatsError("`responses`: every response lies outside the period")
+    return inside, int(outside.size)
+

@@ -9,7 +9,10 @@ from .coincidence import coincidence_test
 from .datasets import CAVEAT, load_iran_venezuela
 from .result import CoincidenceResult
 
-__all__ = ["case_study_results", "case_study_report"]
+__all__ = ["case_study_audit", "case_study_results", "case_study_report"]
+
+#: the study's three eras: Obama, Trump before and after leaving the JCPOA
+RATE_BREAKS = ("2017-01-20", "2018-05-08")
 
 #: baselines reported, with their options; jitter uses ±2L days
 NULLS = ("uniform", "poisson", "stratified", "jitter", "circular")
@@ -104,3 +107,15 @@ def _verdict(results: dict[str, CoincidenceResult]) -> str:
             f"the 5% level, {', '.join(others)} do not; with several baselines tried and p "
             "values near 0.05, this is weak evidence at best, and it rests on reconstructed "
             "lists.")
+
+
+def case_study_audit(*, slack: int = 3, rng: Any = 0) -> Any:
+    """The full robustness audit on the independent sanctions list."""
+    from .audit import audit
+
+    case = load_iran_venezuela()
+    report = audit(case.meetings, case.independent_sanctions,
+                   window=type(case.window).after(days=30, slack=slack), period=case.period,
+                   subset_columns=["target"], composition_attribute="topic",
+                   rate_breaks=RATE_BREAKS, rng=rng)
+    return report

@@ -29,6 +29,39 @@ def _parser() -> argparse.ArgumentParser:
                      description="Do responses follow triggers more often than chance allows?")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     test = sub.add_parser("test", help="test RESPONSES.csv against TRIGGERS.csv")
+    _add_data_arguments(test)
+    test.add_argument("--null", default="uniform", choices=[*NULLS, "all"])
+    test.add_argument("--method", default="auto", choices=["auto", "exact", "monte-carlo"],
+                      help="with --null all, nulls with no exact form use Monte Carlo")
+    test.add_argument("--alternative", default="greater",
+                      choices=["greater", "less", "two-sided"])
+    test.add_argument("--distinct", action="store_true", help="uniform null: distinct days")
+    test.add_argument("--continuous", action="store_true", help="poisson null: continuous time")
+    test.add_argument("--strata", default="year",
+                      help="stratified null: year, quarter, month, a response column holding "
+                           "calendar periods, or break dates as 2017-01-20,2018-05-08")
+    test.add_argument("--drop-outside", action="store_true",
+                      help="drop responses outside the period instead of failing")
+    test.add_argument("--resamples", type=int, default=9999)
+    audit = sub.add_parser("audit", help="every robustness check, one report")
+    _add_data_arguments(audit)
+    audit.add_argument("--subset-columns", default="",
+                       help="trigger columns to split by, comma-separated (e.g. target,instrument)")
+    audit.add_argument("--composition", default=None, metavar="COLUMN",
+                       help="response attribute to compare between matched and unmatched")
+    audit.add_argument("--rate-breaks", default="", metavar="DATES",
+                       help="dates that cut the period for the rate comparison, comma-separated")
+    audit.add_argument("--max-days", type=int, default=90, help="window sweep [0, h], h <= this")
+    audit.add_argument("--resamples", type=int, default=999)
+    example = sub.add_parser("example", help="the Iran-Venezuela case study on bundled data")
+    example.add_argument("--slack", type=int, default=3, help="days of slack after 30 days")
+    example.add_argument("--audit", action="store_true", help="run the full robustness audit")
+    example.add_argument("--seed", type=int, default=0, help="seed for the audit's resamples")
+    example.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def _add_data_arguments(test: argparse.ArgumentParser) -> None:
     test.add_argument("responses", metavar="RESPONSES.csv")
     test.add_argument("triggers", metavar="TRIGGERS.csv")
     test.add_argument("--start", required=True, help="first day of the period (inclusive)")
@@ -37,33 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--slack", type=int, default=0, help="extra days added to --window")
     test.add_argument("--lo", type=int, help="smallest lag in days (with --hi)")
     test.add_argument("--hi", type=int, help="largest lag in days (with --lo)")
-    test.add_argument("--null", default="uniform", choices=[*NULLS, "all"])
-    test.add_argument("--method", default="auto", choices=["auto", "exact", "monte-carlo"],
-                      help="with --null all, nulls with no exact form use Monte Carlo")
-    test.add_argument("--alternative", default="greater",
-                      choices=["greater", "less", "two-sided"])
-    test.add_argument("--distinct", action="store_true", help="uniform null: distinct days")
-    test.add_argument("--continuous", action="store_true", help="poisson null: continuous time")
     test.add_argument("--jitter-days", type=int, default=None, metavar="J",
                       help="jitter null: move each response within ±J days "
                            "(default: twice the window length)")
-    test.add_argument("--strata", default="year",
-                      help="stratified null: year, quarter, month, a response column holding "
-                           "calendar periods, or break dates as 2017-01-20,2018-05-08")
     test.add_argument("--date-column", default="date")
     test.add_argument("--triggers-where", action="append", default=[], metavar="COLUMN=VALUE",
                       help="keep only triggers whose COLUMN equals VALUE (repeatable)")
     test.add_argument("--responses-where", action="append", default=[], metavar="COLUMN=VALUE",
                       help="keep only responses whose COLUMN equals VALUE (repeatable)")
-    test.add_argument("--drop-outside", action="store_true",
-                      help="drop responses outside the period instead of failing")
     test.add_argument("--seed", type=int, default=None)
-    test.add_argument("--resamples", type=int, default=9999)
     test.add_argument("--json", action="store_true", help="print one JSON object")
-    example = sub.add_parser("example", help="the Iran-Venezuela case study on bundled data")
-    example.add_argument("--slack", type=int, default=3, help="days of slack after 30 days")
-    example.add_argument("--json", action="store_true", help="print one JSON object")
-    return parser
 
 
 def _window(args: argparse.Namespace) -> Window:
@@ -121,13 +137,31 @@ def _filtered(series: EventSeries, conditions: list[str], flag: str) -> EventSer
     return series
 
 
-def _run_test(args: argparse.Namespace) -> str:
+def _load(args: argparse.Namespace) -> tuple[EventSeries, EventSeries, Window, Period]:
     window = _window(args)
     period = Period(args.start, args.end)
     responses = _filtered(EventSeries.from_csv(args.responses, date_column=args.date_column),
                           args.responses_where, "--responses-where")
     triggers = _filtered(EventSeries.from_csv(args.triggers, date_column=args.date_column),
                          args.triggers_where, "--triggers-where")
+    return responses, triggers, window, period
+
+
+def _run_audit(args: argparse.Namespace) -> str:
+    from .audit import audit
+
+    responses, triggers, window, period = _load(args)
+    report = audit(responses, triggers, window=window, period=period,
+                   jitter_days=args.jitter_days, max_days=args.max_days,
+                   subset_columns=[c for c in args.subset_columns.split(",") if c],
+                   composition_attribute=args.composition,
+                   rate_breaks=[d for d in args.rate_breaks.split(",") if d],
+                   n_resamples=args.resamples, rng=args.seed)
+    return json.dumps(report.to_dict(), indent=2) if args.json else report.text()
+
+
+def _run_test(args: argparse.Namespace) -> str:
+    responses, triggers, window, period = _load(args)
     nulls = list(NULLS) if args.null == "all" else [args.null]
     results = [coincidence_test(responses, triggers, window=window, period=period, null=null,
                                 method=_method(null, args),
@@ -144,6 +178,11 @@ def _run_example(args: argparse.Namespace) -> str:
     from .casestudy import case_study_report, case_study_results
     from .datasets import CAVEAT
 
+    if args.audit:
+        from .casestudy import case_study_audit
+
+        report = case_study_audit(slack=args.slack, rng=args.seed)
+        return json.dumps(report.to_dict(), indent=2) if args.json else report.text()
     if not args.json:
         return case_study_report(slack=args.slack)
     out = case_study_results(slack=args.slack)
@@ -163,7 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            text = _run_test(args) if args.command == "test" else _run_example(args)
+            run = {"test": _run_test, "audit": _run_audit, "example": _run_example}[args.command]
+            text = run(args)
     except AllianceStatsError as exc:
         message = " ".join(str(exc).split())
         print(f"alliancestats: error: {message}", file=sys.stderr)

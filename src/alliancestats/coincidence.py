@@ -8,13 +8,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._dates import to_timestamp
 from ._pvalues import empirical_pmf, exact_pvalue, monte_carlo_pvalue
-from ._setup import Setup
-from ._validation import check_alternative, check_choice, check_integer, check_rng, format_rows
+from ._setup import build_setup
+from ._validation import check_alternative, check_choice, check_integer, check_rng
 from .errors import AllianceStatsError, DegenerateDataWarning
 from .events import EventSeries
-from .matching import _check_types, match_table
+from .matching import match_table
 from .nulls import make_null
 from .period import Period
 from .result import CoincidenceResult
@@ -98,17 +97,13 @@ def coincidence_test(
     >>> abs(res_mc.pvalue - res.pvalue) < 4 * res_mc.pvalue_se
     True
     """
-    _check_types(responses=responses, triggers=triggers, window=window, period=period)
     model = make_null(null, null_options)
     method = check_choice(method, "method", METHODS)
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     alternative = check_alternative(alternative)
     generator = check_rng(rng)
-    if not isinstance(drop_outside, (bool, np.bool_)):
-        raise AllianceStatsError(f"`drop_outside` must be True or False, got {drop_outside!r}")
-    _check_zones(responses, triggers, period)
-    kept, n_dropped = _responses_in_period(responses, period, bool(drop_outside))
-    setup = Setup(responses=kept, triggers=triggers, window=window, period=period)
+    setup, n_dropped = build_setup(responses, triggers, window=window, period=period,
+                                   drop_outside=drop_outside)
 
     pmf = model.exact_pmf(setup) if method in ("auto", "exact") else None
     if method == "exact" and pmf is None:
@@ -135,47 +130,10 @@ def coincidence_test(
         coverage=covered / period.n_days, covered_days=covered,
         null_distribution=pd.Series(distribution, index=pd.RangeIndex(setup.n + 1, name="k"),
                                     name="probability"),
-        table=match_table(kept, triggers, window=window),
+        table=match_table(setup.responses, triggers, window=window),
         null_options=dict(model.values), null_description=model.describe(),
         distribution=model.distribution_label(setup), n_dropped=n_dropped,
         n_resamples=n_resamples if used == "monte-carlo" else None, pvalue_se=se,
         null_draws=draws, responses_name=responses.name, triggers_name=triggers.name,
         n_triggers=len(triggers),
     )
-
-
-def _check_zones(responses: EventSeries, triggers: EventSeries, period: Period) -> None:
-    zones = {"responses": responses.tz, "triggers": triggers.tz, "period": period.tz}
-    if responses.tz != triggers.tz:
-        raise AllianceStatsError(
-            f"`responses` dates are in time zone {responses.tz or 'none (naive)'} but "
-            f"`triggers` dates in {triggers.tz or 'none (naive)'}; give both in one zone")
-    if period.tz is not None and period.tz != responses.tz:
-        raise AllianceStatsError(
-            f"`period` is in time zone {period.tz} but the events in "
-            f"{zones['responses'] or 'none (naive)'}")
-
-
-def _responses_in_period(responses: EventSeries, period: Period, drop: bool) -> tuple[EventSeries, int]:
-    if len(responses) == 0:
-        raise AllianceStatsError("`responses` is empty; a test needs at least one response")
-    days = responses.days
-    outside = np.flatnonzero((days < period.first_day) | (days > period.last_day))
-    if outside.size == 0:
-        return responses, 0
-    if not drop:
-        rows = responses.source_rows
-        ids = [f"{responses.ids[i]} (row {rows[i]}, {to_timestamp(days[i]).date()})"
-               if responses.id_column else f"row {rows[i]} ({to_timestamp(days[i]).date()})"
-               for i in outside]
-        where = f"`responses` ({responses.name})" if responses.name else "`responses`"
-        raise AllianceStatsError(
-            f"{where}, column {responses.date_column!r}: {outside.size} response(s) outside "
-            f"the period {period!r}: {format_rows(ids)}; pass drop_outside=True to drop them")
-    keep = np.ones(len(responses), dtype=bool)
-    keep[outside] = False
-    inside = responses.select(keep)
-    if len(inside) == 0:
-        raise AllianceStatsError("`responses`: every response lies outside the period")
-    return inside, int(outside.size)
-

@@ -1,0 +1,204 @@
+"""Break-even trigger rate: how often must triggers come for K of n to be chance?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from ._setup import build_setup
+from ._validation import check_integer, check_rng
+from .errors import AllianceStatsError
+from .events import EventSeries
+from .nulls.poisson import window_hit_pmf
+from .period import Period
+from .window import Window
+
+__all__ = ["BreakEvenResult", "break_even_rate", "rate_curve"]
+
+DAYS_PER_YEAR = 365.25
+
+
+def _check_level(alpha: Any) -> float:
+    if not isinstance(alpha, (int, float)) or isinstance(alpha, bool) or not 0 < alpha < 1:
+        raise AllianceStatsError(f"`alpha` must be a number in (0, 1), got {alpha!r}")
+    return float(alpha)
+
+
+def break_even_rate(k: int, n: int, *, window: Window, alpha: float = 0.05) -> float:
+    r"""Trigger rate per year above which ``k`` of ``n`` is not significant.
+
+    Closed form under the Poisson baseline with independent responses: with
+    triggers a Poisson process of :math:`\lambda` per year, a response is matched
+    with probability :math:`p(\lambda) = 1 - e^{-\lambda L / 365.25}` and
+    :math:`K \sim \mathrm{Binomial}(n, p)`. The one-sided p-value
+    :math:`P(K \ge k)` grows with :math:`\lambda`; it equals :math:`\alpha` at
+    :math:`p^* = B^{-1}(\alpha;\, k, n - k + 1)` (the one-sided Clopper–Pearson
+    lower bound), so
+
+    .. math:: \lambda^* = -\frac{365.25}{L}\,\ln(1 - p^*).
+
+    Below :math:`\lambda^*` triggers per year, ``k`` of ``n`` is significant at
+    level ``alpha``; above it, it is not.
+
+    Examples
+    --------
+    >>> round(break_even_rate(16, 25, window=Window.after(days=30, slack=3)), 2)
+    6.54
+    """
+    k = check_integer(k, "k", minimum=0)
+    n = check_integer(n, "n", minimum=1)
+    if k > n:
+        raise AllianceStatsError(f"`k` must be <= `n`, got k={k}, n={n}")
+    if not isinstance(window, Window):
+        raise AllianceStatsError(f"`window` must be an alliancestats.Window, got {type(window).__name__}")
+    alpha = _check_level(alpha)
+    if k == 0:
+        return 0.0
+    p_star = float(stats.beta.ppf(alpha, k, n - k + 1))
+    return float(-np.log1p(-p_star) * DAYS_PER_YEAR / window.length)
+
+
+@dataclass(frozen=True, eq=False)
+class BreakEvenResult:
+    """Outcome of :func:`rate_curve`.
+
+    Attributes
+    ----------
+    curve : pandas.DataFrame
+        ``method, rate_per_year, expected, pvalue`` (and ``coverage`` for thinning).
+    break_even : dict
+        Rate per year at which p crosses ``alpha``, per method (NaN if it never does).
+    observed_rate : float
+        Distinct trigger days per year in the period.
+    k, n : int
+    alpha : float
+    """
+
+    curve: pd.DataFrame
+    break_even: dict[str, float]
+    observed_rate: float
+    k: int
+    n: int
+    alpha: float
+
+
+def _crossing(rates: np.ndarray, pvalues: np.ndarray, alpha: float) -> float:
+    above = np.flatnonzero(pvalues >= alpha)
+    if above.size == 0:
+        return float("nan")
+    i = above[0]
+    if i == 0:
+        return float(rates[0]) if pvalues[0] == alpha else float("nan")
+    x0, x1, y0, y1 = np.log(rates[i - 1]), np.log(rates[i]), pvalues[i - 1], pvalues[i]
+    return float(np.exp(x0 + (alpha - y0) * (x1 - x0) / (y1 - y0)))
+
+
+def rate_curve(
+    responses: EventSeries,
+    triggers: EventSeries,
+    *,
+    window: Window,
+    period: Period,
+    alpha: float = 0.05,
+    multipliers: Any = None,
+    n_replicates: int = 200,
+    rng: Any = None,
+) -> BreakEvenResult:
+    r"""p-value of the observed K as a function of the trigger rate, three ways.
+
+    * ``poisson-closed-form``: :func:`break_even_rate`'s binomial (independent
+      responses, Poisson triggers).
+    * ``poisson-exact``: triggers a Bernoulli-day process at rate ``q`` per day
+      (``365.25 q`` per year), with the real response dates and the exact
+      recursion of the ``poisson`` null (overlapping windows handled).
+    * ``thinning``: the actual trigger days, made rarer or more frequent while
+      keeping their pattern. For a multiplier ``f <= 1`` each distinct trigger day
+      is kept with probability ``f``; for ``f > 1`` all are kept and each other
+      day that can cover the period becomes a trigger day with the probability
+      that brings the expected count to ``f m``. For each ``f``, ``n_replicates``
+      random versions give the mean coverage ``C/T`` and the ``uniform``-null
+      p-value of the *observed* K, :math:`P(\mathrm{Binomial}(n, C/T) \ge K)`.
+
+    The observed K and n stay fixed throughout: the question is how often
+    triggers must come for that count to be unremarkable.
+
+    Examples
+    --------
+    >>> import alliancestats as als
+    >>> case = als.datasets.load_iran_venezuela()
+    >>> res = rate_curve(case.meetings, case.cited_sanctions, window=case.window,
+    ...                  period=case.period, n_replicates=50, rng=0)
+    >>> round(res.break_even["poisson-closed-form"], 2), round(res.observed_rate, 2)
+    (6.54, 2.5)
+    """
+    alpha = _check_level(alpha)
+    n_replicates = check_integer(n_replicates, "n_replicates", minimum=1)
+    generator = check_rng(rng)
+    setup, _ = build_setup(responses, triggers, window=window, period=period)
+    k, n, years = setup.observed_k, setup.n, period.n_days / DAYS_PER_YEAR
+    trigger_days = np.unique(triggers.days)
+    reach = (trigger_days >= setup.reach_first_day) & (
+        trigger_days < setup.reach_first_day + setup.reach_n_days)
+    in_period = int(((trigger_days >= period.first_day) & (trigger_days <= period.last_day)).sum())
+    observed_rate = in_period / years
+    factors = (np.geomspace(0.05, 8, 41) if multipliers is None
+               else np.asarray(multipliers, dtype=float))
+    if factors.ndim != 1 or factors.size == 0 or np.any(factors <= 0):
+        raise AllianceStatsError("`multipliers` must be a non-empty sequence of positive numbers")
+    base = max(observed_rate, 1 / years)
+    rates = np.sort(factors) * base
+    rows = []
+    for rate in rates:
+        p_match = -np.expm1(-rate * window.length / DAYS_PER_YEAR)
+        rows.append(("poisson-closed-form", rate, np.nan, n * p_match,
+                     float(stats.binom.sf(k - 1, n, p_match))))
+        q = min(rate / DAYS_PER_YEAR, 1.0)
+        pmf = window_hit_pmf(np.sort(setup.response_days), window.length, q)
+        rows.append(("poisson-exact", rate, np.nan, n * (1 - (1 - q) ** window.length),
+                     float(min(pmf[k:].sum(), 1.0))))
+    grid = np.zeros(setup.reach_n_days, dtype=bool)
+    grid[trigger_days[reach] - setup.reach_first_day] = True
+    m = int(grid.sum())
+    for f in np.sort(factors):
+        coverages = _thinned_coverage(grid, f, m, n_replicates, setup.window.length,
+                                      period.n_days, generator)
+        share = float(coverages.mean())
+        pvals = stats.binom.sf(k - 1, n, coverages)
+        rows.append(("thinning", f * observed_rate, share, n * share, float(pvals.mean())))
+    curve = pd.DataFrame(rows, columns=["method", "rate_per_year", "coverage", "expected", "pvalue"])
+    crossing = {method: _crossing(part.rate_per_year.to_numpy(), part.pvalue.to_numpy(), alpha)
+                for method, part in curve.groupby("method", sort=False)}
+    crossing["poisson-closed-form"] = break_even_rate(k, n, window=window, alpha=alpha)
+    crossing["poisson-exact"] = _exact_break_even(setup.response_days, window.length, k, alpha)
+    return BreakEvenResult(curve=curve, break_even=crossing, observed_rate=observed_rate,
+                           k=k, n=n, alpha=alpha)
+
+
+def _exact_break_even(days: np.ndarray, length: int, k: int, alpha: float) -> float:
+    ordered = np.sort(days)
+    tail = lambda q: window_hit_pmf(ordered, length, q)[k:].sum() - alpha  # noqa: E731
+    if k == 0 or tail(1e-9) >= 0:
+        return 0.0
+    if tail(1 - 1e-9) < 0:
+        return float("nan")
+    return float(optimize.brentq(tail, 1e-9, 1 - 1e-9, xtol=1e-12) * DAYS_PER_YEAR)
+
+
+def _thinned_coverage(grid: np.ndarray, factor: float, m: int, replicates: int, length: int,
+                      n_days: int, rng: np.random.Generator) -> np.ndarray:
+    """Coverage share of ``replicates`` thinned/thickened versions of a trigger grid."""
+    if factor <= 1:
+        draws = grid[None, :] & (rng.random((replicates, grid.size)) < factor)
+    else:
+        free = grid.size - m
+        extra = min((factor - 1) * m / free, 1.0) if free else 0.0
+        draws = grid[None, :] | (rng.random((replicates, grid.size)) < extra)
+    cumulative = np.zeros((replicates, grid.size + 1), dtype=np.int32)
+    np.cumsum(draws, axis=1, out=cumulative[:, 1:])
+    first = np.arange(n_days)
+    covered = (cumulative[:, first + length] - cumulative[:, first]) > 0
+    return covered.mean(axis=1)

@@ -1,0 +1,154 @@
+"""Composition (do matched and unmatched responses differ?) and rate comparisons."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.rates import test_poisson_2indep
+
+from ._dates import to_day_numbers, to_timestamp
+from ._validation import check_integer, check_rng
+from .errors import AllianceStatsError
+from .events import EventSeries
+from .period import Period
+
+__all__ = ["CompositionResult", "composition_test", "rate_comparison"]
+
+MAX_TABLES = 2_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class CompositionResult:
+    """Outcome of :func:`composition_test`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Counts: rows ``matched`` True/False, one column per attribute level.
+    pvalue : float
+        Fisher–Freeman–Halton exact p-value (or Monte Carlo, see ``method``).
+    method : {"exact", "monte-carlo"}
+    pvalue_se : float or None
+    """
+
+    table: pd.DataFrame
+    attribute: str
+    pvalue: float
+    method: str
+    pvalue_se: float | None = None
+
+
+def composition_test(table: pd.DataFrame, attribute: str, *, n_resamples: int = 9999,
+                     rng: Any = None) -> CompositionResult:
+    r"""Do matched and unmatched responses differ in a categorical attribute?
+
+    ``table`` is a per-response table (``result.table`` of
+    :func:`coincidence_test`) with a boolean ``matched`` column and the
+    attribute. :math:`H_0`: the attribute is independent of being matched, given
+    both margins (Fisher–Freeman–Halton). The exact p-value sums the
+    multivariate-hypergeometric probabilities of all ``2 x c`` tables with the
+    observed margins that are no more likely than the observed one; when there
+    are more than two million such tables, a Monte Carlo estimate
+    (:class:`scipy.stats.MonteCarloMethod`) is used instead.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"matched": [True] * 6 + [False] * 4,
+    ...                   "topic": list("aaaabb") + list("bbba")})
+    >>> round(composition_test(t, "topic").pvalue, 4)
+    0.5238
+    """
+    if not isinstance(table, pd.DataFrame) or "matched" not in table.columns:
+        raise AllianceStatsError("`table` must be a per-response DataFrame with a 'matched' column")
+    if attribute not in table.columns:
+        raise AllianceStatsError(f"`attribute`: no column {attribute!r}; columns are "
+                                 f"{list(table.columns)}")
+    values = table[attribute]
+    missing = np.flatnonzero(values.isna().to_numpy())
+    if missing.size:
+        raise AllianceStatsError(f"`attribute` column {attribute!r} is missing in rows "
+                                 f"{missing.tolist()}")
+    counts = pd.crosstab(table["matched"].astype(bool), values).reindex([True, False], fill_value=0)
+    if counts.shape[1] < 2:
+        raise AllianceStatsError(f"`attribute` column {attribute!r} has a single level "
+                                 f"({counts.columns[0]!r}); nothing to compare")
+    observed = counts.to_numpy()
+    n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
+    tables = _n_tables(observed)
+    if tables <= MAX_TABLES:
+        return CompositionResult(counts, attribute, _ffh_exact(observed), "exact")
+    method = stats.MonteCarloMethod(n_resamples=n_resamples, rng=check_rng(rng))
+    p = float(stats.fisher_exact(observed, method=method).pvalue)
+    return CompositionResult(counts, attribute, p, "monte-carlo",
+                             float(np.sqrt(p * (1 - p) / n_resamples)))
+
+
+def _n_tables(observed: np.ndarray) -> int:
+    columns = observed.sum(axis=0)
+    return int(np.prod(columns + 1))  # an upper bound on tables with these margins
+
+
+def _ffh_exact(observed: np.ndarray) -> float:
+    columns = observed.sum(axis=0)
+    k = int(observed[0].sum())
+    dist = stats.multivariate_hypergeom(m=columns, n=k)
+    p_obs = dist.pmf(observed[0])
+    total = 0.0
+    for top in itertools.product(*(range(c + 1) for c in columns)):
+        if sum(top) == k:
+            p = dist.pmf(top)
+            if p <= p_obs * (1 + 1e-7):
+                total += p
+    return float(min(total, 1.0))
+
+
+def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[Any],
+                    method: str = "exact-cond") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Do response rates differ between periods?
+
+    The period is cut at ``breaks`` (each starts a new segment). Returns the
+    segments (``start, end, days, count, rate_per_year``) and the comparisons of
+    every pair of segments by
+    :func:`statsmodels.stats.rates.test_poisson_2indep` (two-sided; default the
+    exact conditional test), with the rate ratio.
+
+    Examples
+    --------
+    >>> import alliancestats as als
+    >>> case = als.datasets.load_iran_venezuela()
+    >>> segments, tests = rate_comparison(case.meetings, period=case.period,
+    ...                                   breaks=["2017-01-20", "2018-05-08"])
+    >>> segments["count"].tolist()
+    [11, 5, 9]
+    """
+    if not isinstance(responses, EventSeries):
+        raise AllianceStatsError("`responses` must be an alliancestats.EventSeries")
+    if not isinstance(period, Period):
+        raise AllianceStatsError("`period` must be an alliancestats.Period")
+    cuts, _ = to_day_numbers(pd.Series(list(breaks), dtype=object), argument="breaks")
+    cuts = np.unique(cuts)
+    bad = cuts[(cuts <= period.first_day) | (cuts > period.last_day)]
+    if bad.size:
+        raise AllianceStatsError(f"`breaks` must lie after the period's first day and within it; "
+                                 f"{to_timestamp(int(bad[0])).date()} does not")
+    edges = np.concatenate([[period.first_day], cuts, [period.last_day + 1]])
+    days = responses.days
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        count = int(((days >= lo) & (days < hi)).sum())
+        rows.append((to_timestamp(lo), to_timestamp(hi - 1), int(hi - lo), count,
+                     count / (hi - lo) * 365.25))
+    segments = pd.DataFrame(rows, columns=["start", "end", "days", "count", "rate_per_year"])
+    tests = []
+    for (i, a), (j, b) in itertools.combinations(segments.iterrows(), 2):
+        res = test_poisson_2indep(b["count"], b["days"], a["count"], a["days"], method=method)
+        ratio = (b["count"] / b["days"]) / (a["count"] / a["days"]) if a["count"] else np.inf
+        tests.append((i, j, float(ratio), float(res.pvalue)))
+    comparisons = pd.DataFrame(tests, columns=["segment_a", "segment_b", "rate_ratio_b_over_a",
+                                               "pvalue"])
+    return segments, comparisons
