@@ -17,18 +17,36 @@ Examples
 """
 
 from . import datasets, nulls
+from .audit import AuditReport, audit
+from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
+from .composition import composition_test, rate_comparison
 from .errors import AllianceStatsError, DegenerateDataWarning
 from .events import EventSeries
+from .influence import influence
+from .lagtest import lag_test
 from .matching import Coverage, coverage, match_table
 from .period import Period
 from .result import CoincidenceResult, ConfidenceInterval
+from .subsets import subset_tests
+from .sweep import sweep_windows, window_sweep
 from .window import Window
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AllianceStatsError",
+    "AuditReport",
+    "audit",
+    "break_even_rate",
+    "composition_test",
+    "influence",
+    "lag_test",
+    "rate_comparison",
+    "rate_curve",
+    "subset_tests",
+    "sweep_windows",
+    "window_sweep",
     "CoincidenceResult",
     "ConfidenceInterval",
     "Coverage",
