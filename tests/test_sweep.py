@@ -99,3 +99,32 @@ def test_lag_test_is_calibrated_and_reproducible(case):
     assert lag_test(coupled, triggers, period=period, n_resamples=199, rng=1).pvalue < 0.05
     with pytest.raises(AllianceStatsError, match="moves triggers"):
         lag_test(case.meetings, case.sanctions, period=case.period, null="poisson")
+
+
+def test_symmetric_sweep_rows_match_single_tests(case):
+    windows = sweep_windows(20, min_days=5, symmetric=True)
+    res = window_sweep(case.meetings, case.independent_sanctions, period=case.period,
+                       windows=windows, nulls=["uniform", "poisson"], n_resamples=199, rng=0)
+    for null in ("uniform", "poisson"):
+        for h in (5, 12, 20):
+            row = res.table[(res.table.null == null) & (res.table.hi == h)].iloc[0]
+            assert row.lo == -h
+            single = coincidence_test(case.meetings, case.independent_sanctions,
+                                      window=Window.around(days=h), period=case.period, null=null)
+            assert (row.k, row.pvalue) == (single.k, pytest.approx(single.pvalue))
+
+
+def test_trigger_grid_counts_for_windows_inside_the_hull():
+    from alliancestats._setup import build_setup, k_from_trigger_grid
+    period = Period("2020-01-01", "2020-03-31")
+    rng = np.random.default_rng(8)
+    responses = EventSeries(np.datetime64("2020-01-01") + rng.integers(0, 91, 10))
+    hull, _ = build_setup(responses, EventSeries([]), window=Window(-15, 20), period=period)
+    grid = rng.random((5, hull.reach_n_days)) < 0.05
+    windows = [Window(-15, 20), Window(0, 7), Window(-15, -3), Window(2, 20)]
+    got = k_from_trigger_grid(hull, grid, windows)
+    for b in range(5):
+        trigger_days = hull.reach_first_day + np.flatnonzero(grid[b])
+        for w, k in zip(windows, got[:, b]):
+            lags = hull.response_days[:, None] - trigger_days[None, :]
+            assert k == ((lags >= w.lo) & (lags <= w.hi)).any(axis=1).sum()
