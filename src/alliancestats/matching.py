@@ -166,22 +166,21 @@ def match_table(responses: EventSeries, triggers: EventSeries, *, window: Window
     _check_types(responses=responses, triggers=triggers, window=window)
     count, lag, position = nearest_triggers(responses.days, triggers.days, window)
     matched = count > 0
-    trigger_ids = triggers.ids
     safe = np.clip(position, 0, None)
+    trigger_days = triggers.days[safe] if len(triggers) else np.zeros(len(responses), np.int64)
+    trigger_dates = np.where(matched, trigger_days.astype("datetime64[D]"), np.datetime64("NaT"))
+    trigger_ids = np.full(len(responses), None, dtype=object)
+    if len(triggers):
+        trigger_ids[matched] = np.asarray(triggers.ids, dtype=object)[safe[matched]]
     table = pd.DataFrame({
         "response_id": responses.ids,
         "date": to_timestamps(responses.days),
         "matched": matched,
-        "lag_days": pd.array(np.where(matched, lag, 0), dtype="Int64"),
-        "trigger_date": pd.Series(to_timestamps(triggers.days[safe]) if len(triggers) else
-                                  pd.DatetimeIndex([pd.NaT] * len(responses))),
-        "trigger_id": pd.Series(np.asarray(trigger_ids, dtype=object)[safe] if len(triggers)
-                                else [None] * len(responses), dtype=object),
+        "lag_days": pd.arrays.IntegerArray(lag.astype(np.int64), ~matched),
+        "trigger_date": pd.DatetimeIndex(trigger_dates.astype("datetime64[s]")),
+        "trigger_id": trigger_ids,
         "n_triggers_in_window": count,
     })
-    table.loc[~matched, "lag_days"] = pd.NA
-    table.loc[~matched, "trigger_date"] = pd.NaT
-    table.loc[~matched, "trigger_id"] = None
     attributes = responses.frame.drop(columns=[responses.date_column])
     if responses.id_column is not None:
         attributes = attributes.drop(columns=[responses.id_column])

@@ -1,0 +1,149 @@
+"""Simulated event series on the day grid, for calibration and power (DESIGN §3).
+
+Every function takes ``rng=`` (a seed or a Generator) and returns an
+:class:`EventSeries`; the same seed gives the same series.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ._dates import to_day_numbers, to_timestamps
+from ._setup import build_setup
+from ._validation import check_integer, check_rng
+from .errors import AllianceStatsError
+from .events import EventSeries
+from .nulls import make_null
+from .period import Period
+from .window import Window
+
+__all__ = ["poisson_series", "clustered_series", "coupled_responses", "delay_distribution",
+           "simulate_null"]
+
+DAYS_PER_YEAR = 365.25
+
+
+def _series(days: np.ndarray, name: str) -> EventSeries:
+    return EventSeries(to_timestamps(np.sort(days)), name=name)
+
+
+def _check_rate(rate: Any, name: str) -> float:
+    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)) or not rate >= 0:
+        raise AllianceStatsError(f"`{name}` must be a non-negative number, got {rate!r}")
+    return float(rate)
+
+
+def poisson_series(rate_per_year: float | Sequence[float], *, period: Period,
+                   breaks: Sequence[Any] = (), rng: Any = None) -> EventSeries:
+    """Events of a (piecewise-constant) Poisson process, counted per day.
+
+    Each day gets a Poisson number of events with mean ``rate / 365.25``. With
+    ``breaks`` the period is cut into ``len(breaks) + 1`` segments and
+    ``rate_per_year`` gives one rate per segment.
+
+    Examples
+    --------
+    >>> s = poisson_series([5, 20], period=Period("2013-01-01", "2020-12-31"),
+    ...                    breaks=["2017-01-01"], rng=1)
+    >>> len(s.where(date=lambda d: d < "2017-01-01")) < len(s.where(date=lambda d: d >= "2017-01-01"))
+    True
+    """
+    generator = check_rng(rng)
+    rates = np.atleast_1d(np.asarray(rate_per_year, dtype=float))
+    for r in rates:
+        _check_rate(float(r), "rate_per_year")
+    cuts = np.sort(to_day_numbers(list(breaks), argument="breaks")[0]) if len(breaks) else np.array([], int)
+    if len(rates) != len(cuts) + 1:
+        raise AllianceStatsError(f"`rate_per_year` needs one rate per segment: {len(cuts) + 1} "
+                                 f"segments, {len(rates)} rates")
+    days = period.day_numbers
+    segment = np.searchsorted(cuts, days, side="right")
+    counts = generator.poisson(rates[segment] / DAYS_PER_YEAR)
+    return _series(np.repeat(days, counts), "poisson")
+
+
+def clustered_series(parent_rate_per_year: float, *, mean_cluster_size: float, spread_days: int,
+                     period: Period, rng: Any = None) -> EventSeries:
+    """A Neyman–Scott cluster process: clusters of events around random centres.
+
+    Centres form a Poisson process (``parent_rate_per_year``); each has a
+    Poisson(``mean_cluster_size``) number of events placed uniformly within
+    ``± spread_days`` of it. Events outside the period are dropped. The mean
+    rate is ``parent_rate_per_year * mean_cluster_size`` per year (less near
+    the period's ends).
+    """
+    generator = check_rng(rng)
+    _check_rate(parent_rate_per_year, "parent_rate_per_year")
+    _check_rate(mean_cluster_size, "mean_cluster_size")
+    spread = check_integer(spread_days, "spread_days", minimum=0)
+    first, n_days = period.first_day - spread, period.n_days + 2 * spread
+    n_parents = generator.poisson(parent_rate_per_year * n_days / DAYS_PER_YEAR)
+    centres = first + generator.integers(0, n_days, n_parents)
+    sizes = generator.poisson(mean_cluster_size, n_parents)
+    days = np.repeat(centres, sizes) + generator.integers(-spread, spread + 1, sizes.sum())
+    days = days[(days >= period.first_day) & (days <= period.last_day)]
+    return _series(days, "clustered")
+
+
+def delay_distribution(lo: int, hi: int) -> np.ndarray:
+    """Uniform integer delays ``lo..hi`` as ``(delays, probabilities)`` rows."""
+    lo = check_integer(lo, "lo")
+    hi = check_integer(hi, "hi")
+    if lo > hi:
+        raise AllianceStatsError(f"delay needs `lo` <= `hi`, got {lo} > {hi}")
+    delays = np.arange(lo, hi + 1)
+    return np.vstack([delays, np.full(delays.size, 1 / delays.size)])
+
+
+def _check_delay(delay: Any) -> tuple[np.ndarray, np.ndarray]:
+    table = np.asarray(delay, dtype=float)
+    if table.ndim != 2 or table.shape[0] != 2 or table.shape[1] == 0:
+        raise AllianceStatsError("`delay` must be (delays, probabilities) rows, e.g. "
+                                 "delay_distribution(0, 33)")
+    delays, probs = table[0].astype(np.int64), table[1]
+    if np.any(probs < 0) or not np.isclose(probs.sum(), 1):
+        raise AllianceStatsError("`delay` probabilities must be >= 0 and sum to 1")
+    return delays, probs
+
+
+def coupled_responses(triggers: EventSeries, *, n: int, coupling: float, delay: Any,
+                      period: Period, rng: Any = None) -> EventSeries:
+    """Responses that follow triggers with probability ``coupling``.
+
+    Each of ``n`` responses is, with probability ``coupling``, placed ``d`` days
+    after a trigger chosen uniformly among those in the period, with ``d`` drawn
+    from ``delay``; otherwise (or if that day falls outside the period) on a
+    uniform day of the period (background).
+    """
+    generator = check_rng(rng)
+    n = check_integer(n, "n", minimum=1)
+    if not 0 <= coupling <= 1:
+        raise AllianceStatsError(f"`coupling` must be in [0, 1], got {coupling!r}")
+    delays, probs = _check_delay(delay)
+    inside = triggers.days[(triggers.days >= period.first_day) & (triggers.days <= period.last_day)]
+    days = period.first_day + generator.integers(0, period.n_days, n)
+    if len(inside) and coupling > 0:
+        coupled = generator.random(n) < coupling
+        target = generator.choice(inside, n) + generator.choice(delays, n, p=probs)
+        ok = coupled & (target >= period.first_day) & (target <= period.last_day)
+        days = np.where(ok, target, days)
+    return _series(days, "coupled responses")
+
+
+def simulate_null(null: str, responses: EventSeries, triggers: EventSeries, *, window: Window,
+                  period: Period, rng: Any = None, **null_options: Any) -> tuple[EventSeries, EventSeries]:
+    """One dataset drawn under ``null``: surrogate responses or surrogate triggers.
+
+    Nulls that place responses return new responses and the real triggers; nulls
+    that redraw triggers return the real responses and new triggers (within the
+    days that can cover the period).
+    """
+    model = make_null(null, null_options)
+    setup, _ = build_setup(responses, triggers, window=window, period=period)
+    draw = model.draw(setup, 1, check_rng(rng))[0]
+    if model.draws == "responses":
+        return _series(period.first_day + draw, "surrogate responses"), triggers
+    days = setup.reach_first_day + np.repeat(np.arange(draw.size), draw.astype(np.int64))
+    return responses, _series(days, "surrogate triggers")
