@@ -11,3 +11,9 @@ def test_reproduce_study_runs(capsys):
     assert "    3 independent   21  25" in out
     for slack in (1, 2):
         assert f"    {slack} cited" in out
+
+
+def test_power_study_runs(capsys):
+    runpy.run_path(str(EXAMPLES / "power_study.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "meetings for 80% power 85" in out and "meetings for 80% power 355" in out

@@ -16,7 +16,7 @@ Examples
 (21, 25, 17.49, 0.09)
 """
 
-from . import datasets, nulls
+from . import datasets, nulls, simulate
 from .audit import AuditReport, audit
 from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
@@ -27,6 +27,7 @@ from .influence import influence
 from .lagtest import lag_test
 from .matching import Coverage, coverage, match_table
 from .period import Period
+from .power_analysis import n_required, power
 from .result import CoincidenceResult, ConfidenceInterval
 from .subsets import subset_tests
 from .sweep import sweep_windows, window_sweep
@@ -58,5 +59,8 @@ __all__ = [
     "coverage",
     "datasets",
     "match_table",
+    "n_required",
     "nulls",
+    "power",
+    "simulate",
 ]

@@ -13,7 +13,16 @@ from .._validation import format_rows
 from ..errors import AllianceStatsError
 from ._interval import IntervalNull
 
-CALENDAR = {"year": "Y", "quarter": "Q", "month": "M"}
+CALENDAR = {"year": 12, "quarter": 3, "month": 1}  # months per unit
+
+
+def _calendar_bounds(days: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day number of the calendar unit holding each day (vectorised)."""
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    first_month = months - months % CALENDAR[unit]   # months since 1970-01 (a year start)
+    start = first_month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    end = (first_month + CALENDAR[unit]).astype("datetime64[M]").astype("datetime64[D]")
+    return start, end.astype(np.int64) - 1
 
 
 class StratifiedNull(IntervalNull):
@@ -89,19 +98,18 @@ class StratifiedNull(IntervalNull):
 
     def _calendar(self, setup: Setup, strata: str) -> tuple[np.ndarray, np.ndarray]:
         if strata in CALENDAR:
-            periods = list(setup.responses.dates.to_period(CALENDAR[strata]))
-        elif strata in setup.responses.columns:
-            values = setup.responses.frame[strata].tolist()
-            try:
-                periods = [pd.Period(str(v)) for v in values]
-            except (ValueError, TypeError):
-                raise AllianceStatsError(
-                    f"`strata`: column {strata!r} must hold calendar periods such as '2018', "
-                    f"'2018Q3' or '2018-05'; got values like {values[:3]}") from None
-        else:
+            return _calendar_bounds(setup.response_days, strata)
+        if strata not in setup.responses.columns:
             raise AllianceStatsError(
                 f"`strata` must be 'year', 'quarter', 'month', a response column or break "
                 f"dates; {strata!r} is none of these (columns: {setup.responses.columns})")
+        values = setup.responses.frame[strata].tolist()
+        try:
+            periods = [pd.Period(str(v)) for v in values]
+        except (ValueError, TypeError):
+            raise AllianceStatsError(
+                f"`strata`: column {strata!r} must hold calendar periods such as '2018', "
+                f"'2018Q3' or '2018-05'; got values like {values[:3]}") from None
         day = lambda ts: int(np.datetime64(ts.date(), "D").astype(np.int64))  # noqa: E731
         return (np.array([day(p.start_time) for p in periods], dtype=np.int64),
                 np.array([day(p.end_time) for p in periods], dtype=np.int64))

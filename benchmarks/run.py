@@ -1,0 +1,171 @@
+"""Speed benchmarks for alliancestats: run `python benchmarks/run.py [--quick]`.
+
+Prints one table per question, with the issue's targets and the ratio to a
+straightforward pairwise-loop implementation written here. Timings are the best
+of several repeats (shared, noisy machines: compare ratios, not absolute figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+import alliancestats as als
+from alliancestats._setup import build_setup
+from alliancestats.nulls import make_null
+
+DAY0 = np.datetime64("2013-01-01")
+
+
+def best_time(fn, repeat=5, number=1):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
+    return min(times)
+
+
+def series(days):
+    return als.EventSeries(DAY0 + np.asarray(days).astype("timedelta64[D]"))
+
+
+def data(n=25, m=500, T=2922, seed=0):
+    rng = np.random.default_rng(seed)
+    period = als.Period(str(DAY0), str(DAY0 + T - 1))
+    return series(rng.integers(0, T, n)), series(rng.integers(-30, T, m)), period
+
+
+# -- plain implementations to compare against -----------------------------------------
+
+def naive_k(response_days, trigger_days, lo, hi):
+    k = 0
+    for t in response_days:
+        for s in trigger_days:
+            if lo <= t - s <= hi:
+                k += 1
+                break
+    return k
+
+
+def naive_coverage(first, T, trigger_days, lo, hi):
+    return [naive_k([d], trigger_days, lo, hi) for d in range(first, first + T)]
+
+
+def naive_monte_carlo(mask, n, B, rng):
+    T = len(mask)
+    out = []
+    for _ in range(B):
+        out.append(sum(mask[int(rng.integers(0, T))] for _ in range(n)))
+    return out
+
+
+# -- benchmarks ------------------------------------------------------------------------
+
+def exact_tests(window):
+    responses, triggers, period = data()
+    rows = []
+    for null, options in [("uniform", {}), ("poisson", {}), ("stratified", {}),
+                          ("jitter", {"days": 68}), ("circular", {})]:
+        model = make_null(null, options)
+
+        def core():
+            setup, _ = build_setup(responses, triggers, window=window, period=period)
+            model.exact_pmf(setup)
+
+        full = best_time(lambda: als.coincidence_test(responses, triggers, window=window,
+                                                      period=period, null=null, **options),
+                         number=20)
+        rows.append((null, best_time(core, number=20) * 1e3, full * 1e3))
+    naive = best_time(lambda: naive_coverage(period.first_day, period.n_days, triggers.days,
+                                             window.lo, window.hi), repeat=1)
+    print("\n1. Exact tests, n = 25, m = 500, T = 2922 (target <= 2 ms)")
+    print(f"   {'null':<12}{'core ms':>10}{'full call ms':>14}")
+    for null, core, full in rows:
+        print(f"   {null:<12}{core:>10.3f}{full:>14.3f}")
+    print(f"   pairwise-loop coverage alone: {naive * 1e3:.1f} ms "
+          f"(ratio to uniform core: {naive / (rows[0][1] / 1e3):.0f}x)")
+
+
+def monte_carlo(window, quick):
+    responses, triggers, period = data()
+    setup, _ = build_setup(responses, triggers, window=window, period=period)
+    model = make_null("uniform", {})
+    B = 40_000 if quick else 400_000
+    rng = np.random.default_rng(0)
+    elapsed = best_time(lambda: model.sample(setup, B, rng), repeat=3)
+    rate = setup.n * B / elapsed
+    mask = setup.mask
+    naive = best_time(lambda: naive_monte_carlo(mask, setup.n, 2000, rng), repeat=1)
+    naive_rate = setup.n * 2000 / naive
+    print("\n2. Monte Carlo throughput, uniform null (target >= 20 million placements/s)")
+    print(f"   vectorised: {rate / 1e6:.1f} million placements/s (B = {B})")
+    print(f"   pairwise loop: {naive_rate / 1e6:.3f} million placements/s; ratio {rate / naive_rate:.0f}x")
+    for null, options in [("poisson", {}), ("circular", {}), ("jitter", {"days": 68})]:
+        m = make_null(null, options)
+        b = B // 20
+        t = best_time(lambda: m.sample(setup, b, rng), repeat=3)
+        unit = "trigger-day draws" if m.draws == "triggers" else "placements"
+        width = setup.reach_n_days if m.draws == "triggers" else setup.n
+        print(f"   {null:<10} {width * b / t / 1e6:8.1f} million {unit}/s")
+
+
+def sweep(quick):
+    responses, triggers, period = data()
+    B = 1000 if quick else 10_000
+    windows = als.sweep_windows(365)
+    elapsed = best_time(lambda: als.window_sweep(responses, triggers, period=period,
+                                                 windows=windows, n_resamples=B, rng=0),
+                        repeat=1 if not quick else 2)
+    print(f"\n3. Window sweep [0, h], h = 0..365, B = {B}, min-p adjustment (target <= 2 s)")
+    print(f"   {elapsed:.2f} s" + ("  (quick mode: scale by 10 for B = 10,000)" if quick else ""))
+
+
+def growth(window, quick):
+    print("\n4. Growth (uniform null; exact test and Monte Carlo with B = 2,000)")
+    print(f"   {'n':>7}{'m':>8}{'T':>9}{'exact ms':>10}{'MC ms':>9}{'peak MB':>9}")
+    factors = [1, 10] if quick else [1, 10, 100]
+    base = dict(n=25, m=500, T=2922)
+    for key in ("n", "m", "T"):
+        for f in factors:
+            size = dict(base)
+            size[key] *= f
+            responses, triggers, period = data(**size)
+            exact = best_time(lambda: als.coincidence_test(responses, triggers, window=window,
+                                                           period=period), repeat=2)
+            run = lambda: als.coincidence_test(responses, triggers, window=window,  # noqa: E731
+                                               period=period, method="monte-carlo",
+                                               n_resamples=2000, rng=0)
+            mc = best_time(run, repeat=2)
+            tracemalloc.start()
+            run()
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            print(f"   {size['n']:>7}{size['m']:>8}{size['T']:>9}{exact * 1e3:>10.2f}"
+                  f"{mc * 1e3:>9.1f}{peak:>9.1f}")
+    responses, triggers, period = data()
+    loop = best_time(lambda: naive_k(responses.days, triggers.days, window.lo, window.hi), repeat=3)
+    fast = best_time(lambda: als.match_table(responses, triggers, window=window), repeat=3)
+    print(f"   K by pairwise loop: {loop * 1e3:.2f} ms vs per-response table {fast * 1e3:.2f} ms")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    args = parser.parse_args()
+    window = als.Window.after(days=30, slack=3)
+    warnings.simplefilter("ignore", als.DegenerateDataWarning)
+    print(f"alliancestats {als.__version__} benchmarks (numpy {np.__version__})")
+    exact_tests(window)
+    monte_carlo(window, args.quick)
+    sweep(args.quick)
+    growth(window, args.quick)
+
+
+if __name__ == "__main__":
+    main()
