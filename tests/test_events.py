@@ -104,3 +104,9 @@ def test_union_and_shift():
 def test_attributes_length_mismatch():
     with pytest.raises(AllianceStatsError, match="2 rows but `dates` has 1"):
         EventSeries(["2019-01-01"], {"x": [1, 2]})
+
+
+def test_distinct_days_keeps_first_event_per_day():
+    s = EventSeries(["2019-01-02", "2019-01-01", "2019-01-02 10:00"], {"x": [1, 2, 3]})
+    d = s.distinct_days()
+    assert sorted(d.frame.x) == [1, 2] and len(s) == 3

@@ -17,3 +17,9 @@ def test_power_study_runs(capsys):
     runpy.run_path(str(EXAMPLES / "power_study.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert "meetings for 80% power 85" in out and "meetings for 80% power 355" in out
+
+
+def test_scan_example_runs(capsys):
+    runpy.run_path(str(EXAMPLES / "scan_dyads.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "SYNTHETIC" in out and "Top dyad IRN-VEN" in out

@@ -20,6 +20,8 @@ from . import datasets, nulls, simulate
 from .audit import AuditReport, audit
 from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
+from .countries import to_alpha3
+from .dyads import MEETING_CODES, SANCTION_CODES, EventTable, scan
 from .composition import composition_test, rate_comparison
 from .errors import AllianceStatsError, DegenerateDataWarning
 from .events import EventSeries
@@ -53,6 +55,11 @@ __all__ = [
     "Coverage",
     "DegenerateDataWarning",
     "EventSeries",
+    "EventTable",
+    "MEETING_CODES",
+    "SANCTION_CODES",
+    "scan",
+    "to_alpha3",
     "Period",
     "Window",
     "coincidence_test",

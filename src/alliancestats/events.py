@@ -272,6 +272,14 @@ class EventSeries:
 
     __or__ = union
 
+    def distinct_days(self) -> "EventSeries":
+        """One event per day: the first listed on each day (event data often report
+        one meeting many times)."""
+        _, first = np.unique(self._days, return_index=True)
+        keep = np.zeros(len(self), dtype=bool)
+        keep[first] = True
+        return self.select(keep)
+
     def shifted(self, days: int) -> "EventSeries":
         """The same events moved by ``days`` calendar days (negative: earlier)."""
         days = check_integer(days, "days")
