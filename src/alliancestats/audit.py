@@ -42,6 +42,18 @@ class AuditReport:
     verdict: str
     notes: list[str] = field(default_factory=list)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The one-window baselines, one row per null."""
+        return pd.concat([r.to_frame() for r in self.tests.values()], ignore_index=True)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return (f"<p><b>Verdict</b>: {html.escape(self.verdict)}</p>"
+                + self.to_frame()[["null", "k", "n", "expected", "pvalue", "method"]]
+                .to_html(index=False, float_format=lambda x: f"{x:.4g}")
+                + f"<pre>{html.escape(self.text())}</pre>")
+
     def to_dict(self) -> dict[str, Any]:
         first = next(iter(self.tests.values()))
         return {

@@ -85,6 +85,16 @@ class BreakEvenResult:
     n: int
     alpha: float
 
+    def to_frame(self) -> pd.DataFrame:
+        """The p-versus-rate curve, one row per (method, rate)."""
+        return self.curve.copy()
+
+    def _repr_html_(self) -> str:
+        rates = pd.Series(self.break_even, name="break-even rate per year").to_frame()
+        return (f"<p><b>Break-even trigger rate</b> for K = {self.k} of {self.n} at alpha = "
+                f"{self.alpha}; observed {self.observed_rate:.2f} trigger days per year</p>"
+                + rates.to_html(float_format=lambda x: f"{x:.3g}"))
+
 
 def _crossing(rates: np.ndarray, pvalues: np.ndarray, alpha: float) -> float:
     above = np.flatnonzero(pvalues >= alpha)

@@ -41,9 +41,12 @@ def _para(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, 78, initial_indent=indent, subsequent_indent=indent)
 
 
-def case_study_report(*, slack: int = 3) -> str:
-    """Plain-words report of the case study (what ``alliancestats example`` prints)."""
-    out = case_study_results(slack=slack)
+def case_study_report(*, slack: int = 3, results: dict[str, Any] | None = None) -> str:
+    """Plain-words report of the case study (what ``alliancestats example`` prints).
+
+    ``results`` reuses the output of :func:`case_study_results` for the same slack.
+    """
+    out = case_study_results(slack=slack) if results is None else results
     case, window = out["case"], out["window"]
     study: CoincidenceResult = out["study"]
     results = out["independent"]

@@ -58,7 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     example.add_argument("--audit", action="store_true", help="run the full robustness audit")
     example.add_argument("--seed", type=int, default=0, help="seed for the audit's resamples")
     example.add_argument("--json", action="store_true", help="print one JSON object")
+    example.add_argument("--plot", metavar="FILE.png", help="also draw the figures to FILE.png "
+                         "(needs the plot extra)")
     return parser
+
+
+def _plots() -> Any:
+    from . import plots
+
+    plt = plots._pyplot()
+    plt.switch_backend("Agg")
+    return plots
 
 
 def _add_data_arguments(test: argparse.ArgumentParser) -> None:
@@ -80,6 +90,8 @@ def _add_data_arguments(test: argparse.ArgumentParser) -> None:
                       help="keep only responses whose COLUMN equals VALUE (repeatable)")
     test.add_argument("--seed", type=int, default=None)
     test.add_argument("--json", action="store_true", help="print one JSON object")
+    test.add_argument("--plot", metavar="FILE.png", help="also draw the figures to FILE.png "
+                      "(needs the plot extra)")
 
 
 def _window(args: argparse.Namespace) -> Window:
@@ -157,6 +169,8 @@ def _run_audit(args: argparse.Namespace) -> str:
                    composition_attribute=args.composition,
                    rate_breaks=[d for d in args.rate_breaks.split(",") if d],
                    n_resamples=args.resamples, rng=args.seed)
+    if args.plot:
+        _plots().save_audit_figure(report, triggers, args.plot)
     return json.dumps(report.to_dict(), indent=2) if args.json else report.text()
 
 
@@ -169,6 +183,8 @@ def _run_test(args: argparse.Namespace) -> str:
                                 alternative=args.alternative, drop_outside=args.drop_outside,
                                 **_options(null, args, window))
                for null in nulls]
+    if args.plot:
+        _plots().save_result_figure(results[0], triggers, args.plot)
     if args.json:
         return json.dumps(_payload(results), indent=2)
     return "\n\n".join(res.summary() for res in results)
@@ -176,16 +192,22 @@ def _run_test(args: argparse.Namespace) -> str:
 
 def _run_example(args: argparse.Namespace) -> str:
     from .casestudy import case_study_report, case_study_results
-    from .datasets import CAVEAT
+    from .datasets import CAVEAT, load_iran_venezuela
 
     if args.audit:
         from .casestudy import case_study_audit
 
         report = case_study_audit(slack=args.slack, rng=args.seed)
+        if args.plot:
+            triggers = load_iran_venezuela().independent_sanctions
+            _plots().save_audit_figure(report, triggers, args.plot)
         return json.dumps(report.to_dict(), indent=2) if args.json else report.text()
-    if not args.json:
-        return case_study_report(slack=args.slack)
     out = case_study_results(slack=args.slack)
+    if args.plot:
+        _plots().save_result_figure(out["independent"]["uniform"],
+                                    out["case"].independent_sanctions, args.plot)
+    if not args.json:
+        return case_study_report(slack=args.slack, results=out)
     payload = _payload(list(out["independent"].values()))
     study = out["study"]
     payload["triggers"] = "independent list: sanctions with proxy_related=no"

@@ -117,6 +117,24 @@ class CoincidenceResult:
 
         return summary_text(self)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a one-row DataFrame (stack several with ``pd.concat``)."""
+        ci = self.confidence_interval()
+        return pd.DataFrame([{
+            "null": self.null, "method": self.method, "alternative": self.alternative,
+            "window_lo": self.window.lo, "window_hi": self.window.hi, "n": self.n, "k": self.k,
+            "rate": self.rate, "rate_ci_low": ci.low, "rate_ci_high": ci.high,
+            "coverage": self.coverage, "expected": self.expected, "ratio": self.ratio,
+            "pvalue": self.pvalue, "pvalue_se": self.pvalue_se, "n_resamples": self.n_resamples,
+        }])
+
+    def _repr_html_(self) -> str:
+        head = self.to_frame().T.rename(columns={0: "value"})
+        return (f"<p><b>Coincidence test</b>: {self.null_description}</p>"
+                + head.to_html(float_format=lambda x: f"{x:.4g}")
+                + "<p>Per response (first 10 of " + str(self.n) + "):</p>"
+                + self.table.head(10).to_html(index=False))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable summary (Monte Carlo adds ``n_resamples``, ``pvalue_se``)."""
         ci = self.confidence_interval()

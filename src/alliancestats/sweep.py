@@ -68,6 +68,15 @@ class SweepResult:
         rows = self.table.loc[self.table.groupby("null", sort=False)["pvalue"].idxmin()]
         return rows.reset_index(drop=True)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The full table, one row per (null, window)."""
+        return self.table.copy()
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>Window sweep</b>: {self.table.hi.nunique()} windows, B = "
+                f"{self.n_resamples}; best window per null with its min-p adjusted p-value</p>"
+                + self.best().to_html(index=False, float_format=lambda x: f"{x:.4g}"))
+
     def to_dict(self) -> dict[str, Any]:
         return {"n_resamples": self.n_resamples, "alternative": self.alternative,
                 "best": self.best().to_dict("records"), "table": self.table.to_dict("records")}

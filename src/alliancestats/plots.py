@@ -1,0 +1,155 @@
+"""Figures (needs the ``plot`` extra: ``pip install 'alliancestats[plot]'``).
+
+Each function draws on ``ax`` (a new figure if None) and returns the Axes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .breakeven import BreakEvenResult
+from .errors import AllianceStatsError
+from .events import EventSeries
+from .result import CoincidenceResult
+from .sweep import SweepResult
+
+__all__ = ["plot_timeline", "plot_null_distribution", "plot_sweep", "plot_rate_curve",
+           "save_figure"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise AllianceStatsError(
+            "plotting needs matplotlib; install the plot extra: pip install 'alliancestats[plot]'"
+        ) from None
+    return plt
+
+
+def _axes(ax: Any, size: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    return _pyplot().subplots(figsize=size)[1]
+
+
+def plot_timeline(result: CoincidenceResult, triggers: EventSeries, *, ax: Any = None) -> Any:
+    """Both series on one time axis: each trigger's window shaded, responses marked
+    as matched (filled) or not (open)."""
+    ax = _axes(ax, (11, 2.8))
+    period, window = result.period, result.window
+    for day in np.unique(triggers.days):
+        lo, hi = np.datetime64(int(day + window.lo), "D"), np.datetime64(int(day + window.hi + 1), "D")
+        ax.axvspan(lo, hi, ymin=0.0, ymax=0.45, color="tab:red", alpha=0.12, lw=0)
+    ax.vlines(triggers.days.astype("datetime64[D]"), 0.05, 0.4, color="tab:red", lw=0.8,
+              label=f"triggers ({len(triggers)}) and their windows")
+    table = result.table
+    dates = table.date.to_numpy()
+    matched = table.matched.to_numpy()
+    ax.scatter(dates[matched], np.full(matched.sum(), 0.7), color="tab:blue", zorder=3,
+               label=f"matched responses ({result.k})")
+    ax.scatter(dates[~matched], np.full((~matched).sum(), 0.7), facecolor="white",
+               edgecolor="tab:blue", zorder=3, label=f"unmatched ({result.n - result.k})")
+    ax.set_xlim(np.datetime64(period.first_day, "D"), np.datetime64(period.last_day + 1, "D"))
+    ax.set_ylim(0, 1)
+    ax.set_yticks([])
+    ax.set_title(f"K = {result.k} of {result.n} within {window}; windows cover "
+                 f"{result.coverage:.1%} of days")
+    ax.legend(loc="upper left", fontsize="small", ncol=3, frameon=False)
+    return ax
+
+
+def plot_null_distribution(result: CoincidenceResult, *, ax: Any = None) -> Any:
+    """The null distribution of K with the observed K and E[K]."""
+    ax = _axes(ax, (6, 3.5))
+    pmf = result.null_distribution
+    ax.bar(pmf.index, pmf.to_numpy(), color="0.7", label=f"null: {result.null} ({result.method})")
+    ax.axvline(result.k, color="tab:blue", lw=2, label=f"observed K = {result.k}")
+    ax.axvline(result.expected, color="k", ls="--", lw=1, label=f"E[K] = {result.expected:.1f}")
+    ax.set_xlabel("K, matched responses")
+    ax.set_ylabel("probability")
+    ax.set_title(f"p = {result.pvalue:.3g} ({result.alternative})")
+    ax.legend(fontsize="small", frameon=False)
+    return ax
+
+
+def plot_sweep(sweep: SweepResult, *, ax: Any = None, alpha: float = 0.05) -> Any:
+    """p-value against window length per null; adjusted curves dashed."""
+    ax = _axes(ax, (7, 4))
+    for i, (null, part) in enumerate(sweep.table.groupby("null", sort=False)):
+        color = f"C{i}"
+        width = part.hi - part.lo
+        ax.plot(width, part.pvalue, color=color, label=f"{null}")
+        ax.plot(width, part.pvalue_adjusted, color=color, ls="--", lw=1)
+    ax.axhline(alpha, color="k", lw=0.8, ls=":")
+    ax.set_yscale("log")
+    ax.set_xlabel("window width hi - lo (days)")
+    ax.set_ylabel("p-value (dashed: min-p adjusted)")
+    ax.legend(fontsize="small", frameon=False)
+    return ax
+
+
+def plot_rate_curve(curve: BreakEvenResult, *, ax: Any = None) -> Any:
+    """p of the observed K against the trigger rate, with the break-even points."""
+    ax = _axes(ax, (7, 4))
+    for i, (method, part) in enumerate(curve.curve.groupby("method", sort=False)):
+        ax.plot(part.rate_per_year, part.pvalue, color=f"C{i}", label=method)
+        rate = curve.break_even.get(method, np.nan)
+        if np.isfinite(rate):
+            ax.plot([rate], [curve.alpha], "o", color=f"C{i}")
+    ax.axhline(curve.alpha, color="k", lw=0.8, ls=":")
+    ax.axvline(curve.observed_rate, color="0.4", lw=1, label=f"observed {curve.observed_rate:.1f}/yr")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(max(1e-12, float(curve.curve.pvalue.min()) / 2), 1.5)
+    ax.set_xlabel("trigger rate per year")
+    ax.set_ylabel(f"p of K = {curve.k} of {curve.n}")
+    ax.legend(fontsize="small", frameon=False)
+    return ax
+
+
+def save_figure(ax: Any, path: str) -> None:
+    """Save the figure holding ``ax`` to ``path`` and close it."""
+    plt = _pyplot()
+    figure = ax.figure
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def _grid(rows: int, cols: int, size: tuple[float, float]) -> tuple[Any, Any]:
+    figure, axes = _pyplot().subplots(rows, cols, figsize=size, squeeze=False)
+    return figure, axes
+
+
+def save_result_figure(result: CoincidenceResult, triggers: EventSeries, path: str) -> None:
+    """Timeline and null distribution of one test, in one PNG."""
+    figure, axes = _grid(2, 1, (11, 6.5))
+    plot_timeline(result, triggers, ax=axes[0, 0])
+    plot_null_distribution(result, ax=axes[1, 0])
+    save_figure(axes[0, 0], path)
+
+
+def save_audit_figure(report: Any, triggers: EventSeries, path: str) -> None:
+    """Timeline, null distribution, window sweep and rate curve of an audit, in one PNG."""
+    figure, axes = _grid(3, 2, (12, 10))
+    first = report.tests["uniform"]
+    gs = axes[0, 0].get_gridspec()
+    axes[0, 0].remove()
+    axes[0, 1].remove()
+    top = figure.add_subplot(gs[0, :])
+    plot_timeline(first, triggers, ax=top)
+    plot_null_distribution(first, ax=axes[1, 0])
+    plot_sweep(report.sweep, ax=axes[1, 1])
+    plot_rate_curve(report.break_even, ax=axes[2, 0])
+    axes[2, 1].axis("off")
+    axes[2, 1].text(0, 1, _wrap(report.verdict), va="top", fontsize=9)
+    save_figure(top, path)
+
+
+def _wrap(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, 60)
