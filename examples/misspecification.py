@@ -7,7 +7,7 @@ positive. Two departures from the `uniform` null's assumptions:
 * clustering: both series come in bursts (Neyman-Scott clusters).
 
 Run:  python examples/misspecification.py [datasets]
-The figures are reported in docs/calibration.md.
+The figures are reported in docs/calibration.rst.
 """
 
 import sys

@@ -1,7 +1,7 @@
 """Type I error: on data simulated under each null, each test rejects at most alpha + 3 SE.
 
 Discrete tests may be conservative (reject less than alpha); the rates are printed
-with ``pytest -s`` and reported in docs/calibration.md.
+with ``pytest -s`` and reported in docs/calibration.rst.
 """
 
 import warnings
