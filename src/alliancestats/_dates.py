@@ -116,7 +116,9 @@ def _parse_objects(series: pd.Series, where: str, label: RowLabel) -> tuple[pd.S
     if fast is not None:
         return fast
     raw = series.to_numpy(dtype=object)
-    missing, bad, stamps = [], [], []
+    missing: list[int] = []
+    bad: list[int] = []
+    stamps: list[pd.Timestamp | None] = []
     for pos, value in enumerate(raw):
         if _is_missing(value):
             missing.append(pos)
@@ -134,7 +136,8 @@ def _parse_objects(series: pd.Series, where: str, label: RowLabel) -> tuple[pd.S
         problems.append(f"unparseable date in {_rows(bad, label)} (e.g. {examples})")
     if problems:
         raise AllianceStatsError(f"{where}: " + "; ".join(problems))
-    zones = [None if ts.tzinfo is None else str(ts.tzinfo) for ts in stamps]
+    parsed = [ts for ts in stamps if ts is not None]  # every row parsed by now
+    zones = [None if ts.tzinfo is None else str(ts.tzinfo) for ts in parsed]
     distinct = sorted(set(zones), key=lambda z: (z is not None, str(z)))
     if len(distinct) > 1:
         groups = "; ".join(
@@ -146,7 +149,7 @@ def _parse_objects(series: pd.Series, where: str, label: RowLabel) -> tuple[pd.S
             f"{where}: dates mix time zones ({groups}); give all dates in one zone"
         )
     tz = distinct[0] if distinct else None
-    local = [ts.tz_localize(None) if ts.tzinfo is not None else ts for ts in stamps]
+    local = [ts.tz_localize(None) if ts.tzinfo is not None else ts for ts in parsed]
     return pd.Series(pd.DatetimeIndex(local), index=series.index), tz
 
 

@@ -170,7 +170,7 @@ def audit(
     """
     generator = check_rng(rng)
     jitter = 2 * window.length if jitter_days is None else jitter_days
-    options = {"jitter": {"days": jitter}}
+    options: dict[str, dict[str, Any]] = {"jitter": {"days": jitter}}
     tests = {null: coincidence_test(responses, triggers, window=window, period=period, null=null,
                                     **options.get(null, {}))
              for null in SWEEPABLE}

@@ -28,9 +28,9 @@ def case_study_results(*, slack: int = 3) -> dict[str, Any]:
     """
     case = load_iran_venezuela()
     window = type(case.window).after(days=30, slack=slack)
-    common = dict(window=window, period=case.period)
+    common: dict[str, Any] = {"window": window, "period": case.period}
     study = coincidence_test(case.meetings, case.cited_sanctions, **common)
-    options = {"jitter": {"days": 2 * window.length}}
+    options: dict[str, dict[str, Any]] = {"jitter": {"days": 2 * window.length}}
     independent = {null: coincidence_test(case.meetings, case.independent_sanctions,
                                            null=null, **common, **options.get(null, {}))
                    for null in NULLS}

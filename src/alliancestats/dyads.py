@@ -227,7 +227,7 @@ def _country_masks(table: EventTable, triggers: EventSeries | None, actor: str |
     if triggers is not None:
         setup, _ = build_setup(probe, triggers, window=window, period=period)
         return np.broadcast_to(setup.mask, (len(countries), period.n_days))
-    source = EventTable._country(actor, "trigger_actor")
+    source = EventTable._country(str(actor), "trigger_actor")
     f = table.frame
     chosen = f[(f.source == source) & f.code.isin(_codes(trigger_codes))]
     masks = np.zeros((len(countries), period.n_days), dtype=bool)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -53,20 +53,20 @@ class EventSeries:
         name: str | None = None,
         date_column: str = "date",
     ) -> None:
-        dates = pd.Series(list(dates), dtype=object)
+        values = pd.Series(list(dates), dtype=object)
         if attributes is None:
-            frame = pd.DataFrame(index=pd.RangeIndex(len(dates)))
+            frame = pd.DataFrame(index=pd.RangeIndex(len(values)))
         else:
             frame = pd.DataFrame(attributes).reset_index(drop=True).copy()
-            if len(frame) != len(dates):
+            if len(frame) != len(values):
                 raise AllianceStatsError(
-                    f"`attributes` has {len(frame)} rows but `dates` has {len(dates)}"
+                    f"`attributes` has {len(frame)} rows but `dates` has {len(values)}"
                 )
         if date_column in frame.columns:
             raise AllianceStatsError(
                 f"`attributes` already has a column {date_column!r}; pass the dates once"
             )
-        frame.insert(0, date_column, dates.to_numpy())
+        frame.insert(0, date_column, values.to_numpy())
         self._init(frame, date_column, id_column, name, argument="dates", row_label=None)
 
     # -- construction -------------------------------------------------------

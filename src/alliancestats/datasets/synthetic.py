@@ -40,10 +40,10 @@ def make_synthetic_events(seed: int = 2026) -> pd.DataFrame:
     sanction_days: dict[str, np.ndarray] = {}
     for name in COUNTRIES:
         n = rng.poisson(rng.uniform(1, 4) * 6)
-        sanction_days[to_alpha3(name)] = np.sort(rng.integers(0, days, n))
-        rows += [(d, "United States", name, "163") for d in sanction_days[to_alpha3(name)]]
+        sanction_days[str(to_alpha3(name))] = np.sort(rng.integers(0, days, n))
+        rows += [(d, "United States", name, "163") for d in sanction_days[str(to_alpha3(name))]]
     for a, b in itertools.combinations(COUNTRIES, 2):
-        pair = (to_alpha3(a), to_alpha3(b))
+        pair = (str(to_alpha3(a)), str(to_alpha3(b)))
         planted = pair in PLANTED_DYADS or pair[::-1] in PLANTED_DYADS
         n = rng.poisson((4 if planted else rng.uniform(0.5, 4)) * 6)
         meet = rng.integers(0, days, n)

@@ -20,9 +20,9 @@ class NullModel:
 
     name: ClassVar[str]
     options: ClassVar[dict[str, Any]] = {}
-    held_fixed: ClassVar[str]
+    held_fixed: str
     has_exact: ClassVar[bool] = True
-    randomised: ClassVar[str]
+    randomised: str
 
     def __init__(self, **options: Any) -> None:
         unknown = sorted(set(options) - set(self.options))
