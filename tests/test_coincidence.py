@@ -131,3 +131,23 @@ def test_public_names():
     for name in ("EventSeries", "Period", "Window", "coincidence_test", "AllianceStatsError",
                  "datasets"):
         assert hasattr(als, name)
+
+
+def test_inputs_are_never_mutated():
+    frame = pd.DataFrame({"date": ["2019-02-10", "2019-03-01 12:00", "2019-07-04"],
+                          "topic": ["a", "b", "a"]})
+    trig_frame = pd.DataFrame({"date": ["2019-01-28", "2019-02-20"], "target": ["IRN", "VEN"]})
+    before, trig_before = frame.copy(), trig_frame.copy()
+    responses = EventSeries.from_frame(frame)
+    triggers = EventSeries.from_frame(trig_frame)
+    days, trig_days = responses.days.copy(), triggers.days.copy()
+    als.coincidence_test(responses, triggers, window=WINDOW, period=PERIOD, null="jitter", days=9)
+    report = als.audit(responses, triggers, window=WINDOW, period=PERIOD,
+                       subset_columns=["target"], composition_attribute="topic",
+                       n_resamples=20, rng=0)
+    # a one-year period: shifting the triggers by a year leaves none in reach
+    assert any("skipped" in note for note in report.notes)
+    assert (report.subsets.kind != "placebo").all()
+    pd.testing.assert_frame_equal(frame, before)
+    pd.testing.assert_frame_equal(trig_frame, trig_before)
+    assert (responses.days == days).all() and (triggers.days == trig_days).all()

@@ -18,13 +18,14 @@ from .influence import InfluenceResult, influence
 from .lagtest import LagTestResult, lag_test
 from .period import Period
 from .result import CoincidenceResult
-from .subsets import subset_tests
+from .subsets import can_cover, subset_tests
 from .sweep import SWEEPABLE, SweepResult, sweep_windows, window_sweep
 from .window import Window
 
 __all__ = ["AuditReport", "audit"]
 
 ALPHA = 0.05
+PLACEBO_SHIFTS = (-365, 365)
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,12 +181,16 @@ def audit(
     lag = lag_test(responses, triggers, period=period, n_resamples=n_resamples, rng=generator)
     breakeven = rate_curve(responses, triggers, window=window, period=period, rng=generator)
     infl = influence(responses, triggers, window=window, period=period)
-    subsets = subset_tests(responses, triggers, window=window, period=period, by=subset_columns)
+    shifts = [s for s in PLACEBO_SHIFTS if can_cover(triggers.days + s, window, period)]
+    subsets = subset_tests(responses, triggers, window=window, period=period, by=subset_columns,
+                           placebo_shifts=shifts)
     first = tests["uniform"]
     composition = (composition_test(first.table, composition_attribute, rng=generator)
                    if composition_attribute else None)
     rates = rate_comparison(responses, period=period, breaks=rate_breaks) if rate_breaks else None
     verdict, notes = _verdict(tests, sweep, lag, breakeven, infl, subsets)
+    notes += [f"Placebo shift {s:+d} days skipped: no shifted trigger can cover the period."
+              for s in PLACEBO_SHIFTS if s not in shifts]
     return AuditReport(tests=tests, sweep=sweep, lag=lag, break_even=breakeven, influence=infl,
                        subsets=subsets, composition=composition, rates=rates, verdict=verdict,
                        notes=notes)
@@ -208,6 +213,8 @@ def _verdict(tests: dict[str, CoincidenceResult], sweep: SweepResult, lag: LagTe
         "placebos": not placebo_as_good,
         "leave-one-out": not fragile,
     }
+    if placebo.empty:  # no placebo could be run: the check is not counted either way
+        del checks["placebos"]
     passed = [name for name, ok in checks.items() if ok]
     notes = [
         f"Baselines with p < {ALPHA}: {', '.join(significant) or 'none'} of {len(tests)}.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from ._setup import build_setup
@@ -14,7 +15,13 @@ from .events import EventSeries
 from .period import Period
 from .window import Window
 
-__all__ = ["subset_tests"]
+__all__ = ["subset_tests", "can_cover"]
+
+
+def can_cover(trigger_days: np.ndarray, window: Window, period: Period) -> bool:
+    """Whether any trigger lies where it can cover a day of the period."""
+    days = np.asarray(trigger_days)
+    return bool(((days >= period.first_day - window.hi) & (days <= period.last_day - window.lo)).any())
 
 
 def subset_tests(
@@ -65,8 +72,7 @@ def subset_tests(
     for shift in placebo_shifts:
         shift = check_integer(shift, "placebo_shifts")
         moved = triggers.shifted(shift)
-        reach = (moved.days >= period.first_day - window.hi) & (moved.days <= period.last_day - window.lo)
-        if not reach.any():
+        if not can_cover(moved.days, window, period):
             raise AllianceStatsError(
                 f"`placebo_shifts`: a shift of {shift:+d} days leaves no trigger that can cover "
                 f"the period {period!r}")
