@@ -14,7 +14,6 @@ from .window import Window
 
 __all__ = ["CoincidenceResult", "ConfidenceInterval"]
 
-CAVEAT_WIDTH = 78
 
 
 class ConfidenceInterval(NamedTuple):
