@@ -141,7 +141,7 @@ def test_inputs_are_never_mutated():
     responses = EventSeries.from_frame(frame)
     triggers = EventSeries.from_frame(trig_frame)
     days, trig_days = responses.days.copy(), triggers.days.copy()
-    als.coincidence_test(responses, triggers, window=WINDOW, period=PERIOD, null="jitter", days=9)
+    als.coincidence_test(responses, triggers, window=WINDOW, period=PERIOD, null="jitter", days=60)
     report = als.audit(responses, triggers, window=WINDOW, period=PERIOD,
                        subset_columns=["target"], composition_attribute="topic",
                        n_resamples=20, rng=0)
