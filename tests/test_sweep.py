@@ -81,6 +81,7 @@ def test_days_since_trigger_brute_force():
         before = d - trig[trig <= d]
         assert g == (before.min() if before.size else np.inf)
     assert np.isinf(days_since_trigger(days, np.array([], dtype=np.int64))).all()
+    assert np.isinf(days_since_trigger(days, np.array([500, 600]))).all()  # all triggers later
 
 
 def test_lag_test_is_calibrated_and_reproducible(case):

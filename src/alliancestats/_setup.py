@@ -56,11 +56,33 @@ class Setup:
         """Days that can hold a trigger covering some period day: ``T + L - 1``."""
         return self.period.n_days + self.window.length - 1
 
+    @cached_property
+    def reach_grid(self) -> np.ndarray:
+        """The real trigger days as a boolean grid over the reach days."""
+        days = np.unique(self.triggers.days)
+        grid = np.zeros(self.reach_n_days, dtype=bool)
+        grid[days[in_reach(days, self.window, self.period)] - self.reach_first_day] = True
+        return grid
+
     def batches(self, n_resamples: int, width: int) -> list[int]:
         """Split ``n_resamples`` into batch sizes so a (batch, width) array stays small."""
         size = max(1, BATCH_ELEMENTS // max(width, 1))
         full, rest = divmod(n_resamples, size)
         return [size] * full + ([rest] if rest else [])
+
+
+def in_reach(trigger_days: np.ndarray, window: Window, period: Period) -> np.ndarray:
+    """Which trigger days can cover some period day: ``[start - hi, end - lo]``."""
+    days = np.asarray(trigger_days)
+    return (days >= period.first_day - window.hi) & (days <= period.last_day - window.lo)
+
+
+def grid_hits(grid: np.ndarray, first: list[np.ndarray], length: list[int]) -> list[np.ndarray]:
+    """For each ``(first, length)``: ``hits[b, i]``, whether row ``b`` of the trigger
+    grid has a trigger in columns ``first[i] .. first[i] + length - 1``."""
+    cumulative = np.zeros((grid.shape[0], grid.shape[1] + 1), dtype=np.int32)
+    np.cumsum(grid, axis=1, out=cumulative[:, 1:])
+    return [cumulative[:, f + n] - cumulative[:, f] > 0 for f, n in zip(first, length)]
 
 
 def k_from_placements(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -77,15 +99,12 @@ def k_from_trigger_grid(setup: Setup, grid: np.ndarray,
     columns ``t - start + (H - hi)`` to that plus ``hi - lo``, where ``H`` is
     ``setup.window.hi``. Returns shape ``(B,)``, or ``(len(windows), B)``.
     """
-    cumulative = np.zeros((grid.shape[0], grid.shape[1] + 1), dtype=np.int32)
-    np.cumsum(grid, axis=1, out=cumulative[:, 1:])
     offsets = setup.response_days - setup.period.first_day
-    out = []
-    for window in windows or [setup.window]:
-        first = offsets + (setup.window.hi - window.hi)
-        in_window = cumulative[:, first + window.length] - cumulative[:, first]
-        out.append((in_window > 0).sum(axis=1))
-    return out[0] if windows is None else np.stack(out)
+    chosen = windows or [setup.window]
+    hits = grid_hits(grid, [offsets + (setup.window.hi - w.hi) for w in chosen],
+                     [w.length for w in chosen])
+    counts = [h.sum(axis=1) for h in hits]
+    return counts[0] if windows is None else np.stack(counts)
 
 
 def build_setup(responses: EventSeries, triggers: EventSeries, *, window: Window, period: Period,

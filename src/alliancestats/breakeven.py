@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ._setup import build_setup
+from ._setup import build_setup, grid_hits
 from ._validation import check_integer, check_rng
 from .errors import AllianceStatsError
 from .events import EventSeries
-from .nulls.poisson import window_hit_pmf
+from .nulls.poisson import PoissonNull, window_hit_pmf
 from .period import Period
 from .window import Window
 
@@ -150,11 +150,7 @@ def rate_curve(
     generator = check_rng(rng)
     setup, _ = build_setup(responses, triggers, window=window, period=period)
     k, n, years = setup.observed_k, setup.n, period.n_days / DAYS_PER_YEAR
-    trigger_days = np.unique(triggers.days)
-    reach = (trigger_days >= setup.reach_first_day) & (
-        trigger_days < setup.reach_first_day + setup.reach_n_days)
-    in_period = int(((trigger_days >= period.first_day) & (trigger_days <= period.last_day)).sum())
-    observed_rate = in_period / years
+    observed_rate = PoissonNull().trigger_days_in_period(setup) / years
     factors = (np.geomspace(0.05, 8, 41) if multipliers is None
                else np.asarray(multipliers, dtype=float))
     if factors.ndim != 1 or factors.size == 0 or np.any(factors <= 0):
@@ -170,11 +166,8 @@ def rate_curve(
         pmf = window_hit_pmf(np.sort(setup.response_days), window.length, q)
         rows.append(("poisson-exact", rate, np.nan, n * (1 - (1 - q) ** window.length),
                      float(min(pmf[k:].sum(), 1.0))))
-    grid = np.zeros(setup.reach_n_days, dtype=bool)
-    grid[trigger_days[reach] - setup.reach_first_day] = True
-    m = int(grid.sum())
     for f in np.sort(factors):
-        coverages = _thinned_coverage(grid, f, m, n_replicates, setup.window.length,
+        coverages = _thinned_coverage(setup.reach_grid, f, n_replicates, window.length,
                                       period.n_days, generator)
         share = float(coverages.mean())
         pvals = stats.binom.sf(k - 1, n, coverages)
@@ -198,17 +191,14 @@ def _exact_break_even(days: np.ndarray, length: int, k: int, alpha: float) -> fl
     return float(optimize.brentq(tail, 1e-9, 1 - 1e-9, xtol=1e-12) * DAYS_PER_YEAR)
 
 
-def _thinned_coverage(grid: np.ndarray, factor: float, m: int, replicates: int, length: int,
+def _thinned_coverage(grid: np.ndarray, factor: float, replicates: int, length: int,
                       n_days: int, rng: np.random.Generator) -> np.ndarray:
     """Coverage share of ``replicates`` thinned/thickened versions of a trigger grid."""
     if factor <= 1:
         draws = grid[None, :] & (rng.random((replicates, grid.size)) < factor)
     else:
+        m = int(grid.sum())
         free = grid.size - m
         extra = min((factor - 1) * m / free, 1.0) if free else 0.0
         draws = grid[None, :] | (rng.random((replicates, grid.size)) < extra)
-    cumulative = np.zeros((replicates, grid.size + 1), dtype=np.int32)
-    np.cumsum(draws, axis=1, out=cumulative[:, 1:])
-    first = np.arange(n_days)
-    covered = (cumulative[:, first + length] - cumulative[:, first]) > 0
-    return covered.mean(axis=1)
+    return grid_hits(draws, [np.arange(n_days)], [length])[0].mean(axis=1)

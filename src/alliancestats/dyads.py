@@ -19,7 +19,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from ._dates import to_day_numbers, to_timestamps
-from ._setup import build_setup
+from .matching import coverage, coverage_mask
 from .countries import normalise_countries, to_alpha3
 from .errors import AllianceStatsError
 from .events import EventSeries
@@ -223,17 +223,14 @@ def _country_masks(table: EventTable, triggers: EventSeries | None, actor: str |
                    trigger_codes: Iterable[Any], countries: np.ndarray, window: Window,
                    period: Period) -> np.ndarray:
     """Coverage mask per country (rows), the same row for all when triggers are common."""
-    probe = EventSeries([period.start])
     if triggers is not None:
-        setup, _ = build_setup(probe, triggers, window=window, period=period)
-        return np.broadcast_to(setup.mask, (len(countries), period.n_days))
+        mask = coverage(triggers, window=window, period=period).mask
+        return np.broadcast_to(mask, (len(countries), period.n_days))
     source = EventTable._country(str(actor), "trigger_actor")
     f = table.frame
     chosen = f[(f.source == source) & f.code.isin(_codes(trigger_codes))]
     masks = np.zeros((len(countries), period.n_days), dtype=bool)
     for i, country in enumerate(countries):
-        days = chosen.date[chosen.target == country]
-        if len(days):
-            setup, _ = build_setup(probe, EventSeries(days), window=window, period=period)
-            masks[i] = setup.mask
+        days = chosen.date[chosen.target == country].to_numpy()
+        masks[i] = coverage_mask(days.astype("datetime64[D]").astype(np.int64), window, period)
     return masks

@@ -24,10 +24,10 @@ def days_since_trigger(days: np.ndarray, trigger_days: np.ndarray) -> np.ndarray
     days = np.asarray(days, dtype=np.int64)
     if len(trigger_days) == 0:
         return np.full(days.shape, np.inf)
-    reach = Window(0, int(days.max() - np.min(trigger_days)) if len(days) else 0)
-    if reach.hi < 0:
+    longest = int(days.max() - np.min(trigger_days)) if len(days) else -1
+    if longest < 0:  # every trigger comes after every day
         return np.full(days.shape, np.inf)
-    count, lag, _ = nearest_triggers(days, trigger_days, Window(0, max(reach.hi, 0)))
+    count, lag, _ = nearest_triggers(days, trigger_days, Window(0, longest))
     return np.where(count > 0, lag, np.inf).astype(float)
 
 

@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from ._setup import build_setup
 from ._validation import check_integer, check_rng
 from .coincidence import coincidence_test
 from .errors import AllianceStatsError
 from .events import EventSeries
+from .matching import coverage
 from .period import Period
 from .simulate import _check_delay, coupled_responses, delay_distribution
 from .window import Window
@@ -47,15 +47,14 @@ def matched_probability(coupling: float, triggers: EventSeries, *, window: Windo
     day is outside the period it is placed uniformly, like a background one.
     """
     delays, probs = _check_delay(delay_distribution(window.lo, window.hi) if delay is None else delay)
-    probe = EventSeries([period.start])
-    setup, _ = build_setup(probe, triggers, window=window, period=period)
-    background = float(setup.mask.mean())
+    mask = coverage(triggers, window=window, period=period).mask
+    background = float(mask.mean())
     days = triggers.days[(triggers.days >= period.first_day) & (triggers.days <= period.last_day)]
     if len(days) == 0:
         return background, background
     target = days[:, None] + delays[None, :] - period.first_day
     inside = (target >= 0) & (target < period.n_days)
-    hit = np.where(inside, setup.mask[np.clip(target, 0, period.n_days - 1)], background)
+    hit = np.where(inside, mask[np.clip(target, 0, period.n_days - 1)], background)
     after_trigger = float((hit * probs[None, :]).sum(axis=1).mean())
     return background, coupling * after_trigger + (1 - coupling) * background
 

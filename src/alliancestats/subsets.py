@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._setup import build_setup
+from ._setup import build_setup, in_reach
 from ._validation import check_integer
 from .coincidence import coincidence_test
 from .errors import AllianceStatsError
@@ -20,8 +20,7 @@ __all__ = ["subset_tests", "can_cover"]
 
 def can_cover(trigger_days: np.ndarray, window: Window, period: Period) -> bool:
     """Whether any trigger lies where it can cover a day of the period."""
-    days = np.asarray(trigger_days)
-    return bool(((days >= period.first_day - window.hi) & (days <= period.last_day - window.lo)).any())
+    return bool(in_reach(trigger_days, window, period).any())
 
 
 def subset_tests(

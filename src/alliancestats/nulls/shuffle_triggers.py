@@ -37,8 +37,7 @@ class ShuffleTriggersNull(NullModel):
     randomised = "each trigger on an independent uniform day of the reach"
 
     def trigger_days_in_reach(self, setup: Setup) -> int:
-        days = np.unique(setup.triggers.days) - setup.reach_first_day
-        return int(((days >= 0) & (days < setup.reach_n_days)).sum())
+        return int(setup.reach_grid.sum())
 
     def expected(self, setup: Setup) -> float:
         m, width = self.trigger_days_in_reach(setup), setup.reach_n_days
