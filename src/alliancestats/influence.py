@@ -11,7 +11,6 @@ import pandas as pd
 from ._setup import build_setup
 from .coincidence import coincidence_test
 from .events import EventSeries
-from .matching import match_table
 from .period import Period
 from .window import Window
 
@@ -87,7 +86,6 @@ def influence(
             rows.append((table.response_id.iloc[i], table.date.iloc[i], bool(table.matched.iloc[i]),
                          res.k, res.n, res.pvalue))
     by_response = pd.DataFrame(rows, columns=["response_id", "date", "matched", "k", "n", "pvalue"])
-    all_matches = match_table(setup.responses, triggers, window=window)
     positions = _matching_triggers(setup.response_days, triggers.days, window)
     trigger_rows = []
     ids = triggers.ids
@@ -96,8 +94,8 @@ def influence(
         keep[j] = False
         reduced = triggers.select(keep)
         res = test(setup.responses, reduced)
-        lost = match_table(setup.responses, reduced, window=window).matched.to_numpy()
-        sole = all_matches.response_id[all_matches.matched.to_numpy() & ~lost].tolist()
+        still = res.table.matched.to_numpy()  # the reduced test's own per-response table
+        sole = table.response_id[table.matched.to_numpy() & ~still].tolist()
         trigger_rows.append((ids[j], triggers.dates[j], res.k, res.pvalue, sole))
     by_trigger = pd.DataFrame(trigger_rows, columns=["trigger_id", "date", "k", "pvalue",
                                                      "sole_match_for"])
