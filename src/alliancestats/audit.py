@@ -17,7 +17,7 @@ from .events import EventSeries
 from .influence import InfluenceResult, influence
 from .lagtest import LagTestResult, lag_test
 from .period import Period
-from .result import CoincidenceResult
+from .result import CoincidenceResult, tests_payload
 from .subsets import can_cover, subset_tests
 from .sweep import SWEEPABLE, SweepResult, sweep_windows, window_sweep
 from .window import Window
@@ -58,10 +58,7 @@ class AuditReport:
     def to_dict(self) -> dict[str, Any]:
         first = next(iter(self.tests.values()))
         return {
-            "k": first.k, "n": first.n, "window": first.window.to_dict(),
-            "period": first.period.to_dict(), "coverage": first.coverage,
-            "tests": [{"null": r.null, "method": r.method, "expected": r.expected,
-                       "pvalue": r.pvalue} for r in self.tests.values()],
+            **tests_payload(list(self.tests.values())), "coverage": first.coverage,
             "sweep_best": _records(self.sweep.best()[["null", "lo", "hi", "k", "pvalue",
                                                        "pvalue_adjusted"]]),
             "lag_test": {"statistic": self.lag.statistic, "pvalue": self.lag.pvalue,

@@ -14,6 +14,7 @@ from .errors import AllianceStatsError
 from .events import EventSeries
 from .nulls import NULLS
 from .period import Period
+from .result import tests_payload
 from .window import Window
 
 EXIT_BAD_INPUT = 2
@@ -123,19 +124,6 @@ def _method(null: str, args: argparse.Namespace) -> str:
     return str(args.method)
 
 
-def _payload(results: list[Any]) -> dict[str, Any]:
-    first = results[0]
-    tests = []
-    for res in results:
-        entry = {"null": res.null, "method": res.method, "expected": res.expected,
-                 "pvalue": res.pvalue}
-        if res.method == "monte-carlo":
-            entry.update(n_resamples=res.n_resamples, pvalue_se=res.pvalue_se)
-        tests.append(entry)
-    return {"k": first.k, "n": first.n, "window": first.window.to_dict(),
-            "period": first.period.to_dict(), "tests": tests}
-
-
 def _filtered(series: EventSeries, conditions: list[str], flag: str) -> EventSeries:
     for condition in conditions:
         column, sep, value = condition.partition("=")
@@ -186,7 +174,7 @@ def _run_test(args: argparse.Namespace) -> str:
     if args.plot:
         _plots().save_result_figure(results[0], triggers, args.plot)
     if args.json:
-        return json.dumps(_payload(results), indent=2)
+        return json.dumps(tests_payload(results), indent=2)
     return "\n\n".join(res.summary() for res in results)
 
 
@@ -208,7 +196,7 @@ def _run_example(args: argparse.Namespace) -> str:
                                     out["case"].independent_sanctions, args.plot)
     if not args.json:
         return case_study_report(slack=args.slack, results=out)
-    payload = _payload(list(out["independent"].values()))
+    payload = tests_payload(list(out["independent"].values()))
     study = out["study"]
     payload["triggers"] = "independent list: sanctions with proxy_related=no"
     payload["study_count"] = {"k": study.k, "n": study.n, "triggers": "cited_in_paper=yes",

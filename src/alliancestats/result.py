@@ -169,6 +169,21 @@ class CoincidenceResult:
                 f"pvalue={self.pvalue:.4g}{se}, method={self.method!r}, null={self.null!r})")
 
 
+def tests_payload(results: list[CoincidenceResult]) -> dict[str, Any]:
+    """The DESIGN §4 JSON shape for several tests of one K: ``k, n, window, period,
+    tests`` (Monte Carlo entries add ``n_resamples`` and ``pvalue_se``)."""
+    first = results[0]
+    tests = []
+    for res in results:
+        entry: dict[str, Any] = {"null": res.null, "method": res.method,
+                                 "expected": res.expected, "pvalue": res.pvalue}
+        if res.method == "monte-carlo":
+            entry.update(n_resamples=res.n_resamples, pvalue_se=res.pvalue_se)
+        tests.append(entry)
+    return {"k": first.k, "n": first.n, "window": first.window.to_dict(),
+            "period": first.period.to_dict(), "tests": tests}
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, (np.generic,)):
         return value.item()
