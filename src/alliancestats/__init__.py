@@ -16,6 +16,8 @@ Examples
 (21, 25, 17.49, 0.09)
 """
 
+from importlib import metadata as _metadata
+
 from . import datasets, nulls, simulate
 from .audit import AuditReport, audit
 from .breakeven import break_even_rate, rate_curve
@@ -35,7 +37,10 @@ from .subsets import subset_tests
 from .sweep import sweep_windows, window_sweep
 from .window import Window
 
-__version__ = "0.1.0"
+try:  # one version source: the installed package's metadata (pyproject.toml)
+    __version__ = _metadata.version("alliancestats")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from an unbuilt tree
+    __version__ = "0+unknown"
 
 __all__ = [
     "AllianceStatsError",
