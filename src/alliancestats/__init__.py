@@ -16,7 +16,7 @@ Examples
 (21, 25, 17.49, 0.09)
 """
 
-from . import datasets, nulls, simulate
+from . import datasets, nulls, scenarios, simulate
 from .audit import AuditReport, audit
 from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
@@ -69,5 +69,6 @@ __all__ = [
     "n_required",
     "nulls",
     "power",
+    "scenarios",
     "simulate",
 ]

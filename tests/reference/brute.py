@@ -274,24 +274,22 @@ def shuffle_triggers_pmf(case: Case, stat: str, with_replacement: bool = False) 
 # One entry point and p-values
 # ---------------------------------------------------------------------------
 
-NULLS = ("uniform", "stratified", "jitter", "episode-jitter", "circular", "poisson",
-         "shuffle-triggers")
+PLACEMENT_NULLS = {
+    "uniform": uniform_placements,
+    "stratified": stratified_placements,
+    "jitter": jitter_placements,
+    "episode-jitter": episode_jitter_placements,
+    "circular": circular_placements,
+}
+NULLS = (*PLACEMENT_NULLS, "poisson", "shuffle-triggers")
 
 
 def null_pmf(case: Case, null: str, stat: str = "matches", **options) -> dict:
     """Exact pmf of statistic ``stat`` under ``null`` with ``options`` (the
     library's option names: ``distinct``, ``strata``, ``days``, ``gap``,
     ``centred``, ``continuous``; ``with_replacement`` for shuffle-triggers)."""
-    if null == "uniform":
-        return _placements_pmf(case, stat, uniform_placements(case, **options))
-    if null == "stratified":
-        return _placements_pmf(case, stat, stratified_placements(case, **options))
-    if null == "jitter":
-        return _placements_pmf(case, stat, jitter_placements(case, **options))
-    if null == "episode-jitter":
-        return _placements_pmf(case, stat, episode_jitter_placements(case, **options))
-    if null == "circular":
-        return _placements_pmf(case, stat, circular_placements(case, **options))
+    if null in PLACEMENT_NULLS:
+        return _placements_pmf(case, stat, PLACEMENT_NULLS[null](case, **options))
     if null == "poisson":
         return poisson_pmf(case, stat, poisson_q(case, **options))
     if null == "shuffle-triggers":

@@ -39,10 +39,6 @@ def covered(case, days):
     return [d for d in days if any(case.lo <= d - s <= case.hi for s in case.triggers)]
 
 
-def as_float(pmf):
-    return {k: float(v) for k, v in pmf.items()}
-
-
 def assert_pmf(pmf, expected_pmf):
     for k in set(pmf) | set(expected_pmf):
         assert float(pmf.get(k, 0)) == pytest.approx(float(expected_pmf.get(k, 0)), abs=1e-12)
