@@ -18,7 +18,7 @@ Examples
 
 from importlib import metadata as _metadata
 
-from . import datasets, nulls, simulate
+from . import datasets, nulls, scenarios, simulate
 from .audit import AuditReport, audit
 from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
@@ -74,5 +74,6 @@ __all__ = [
     "n_required",
     "nulls",
     "power",
+    "scenarios",
     "simulate",
 ]
