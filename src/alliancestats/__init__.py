@@ -20,6 +20,7 @@ from . import datasets, nulls, simulate
 from .audit import AuditReport, audit
 from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
+from .count_model import CountModelResult, count_model_test
 from .effect_sizes import EffectSizes, effect_sizes
 from .countries import to_alpha3
 from .dyads import MEETING_CODES, SANCTION_CODES, EventTable, scan
@@ -44,6 +45,7 @@ __all__ = [
     "audit",
     "break_even_rate",
     "composition_test",
+    "count_model_test",
     "effect_sizes",
     "influence",
     "lag_test",
@@ -53,6 +55,7 @@ __all__ = [
     "sweep_windows",
     "window_sweep",
     "CoincidenceResult",
+    "CountModelResult",
     "EffectSizes",
     "ConfidenceInterval",
     "Coverage",
