@@ -21,6 +21,7 @@ from .audit import AuditReport, audit
 from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
 from .count_model import CountModelResult, count_model_test
+from .diagnose import Diagnosis, diagnose
 from .effect_sizes import EffectSizes, effect_sizes
 from .countries import to_alpha3
 from .dyads import MEETING_CODES, SANCTION_CODES, EventTable, scan
@@ -46,6 +47,7 @@ __all__ = [
     "break_even_rate",
     "composition_test",
     "count_model_test",
+    "diagnose",
     "effect_sizes",
     "influence",
     "lag_test",
@@ -56,6 +58,7 @@ __all__ = [
     "window_sweep",
     "CoincidenceResult",
     "CountModelResult",
+    "Diagnosis",
     "EffectSizes",
     "ConfidenceInterval",
     "Coverage",
