@@ -22,6 +22,9 @@ from . import datasets, nulls, scenarios, simulate
 from .audit import AuditReport, audit
 from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
+from .count_model import CountModelResult, count_model_test
+from .diagnose import Diagnosis, diagnose
+from .effect_sizes import EffectSizes, effect_sizes
 from .countries import to_alpha3
 from .dyads import MEETING_CODES, SANCTION_CODES, EventTable, scan
 from .composition import composition_test, rate_comparison
@@ -48,6 +51,9 @@ __all__ = [
     "audit",
     "break_even_rate",
     "composition_test",
+    "count_model_test",
+    "diagnose",
+    "effect_sizes",
     "influence",
     "lag_test",
     "rate_comparison",
@@ -56,6 +62,9 @@ __all__ = [
     "sweep_windows",
     "window_sweep",
     "CoincidenceResult",
+    "CountModelResult",
+    "Diagnosis",
+    "EffectSizes",
     "ConfidenceInterval",
     "Coverage",
     "DegenerateDataWarning",

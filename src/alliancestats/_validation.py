@@ -65,3 +65,11 @@ def format_rows(rows: Sequence[Any], *, limit: int = 10) -> str:
     shown = ", ".join(str(r) for r in list(rows)[:limit])
     more = len(rows) - limit
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def check_fraction(value: Any, name: str) -> float:
+    """A number strictly between 0 and 1 (a confidence level, a significance level)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
+            or not 0 < value < 1:
+        raise AllianceStatsError(f"`{name}` must be a number strictly between 0 and 1, got {value!r}")
+    return float(value)

@@ -1,0 +1,74 @@
+r"""Confidence intervals by inverting the Poisson-binomial tail test of K.
+
+A one-parameter family gives each response ``i`` a match probability
+:math:`q_i(x)`, non-decreasing in ``x`` on ``[lo, hi]``; K is then
+Poisson-binomial with those probabilities, so its tails are monotone in ``x``.
+The ``1 - α`` interval is the set of ``x`` whose tail test does not reject at
+``α/2`` on either side. With the *mid-p* rule the observed value counts half:
+
+.. math::
+    x_L:\ P_{x}(K > k) + \tfrac12 P_{x}(K = k) = \alpha/2, \qquad
+    x_U:\ P_{x}(K < k) + \tfrac12 P_{x}(K = k) = \alpha/2;
+
+the exact (Clopper–Pearson type) rule counts it whole. A bound stays at the end
+of ``[lo, hi]`` when the equation has no root there. Every function works on a
+batch: row ``b`` is one dataset, solved elementwise by
+:func:`scipy.optimize.elementwise.find_root`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from scipy import stats
+from scipy.optimize import elementwise
+
+#: ``family(x, rows)`` -> match probabilities, shape ``(len(rows), n)``
+Family = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def tails(k: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``P(K > k)``, ``P(K = k)``, ``P(K < k)`` for K Poisson-binomial in each row of ``q``."""
+    equal = stats.poisson_binom.pmf(k, q)
+    above = stats.poisson_binom.sf(k, q)
+    return above, equal, np.clip(1.0 - above - equal, 0.0, 1.0)
+
+
+def solve_increasing(f: Callable[..., np.ndarray], lo: np.ndarray, hi: np.ndarray,
+                     rows: np.ndarray) -> np.ndarray:
+    """Root of ``f(x, rows)`` in ``[lo, hi]`` for each row, ``f`` increasing in ``x``.
+
+    Where ``f(lo) >= 0`` the answer is ``lo``; where ``f(hi) <= 0`` it is ``hi``.
+    """
+    lo = np.asarray(lo, dtype=float)
+    hi = np.asarray(hi, dtype=float)
+    out = lo.copy()
+    at_lo = f(lo, rows) >= 0
+    at_hi = ~at_lo & (f(hi, rows) <= 0)
+    out[at_hi] = hi[at_hi]
+    inner = ~at_lo & ~at_hi
+    if inner.any():
+        found = elementwise.find_root(f, (lo[inner], hi[inner]), args=(rows[inner],))
+        out[inner] = found.x
+    return out
+
+
+def invert_tail(k: np.ndarray, family: Family, lo: float, hi: float, *,
+                confidence_level: float, midp: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper confidence bounds for ``x`` from observed counts ``k`` (one per row)."""
+    k = np.asarray(k, dtype=np.int64)
+    rows = np.arange(k.size)
+    half_alpha = (1.0 - confidence_level) / 2.0
+    weight = 0.5 if midp else 1.0
+
+    def upper_tail(x: np.ndarray, r: np.ndarray) -> np.ndarray:  # increasing in x
+        above, equal, _ = tails(k[r], family(x, r))
+        return above + weight * equal - half_alpha
+
+    def lower_tail(x: np.ndarray, r: np.ndarray) -> np.ndarray:  # decreasing in x
+        _, equal, below = tails(k[r], family(x, r))
+        return half_alpha - below - weight * equal
+
+    ends = np.full(k.size, lo, dtype=float), np.full(k.size, hi, dtype=float)
+    return solve_increasing(upper_tail, *ends, rows), solve_increasing(lower_tail, *ends, rows)

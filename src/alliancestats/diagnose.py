@@ -1,0 +1,339 @@
+r"""``diagnose``: measure what the nulls assume, and choose one, before any p-value.
+
+Every null model of the coincidence test assumes something about the two series:
+that responses could have fallen on any day (``uniform``), that they come one at
+a time rather than in bursts (``uniform``, ``stratified``, ``jitter``), that the
+trigger rate is constant (``poisson``, ``shuffle-triggers``), that not both series
+trend (``circular``). :func:`diagnose` measures each of these from the dates alone
+and ranks the nulls, so that the primary analysis can be declared before any
+coincidence-test p-value is seen. It never computes one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._dates import to_timestamp
+from ._formatting import html_block, json_frame, text_block
+from ._recommend import recommend
+from ._series_measures import clustering_rows, episode_sizes, rate_tests
+from ._setup import build_setup
+from ._strata import day_strata
+from ._validation import check_choice, check_fraction, check_integer, check_rng
+from .events import EventSeries
+from .period import Period
+from .window import Window
+
+__all__ = ["Diagnosis", "diagnose"]
+
+UNITS = ("year", "quarter", "month")
+UNIT_DAYS = {"year": 365, "quarter": 91, "month": 30}
+
+
+# -- the result ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Diagnosis:
+    """Outcome of :func:`diagnose`: measurements, the ranked nulls and their options.
+
+    Attributes
+    ----------
+    per_unit : pandas.DataFrame
+        Per calendar unit: ``unit, start, end, days, responses, triggers,
+        coverage`` (share of the unit's days covered by the window).
+    trends : pandas.DataFrame
+        Per series: events in each half of the period, first and last unit's
+        counts, the homogeneity (deviance) and log-linear trend tests.
+    clustering : pandas.DataFrame
+        Per series and statistic (share of gaps shorter than the window length
+        ``L``; dispersion index of counts in ``L``-day bins): observed value,
+        mean and one-sided Monte Carlo p-value under placement uniform over the
+        period and uniform within each unit (which removes the trend).
+    coverage : pandas.DataFrame
+        One row: ``C``, ``T``, ``C/T``, range over units, ``E[K]`` under
+        uniform and within-unit placement, and the uniform p-value that even
+        ``K = n`` would give.
+    recommendation : pandas.DataFrame
+        The nulls ranked: ``rank, null, suited, violations, failed, reasons``.
+    options : dict
+        Suggested options per null (``strata``, jitter ``days``, episode ``gap``)
+        and, under ``"why"``, the reasoning.
+    flags : dict
+        The yes/no findings the ranking rests on.
+    """
+
+    per_unit: pd.DataFrame
+    trends: pd.DataFrame
+    clustering: pd.DataFrame
+    coverage: pd.DataFrame
+    recommendation: pd.DataFrame
+    options: dict[str, Any]
+    flags: dict[str, bool]
+    evidence: dict[str, str]
+    unit: str
+    alpha: float
+    n_resamples: int
+    window: Window
+    period: Period
+
+    @property
+    def primary(self) -> str:
+        """The top-ranked null."""
+        return str(self.recommendation["null"].iloc[0])
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        pairs = [("Period", f"{self.period.start.date()} to {self.period.end.date()}; window "
+                            f"{self.window} (L = {self.window.length})")]
+        for key in ("responses_trend", "triggers_trend", "responses_cluster", "triggers_cluster"):
+            label = key.replace("_", " ").capitalize()
+            pairs.append((label, ("YES: " if self.flags[key] else "no: ") + self.evidence[key]))
+        pairs.append(("Coverage", self.evidence["coverage"]))
+        for row in self.recommendation.itertuples():
+            mark = "suited" if row.suited else f"NOT suited ({row.failed})"
+            pairs.append((f"{row.rank}. {row.null}", f"{mark}: {row.reasons}"))
+        for null, values in self.options.items():
+            if null != "why":
+                pairs.append((f"Options {null}", ", ".join(f"{k}={v!r}" for k, v in values.items())))
+        pairs.extend((f"Why {k}", v) for k, v in self.options["why"].items())
+        return pairs
+
+    def summary(self) -> str:
+        """A plain-text report: findings, ranked nulls with reasons, options."""
+        return text_block("Diagnosis: which null suits these data?", self._pairs())
+
+    def _repr_html_(self) -> str:
+        return html_block("Diagnosis: which null suits these data?", self._pairs(),
+                          [(f"Per {self.unit}", self.per_unit), ("Trends", self.trends),
+                           ("Clustering", self.clustering), ("Recommendation", self.recommendation)])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: tables as lists of records (NaN as None: a test that could not
+        be run, e.g. a series with fewer than two events)."""
+        return {
+            "unit": self.unit, "alpha": self.alpha, "n_resamples": self.n_resamples,
+            "window": self.window.to_dict(), "period": self.period.to_dict(),
+            "per_unit": json_frame(self.per_unit), "trends": json_frame(self.trends),
+            "clustering": json_frame(self.clustering), "coverage": json_frame(self.coverage)[0],
+            "recommendation": json_frame(self.recommendation), "primary": self.primary,
+            "options": {k: dict(v) for k, v in self.options.items()},
+            "flags": dict(self.flags), "evidence": dict(self.evidence),
+        }
+
+
+# -- the function -------------------------------------------------------------------------
+
+def _p(value: float) -> str:
+    return "n/a" if not np.isfinite(value) else "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
+def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, period: Period,
+             unit: str = "year", alpha: float = 0.05, n_resamples: int = 9999, rng: Any = None,
+             drop_outside: bool = False) -> Diagnosis:
+    r"""Measure trend, clustering and coverage, and rank the null models for these data.
+
+    Uses the dates only (and the coverage mask); computes no coincidence-test
+    p-value, so it can fix the primary analysis before one is seen.
+
+    Parameters
+    ----------
+    responses, triggers : EventSeries
+        Triggers outside the period count toward coverage but not toward the
+        trend and clustering measures.
+    window : Window
+    period : Period
+    unit : {"year", "quarter", "month"}
+        The calendar unit for counts and trend tests (cut as the
+        ``stratified`` null cuts the period).
+    alpha : float
+        Level at which a trend or clustering counts as found.
+    n_resamples : int
+        Monte Carlo placements for the clustering measures.
+    rng : None, int or numpy.random.Generator
+    drop_outside : bool
+        Drop responses outside the period instead of raising.
+
+    Returns
+    -------
+    Diagnosis
+
+    Notes
+    -----
+    *Trend.* Counts :math:`y_u` per unit with exposure :math:`e_u` (days of
+    the unit in the period) are fitted by Poisson GLMs with offset
+    :math:`\log e_u`. Homogeneity: the deviance of the constant-rate model,
+    :math:`\chi^2_{U-1}` under a constant rate. Linear trend:
+    :math:`\log\mu_u = a + b\,\tau_u + \log e_u` (:math:`\tau_u` the unit's
+    midpoint in years), likelihood-ratio test of ``b = 0``; :math:`e^b` is the
+    rate ratio per year. A series "trends" when either p-value is below
+    ``alpha``. Clustered series also fail homogeneity (overdispersion). The
+    trend test needs three units or more; with events in the first or the
+    last unit only, the rate ratio per year is 0 or infinite.
+
+    *Clustering.* The share of gaps between consecutive events shorter than
+    ``L`` (two events whose windows overlap) and the dispersion index
+    (variance/mean) of counts in consecutive ``L``-day bins, against ``B``
+    placements of the same number of events uniformly over the period, and
+    uniformly within each unit with the unit counts kept (which removes the
+    trend's share of short gaps). One-sided Monte Carlo p-values
+    :math:`(1 + \#\{\text{draw} \ge \text{observed}\})/(1 + B)`. A series
+    "clusters" when its short-gap share exceeds the within-unit placements at
+    ``alpha``.
+
+    *Coverage.* :math:`C/T`; :math:`(C/T)^n` is the uniform null's p-value if
+    every response were matched. K is *nearly forced* when that exceeds
+    ``alpha`` (no K could be significant) or when one value of K has
+    probability at least 1/2 under Binomial(n, C/T) (e.g. no coverage at all);
+    no placement test is then informative.
+
+    *Ranking.* A null is suited when none of its assumptions fails:
+    ``uniform`` (no response trend, no response clustering), ``stratified``
+    and ``jitter`` (no response clustering), ``circular`` (not both series
+    trend), ``poisson`` and ``shuffle-triggers`` (no trigger trend or
+    clustering), ``episode-jitter`` (none that can be measured here). Suited
+    nulls come first; among them, those that keep more of the responses' own
+    structure rank higher, since a small sample can miss a trend or
+    clustering; clustering puts the nulls that move clusters whole first.
+    Unsuited nulls follow by number of failed assumptions.
+
+    Suggested options: ``stratified`` by ``unit``; jitter half-width
+    ``J = 3L`` (responses leave the reach of nearby triggers, ``J > L``, but
+    stay well inside the unit over which trends are measured), capped at half
+    a unit; episode gap ``L`` (responses closer than ``L`` can share a trigger).
+
+    Examples
+    --------
+    >>> import alliancestats as als
+    >>> case = als.datasets.load_iran_venezuela()
+    >>> d = als.diagnose(case.meetings, case.independent_sanctions, window=case.window,
+    ...                  period=case.period, n_resamples=999, rng=1)
+    >>> d.per_unit["responses"].tolist()
+    [1, 2, 2, 6, 4, 4, 4, 2]
+    >>> d.trends.loc["triggers", ["first_half", "second_half"]].tolist()
+    [27, 137]
+    >>> d.flags["responses_trend"], d.flags["triggers_trend"]
+    (False, True)
+    >>> round(float(d.coverage["share"].iloc[0]), 2), d.primary
+    (0.7, 'stratified')
+    """
+    unit = check_choice(unit, "unit", UNITS)
+    n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
+    alpha = check_fraction(alpha, "alpha")
+    generator = check_rng(rng)
+    setup, _ = build_setup(responses, triggers, window=window, period=period,
+                           drop_outside=drop_outside)
+    groups = day_strata(unit, period, argument="unit")
+    n_days, length = period.n_days, window.length
+    response_offsets = setup.response_days - period.first_day
+    trigger_days = np.asarray(triggers.days, dtype=np.int64)
+    trigger_offsets = trigger_days[(trigger_days >= period.first_day)
+                                   & (trigger_days <= period.last_day)] - period.first_day
+    mask = setup.mask
+    unit_coverage = np.bincount(groups.codes, weights=mask, minlength=len(groups.labels)) / groups.days
+    per_unit = pd.DataFrame({
+        "unit": groups.labels,
+        "start": [to_timestamp(period.first_day + int(f)) for f in groups.first],
+        "end": [to_timestamp(period.first_day + int(f)) for f in groups.last],
+        "days": groups.days, "responses": groups.count(response_offsets),
+        "triggers": groups.count(trigger_offsets), "coverage": unit_coverage})
+
+    half = n_days // 2
+    mid_years = (groups.first + groups.last) / 2 / 365.25
+    trend_rows = {}
+    for name, offsets in (("responses", response_offsets), ("triggers", trigger_offsets)):
+        counts = per_unit[name].to_numpy()
+        trend_rows[name] = {"n": int(offsets.size), "first_half": int((offsets < half).sum()),
+                            "second_half": int((offsets >= half).sum()),
+                            "first_unit": int(counts[0]), "last_unit": int(counts[-1]),
+                            **rate_tests(counts.astype(float), groups.days.astype(float), mid_years)}
+    trends = pd.DataFrame.from_dict(trend_rows, orient="index")
+
+    clustering = pd.DataFrame(
+        clustering_rows("responses", response_offsets, groups, length, n_days, n_resamples, generator)
+        + clustering_rows("triggers", trigger_offsets, groups, length, n_days, n_resamples, generator))
+
+    share = float(mask.mean())
+    n = setup.n
+    coverage = pd.DataFrame([{
+        "covered_days": int(mask.sum()), "days": n_days, "share": share,
+        "unit_share_min": float(unit_coverage.min()), "unit_share_max": float(unit_coverage.max()),
+        "expected_k_uniform": n * share,
+        "expected_k_within_unit": float(unit_coverage[groups.codes[response_offsets]].sum()),
+        "pvalue_if_all_matched": share ** n,
+        "largest_k_probability": float(stats.binom.pmf(np.arange(n + 1), n, share).max())}])
+
+    flags, evidence = _findings(trends, clustering, coverage, per_unit, unit, alpha, length,
+                                period)
+    sizes = episode_sizes(response_offsets, length)
+    jitter_days = int(min(3 * length, max(length + 1, UNIT_DAYS[unit] // 2)))
+    options = {
+        "stratified": {"strata": unit}, "jitter": {"days": jitter_days},
+        "episode-jitter": {"days": jitter_days, "gap": length},
+        "why": {
+            "jitter days": (f"J = {jitter_days} days: more than the window length L = {length}, "
+                            "so a response can leave the reach of the triggers near it, and well "
+                            f"below a {unit}, the scale on which trends were measured"),
+            "episode gap": (f"gap = L = {length} days: responses closer than the window length can "
+                            f"share a trigger; it makes {sizes.size} episodes of the {n} responses "
+                            f"(largest {int(sizes.max()) if sizes.size else 0})"),
+        },
+    }
+    spread = (f"coverage per {unit} ranges {unit_coverage.min():.2f} to "
+              f"{unit_coverage.max():.2f}")
+    notes = {"episode-jitter": (f"moves each episode of responses (gap {length} days: "
+                                f"{sizes.size} episodes, largest {int(sizes.max()) if sizes.size else 0}) "
+                                "rigidly, keeping clusters and coarse timing; it needs enough "
+                                "episodes to have power"),
+             "stratified": f"keeps the responses' counts per {unit} ({spread})",
+             "jitter": f"keeps each response's timing to within ±{jitter_days} days ({spread})"}
+    return Diagnosis(per_unit=per_unit, trends=trends, clustering=clustering, coverage=coverage,
+                     recommendation=recommend(flags, evidence, notes), options=options,
+                     flags=flags, evidence=evidence, unit=unit, alpha=float(alpha),
+                     n_resamples=n_resamples, window=window, period=period)
+
+
+def _findings(trends: pd.DataFrame, clustering: pd.DataFrame, coverage: pd.DataFrame,
+              per_unit: pd.DataFrame, unit: str, alpha: float, length: int,
+              period: Period) -> tuple[dict[str, bool], dict[str, str]]:
+    """The yes/no findings and short sentences stating their evidence."""
+    half_start = to_timestamp(period.first_day + period.n_days // 2).date()
+    flags: dict[str, bool] = {}
+    evidence: dict[str, str] = {}
+    for name in ("responses", "triggers"):
+        row = trends.loc[name]
+        p_min = np.nanmin([row["homogeneity_pvalue"], row["trend_pvalue"], np.inf])
+        flags[f"{name}_trend"] = bool(p_min < alpha)
+        counts = ", ".join(str(c) for c in per_unit[name])
+        evidence[f"{name}_trend"] = (
+            f"{name} per {unit} {counts}; {int(row['first_half'])} before {half_start} vs "
+            f"{int(row['second_half'])} from then on; homogeneity {_p(row['homogeneity_pvalue'])}, "
+            f"log-linear trend {_p(row['trend_pvalue'])}")
+        mine = clustering[clustering.series == name].set_index("statistic")
+        gaps, disp = mine.loc["short-gap share"], mine.loc["dispersion index"]
+        flags[f"{name}_cluster"] = bool(np.nanmin([gaps["pvalue_within"], disp["pvalue_within"],
+                                                   np.inf]) < alpha)
+        evidence[f"{name}_cluster"] = (
+            f"{name}: {gaps['observed']:.0%} of gaps < L = {length} days vs "
+            f"{gaps['expected_within']:.0%} expected within {unit}s, {_p(gaps['pvalue_within'])}; "
+            f"dispersion index {disp['observed']:.2f} vs {disp['expected_within']:.2f}, "
+            f"{_p(disp['pvalue_within'])}")
+    flags["both_trend"] = flags["responses_trend"] and flags["triggers_trend"]
+    evidence["both_trend"] = (f"responses {'trend' if flags['responses_trend'] else 'show no trend'}, "
+                              f"triggers {'trend' if flags['triggers_trend'] else 'show no trend'}")
+    cov = coverage.iloc[0]
+    flags["forced"] = bool(cov["pvalue_if_all_matched"] > alpha or cov["largest_k_probability"] >= 0.5)
+    evidence["coverage"] = (
+        f"C/T = {cov['share']:.2f} ({int(cov['covered_days'])} of {int(cov['days'])} days; per "
+        f"{unit} {cov['unit_share_min']:.2f} to {cov['unit_share_max']:.2f}); E[K] = "
+        f"{cov['expected_k_uniform']:.2f} placing responses uniformly, "
+        f"{cov['expected_k_within_unit']:.2f} within their {unit}s; even K = n would give a "
+        f"uniform p of {cov['pvalue_if_all_matched']:.3g}")
+    evidence["forced"] = (f"coverage C/T = {cov['share']:.2f}: K is nearly forced (even K = n would "
+                          f"give p = {cov['pvalue_if_all_matched']:.3g}; the likeliest K has "
+                          f"probability {cov['largest_k_probability']:.2f}), so no placement test "
+                          "carries much information")
+    return flags, evidence
