@@ -1,22 +1,26 @@
-"""The validated problem a null model works on, and the two ways to count K."""
+"""The validated problem a null model works on, and the shared ways to count on it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._dates import to_timestamp
+from ._montecarlo import batch_sizes
 from ._validation import format_rows
 from .errors import AllianceStatsError
 from .events import EventSeries
-from .matching import _check_types, coverage_mask
+from .matching import _check_types, coverage_counts
 from .period import Period
 from .window import Window
 
-#: largest number of array elements one Monte Carlo batch may hold
-BATCH_ELEMENTS = 4_000_000
+if TYPE_CHECKING:
+    from ._reach import ReachAtoms
+
+_INT64 = np.iinfo(np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,14 +41,36 @@ class Setup:
         return np.asarray(self.responses.days, dtype=np.int64)
 
     @cached_property
+    def response_offsets(self) -> np.ndarray:
+        """Responses as offsets ``0..T-1`` into the period."""
+        return self.response_days - self.period.first_day
+
+    @cached_property
+    def coverage_count(self) -> np.ndarray:
+        """``c(d)``: distinct trigger days whose window covers each period day."""
+        return coverage_counts(self.triggers.days, self.window, self.period)
+
+    @cached_property
     def mask(self) -> np.ndarray:
-        """Coverage mask over the period days (the workhorse of most nulls)."""
-        return coverage_mask(self.triggers.days, self.window, self.period)
+        """Coverage mask over the period days, ``c(d) > 0`` (the workhorse of most nulls)."""
+        return self.coverage_count > 0
 
     @cached_property
     def observed_k(self) -> int:
-        offsets = self.response_days - self.period.first_day
-        return int(self.mask[offsets].sum())
+        return int(self.mask[self.response_offsets].sum())
+
+    @cached_property
+    def trigger_days(self) -> np.ndarray:
+        """The distinct trigger days in reach (sorted): those that can cover a period day."""
+        days = np.unique(self.triggers.days)
+        return days[in_reach(days, self.window, self.period)]
+
+    @cached_property
+    def atoms(self) -> "ReachAtoms":
+        """The reach cut into atoms for this window (see :mod:`alliancestats._reach`)."""
+        from ._reach import reach_atoms
+
+        return reach_atoms(self)
 
     @property
     def reach_first_day(self) -> int:
@@ -66,15 +92,15 @@ class Setup:
 
     def batches(self, n_resamples: int, width: int) -> list[int]:
         """Split ``n_resamples`` into batch sizes so a (batch, width) array stays small."""
-        size = max(1, BATCH_ELEMENTS // max(width, 1))
-        full, rest = divmod(n_resamples, size)
-        return [size] * full + ([rest] if rest else [])
+        return list(batch_sizes(n_resamples, width))
 
 
 def in_reach(trigger_days: np.ndarray, window: Window, period: Period) -> np.ndarray:
     """Which trigger days can cover some period day: ``[start - hi, end - lo]``."""
     days = np.asarray(trigger_days)
-    return (days >= period.first_day - window.hi) & (days <= period.last_day - window.lo)
+    first = max(period.first_day - window.hi, int(_INT64.min))
+    last = min(period.last_day - window.lo, int(_INT64.max))
+    return (days >= first) & (days <= last)
 
 
 def grid_hits(grid: np.ndarray, first: list[np.ndarray], length: list[int]) -> list[np.ndarray]:
