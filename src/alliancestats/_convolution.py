@@ -103,38 +103,50 @@ def sample_sum_pmf(group_sizes: np.ndarray, scores: np.ndarray, draws: int) -> n
     r"""pmf (on ``0, 1, ...``) of the total score of ``draws`` items drawn without
     replacement from groups of ``group_sizes[g]`` items of score ``scores[g]`` (>= 0).
 
-    The counts drawn per group are multivariate hypergeometric; taken one group at
-    a time, :math:`X_g \mid (r \text{ still to draw}) \sim
-    \mathrm{Hypergeometric}(P_g, N_g, r)` with :math:`P_g` the items not yet
-    considered. The state is (draws left, score so far); the largest group comes
-    last and takes whatever is left.
+    A sample without replacement is a set of independent Bernoulli(:math:`	heta`)
+    inclusions conditioned on its size: with ``P`` items in all and
+    :math:`X_g \sim \mathrm{Binomial}(N_g, 	heta)` independent,
+
+    .. math:: P(S = s) = rac{P_	heta(\sum_g v_g X_g = s,\ \sum_g X_g = r)}
+                              {P_	heta(\sum_g X_g = r)}
+
+    for any :math:`	heta` (the :math:`	heta^r (1-	heta)^{P-r}` factors cancel).
+    The numerator is a two-dimensional convolution over the groups with state
+    (items drawn, score so far), kept to at most ``r`` items; :math:`	heta = r/P`
+    keeps every term well inside the float range. The largest group is added
+    last, by the one count that completes ``r``. All terms are non-negative.
     """
     sizes = np.asarray(group_sizes, dtype=np.int64)
     scores = np.asarray(scores, dtype=np.int64)
-    order = np.argsort(sizes, kind="stable")
     population = int(sizes.sum())
+    if draws == 0 or draws == population:
+        out = np.zeros(_top_sum(sizes, scores, draws) + 1)
+        out[-1 if draws else 0] = 1.0
+        return out
+    theta = draws / population
+    order = np.argsort(sizes, kind="stable")
     top = _top_sum(sizes, scores, draws)
-    state = np.zeros((draws + 1, top + 1))  # state[r, s]: r draws left, score s so far
-    state[draws, 0] = 1.0
-    left = np.arange(draws + 1)
+    state = np.zeros((draws + 1, top + 1))  # state[j, s]: j drawn, score s, times P_theta
+    state[0, 0] = 1.0
     for g in order[:-1]:
         size, score = int(sizes[g]), int(scores[g])
-        new = np.zeros_like(state)
-        for x in range(min(size, draws) + 1):
-            weight = stats.hypergeom.pmf(x, population, size, left)  # P(X_g = x | r left)
-            rows = left[left >= x]
-            contribution = state[rows] * weight[rows][:, None]
+        counts = np.arange(min(size, draws) + 1)
+        weight = stats.binom.pmf(counts, size, theta)
+        new = state * weight[0]
+        for x in counts[1:].tolist():
             shift = score * x
-            new[rows - x, shift:] += contribution[:, : top + 1 - shift]
+            if weight[x] == 0 or shift > top:
+                continue
+            new[x:, shift:] += weight[x] * state[: draws + 1 - x, : top + 1 - shift]
         state = new
-        population -= size
     last = order[-1]
+    size, score = int(sizes[last]), int(scores[last])
     out = np.zeros(top + 1)
-    for r in range(draws + 1):  # the last group takes the r draws left
-        shift = int(scores[last]) * r
+    for j in range(max(draws - size, 0), draws + 1):   # the last group completes the sample
+        x, shift = draws - j, score * (draws - j)
         if shift <= top:
-            out[shift:] += state[r, : top + 1 - shift]
-    return out
+            out[shift:] += stats.binom.pmf(x, size, theta) * state[j, : top + 1 - shift]
+    return out / stats.binom.pmf(draws, population, theta)
 
 
 def _top_sum(sizes: np.ndarray, scores: np.ndarray, draws: int) -> int:

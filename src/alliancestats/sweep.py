@@ -26,7 +26,7 @@ from .nulls import NULLS, NullModel, make_null
 from .nulls.poisson import PoissonNull, coupled_counts
 from .period import Period
 from .statistics import AdditiveStatistic, Statistic, get_statistic
-from .statistics.trigger_rate import TriggerRate, response_cumulative
+from .statistics.trigger_rate import TriggerRate
 from .window import Window
 
 __all__ = ["SweepResult", "window_sweep", "sweep_windows"]
@@ -281,8 +281,8 @@ def _surrogates(model: NullModel, hull: Setup, setups: list[Setup], statistic: S
                 yield scores[:, offsets].sum(axis=2)
             else:
                 assert isinstance(statistic, TriggerRate)
-                cumulative = response_cumulative(hull, offsets)
-                yield np.stack([statistic.from_cumulative(s, cumulative) for s in setups])
+                ordered = np.sort(offsets, axis=1)
+                yield np.stack([statistic.from_sorted(s, ordered) for s in setups])
         return
     assert isinstance(model, PoissonNull)
     atoms = reach_atoms(hull, [s.window for s in setups])

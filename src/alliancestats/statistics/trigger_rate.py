@@ -64,20 +64,31 @@ class TriggerRate(Statistic):
         last = np.clip(s + hi - period.first_day, 0, period.n_days - 1)
         return first, last
 
-    def placement_width(self, setup: "Setup") -> int:
-        return setup.n + 2 * (setup.period.n_days + 1) + len(setup.trigger_days)
-
     def from_placements(self, setup: "Setup", offsets: np.ndarray) -> np.ndarray:
-        return self.from_cumulative(setup, response_cumulative(setup, offsets))
+        return self.from_sorted(setup, np.sort(offsets, axis=1))
 
-    def from_cumulative(self, setup: "Setup", cumulative: np.ndarray) -> np.ndarray:
-        """Values from rows of cumulative response counts over the period, ``(B, T + 1)``."""
+    def from_sorted(self, setup: "Setup", ordered: np.ndarray) -> np.ndarray:
+        """Values from rows of placements sorted within each row.
+
+        Response ``u`` (period offset) is followed-by for the trigger days in
+        ``[u - hi, u - lo]``; with the placements sorted these intervals (all of
+        length ``L``) are in order, and the trigger days in their union are
+        counted interval by interval, each from the end of the previous one on.
+        """
         m = len(setup.trigger_days)
         if m == 0:
-            return np.zeros(cumulative.shape[0])
-        first, last = self.trigger_windows(setup)
-        hit = cumulative[:, last + 1] - cumulative[:, first] > 0
-        return hit.sum(axis=1) / m
+            return np.zeros(ordered.shape[0])
+        period = setup.period
+        lo, hi = realised_lags(np.array([period.first_day, period.last_day]),
+                               setup.trigger_days, setup.window)
+        triggers = setup.trigger_days - (period.first_day - hi)  # offsets: response u sees u..u+L-1
+        stop = ordered + (hi - lo + 1)
+        start = np.maximum(ordered, np.concatenate([ordered[:, :1], stop[:, :-1]], axis=1))
+        hits = np.searchsorted(triggers, stop) - np.searchsorted(triggers, start)
+        return hits.sum(axis=1) / m
+
+    def placement_width(self, setup: "Setup") -> int:
+        return 6 * setup.n
 
     def from_atom_counts(self, setup: "Setup", atoms: "ReachAtoms", counts: np.ndarray,
                          window: int = 0) -> np.ndarray:
@@ -85,12 +96,3 @@ class TriggerRate(Statistic):
         total = counts[:, atoms.reach[window]].sum(axis=1)
         return np.where(total > 0, hits / np.maximum(total, 1), 0.0)
 
-
-def response_cumulative(setup: "Setup", offsets: np.ndarray) -> np.ndarray:
-    """Rows of cumulative counts of placed responses over the period days, ``(B, T + 1)``."""
-    size, days = offsets.shape[0], setup.period.n_days
-    cells = (offsets + days * np.arange(size)[:, None]).ravel()
-    counts = np.bincount(cells, minlength=size * days).reshape(size, days)
-    cumulative = np.zeros((size, days + 1), dtype=np.int32)
-    np.cumsum(counts, axis=1, out=cumulative[:, 1:])
-    return cumulative
