@@ -74,15 +74,30 @@ def sum_of_units_cost(lengths: list[int], multiplicity: list[int]) -> float:
 
 
 def binomial_pmf(trials: int, p: float, stride: int = 1) -> tuple[np.ndarray, int]:
-    """Binomial(trials, p) placed on multiples of ``stride``, as ``(pmf, first value)``
-    (zero probabilities at the ends, i.e. below the float range, left out)."""
+    """Binomial(trials, p) placed on multiples of ``stride``, as ``(pmf, first value)``;
+    counts whose probability is below the float range are left out (found by
+    stepping out from the mode until ``logpmf < -745``, so a billion trials cost
+    no more than their few hundred relevant counts)."""
     if p <= 0 or trials == 0:
         return np.array([1.0]), 0
     if p >= 1:
         return np.array([1.0]), trials * stride
-    low = int(stats.binom.ppf(1e-320, trials, p)) if trials > 10**6 else 0
-    high = int(stats.binom.isf(1e-320, trials, p)) + 1 if trials > 10**6 else trials
-    k = np.arange(max(low - 1, 0), min(high, trials) + 1)
+    if trials <= 100_000:
+        low, high = 0, trials
+    else:
+        mode = min(max(int((trials + 1) * p), 0), trials)
+        step0 = max(16, int(8 * np.sqrt(trials * p * (1 - p))))
+
+        def edge(direction: int) -> int:
+            step = step0
+            while True:
+                k = min(max(mode + direction * step, 0), trials)
+                if k in (0, trials) or stats.binom.logpmf(k, trials, p) < -745:
+                    return k
+                step *= 2
+
+        low, high = edge(-1), edge(1)
+    k = np.arange(low, high + 1)
     pmf = stats.binom.pmf(k, trials, p)
     if stride > 1:
         spread = np.zeros((len(k) - 1) * stride + 1)

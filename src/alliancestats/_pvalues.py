@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 import numpy as np
+from scipy.special import logsumexp
 
 #: smallest p-value reported as a number; below it the p-value is this bound, flagged
 P_FLOOR = 1e-300
@@ -89,6 +90,14 @@ class NullDistribution:
         upper, lower = self.tails_at(x)
         p = {"greater": upper, "less": lower}.get(alternative, 2 * np.minimum(upper, lower))
         return np.clip(p, 0.0, 1.0)
+
+
+def log_tail(logpmf: Callable[[np.ndarray], np.ndarray], first: float, last: float) -> float:
+    """``log sum_{k=first}^{last} exp(logpmf(k))`` over integers, in log space throughout."""
+    first, last = int(np.ceil(first)), int(np.floor(last))
+    if first > last:
+        return float("-inf")
+    return float(logsumexp(logpmf(np.arange(first, last + 1))))
 
 
 class PValue(NamedTuple):

@@ -239,9 +239,10 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
     exact: list[NullDistribution | None] = [
         model.exact_distribution(s, statistic) if use_exact(model, s, statistic, "auto", []) else None
         for s in setups]
-    replay = copy.deepcopy(rng)
+    two_passes = any(d is None for d in exact)
+    replay = copy.deepcopy(rng) if two_passes else rng
     tallies = [Tally(x) for x in observed]
-    if any(d is None for d in exact):
+    if two_passes:
         for values in _surrogates(model, hull, setups, statistic, n_resamples, rng):
             for tally, row in zip(tallies, values):
                 tally.add(row)

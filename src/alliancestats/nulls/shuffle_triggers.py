@@ -8,7 +8,7 @@ import numpy as np
 from scipy import stats
 
 from .._convolution import sample_sum_cost, sample_sum_pmf
-from .._pvalues import NullDistribution
+from .._pvalues import NullDistribution, log_tail
 from .._reach import ReachAtoms
 from .._setup import Setup
 from ..errors import AllianceStatsError
@@ -99,10 +99,10 @@ class ShuffleTriggersNull(TriggerNull):
         x = np.arange(m + 1)
         pmf = stats.hypergeom.pmf(x, days, u, m)
         keep = pmf > 0
-        return NullDistribution(
-            x[keep] / m, pmf[keep],
-            log_sf=lambda r: float(stats.hypergeom.logsf(np.ceil(r * m - 1e-9) - 1, days, u, m)),
-            log_cdf=lambda r: float(stats.hypergeom.logcdf(np.floor(r * m + 1e-9), days, u, m)))
+        logpmf = lambda j: stats.hypergeom.logpmf(j, days, u, m)  # noqa: E731
+        return NullDistribution(x[keep] / m, pmf[keep],
+                                log_sf=lambda r: log_tail(logpmf, r * m - 1e-9, m),
+                                log_cdf=lambda r: log_tail(logpmf, 0, r * m + 1e-9))
 
     def draw_atoms(self, setup: Setup, atoms: ReachAtoms, size: int,
                    rng: np.random.Generator) -> np.ndarray:

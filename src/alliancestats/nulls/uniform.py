@@ -9,7 +9,7 @@ import numpy as np
 from scipy import stats
 
 from .._convolution import sample_sum_cost, sample_sum_pmf
-from .._pvalues import NullDistribution
+from .._pvalues import NullDistribution, log_tail
 from .._setup import Setup
 from ..errors import AllianceStatsError, DegenerateDataWarning
 from ..statistics import STATISTICS, AdditiveStatistic, Statistic
@@ -100,9 +100,10 @@ class UniformNull(UnitPlacementNull):
                 dist: Any = stats.hypergeom
             else:
                 args, dist = (n, covered / days), stats.binom
+            logpmf = lambda j: dist.logpmf(j, *args)  # noqa: E731
             return NullDistribution(k, dist.pmf(k, *args),
-                                    log_sf=lambda x: float(dist.logsf(np.ceil(x) - 1, *args)),
-                                    log_cdf=lambda x: float(dist.logcdf(np.floor(x), *args)))
+                                    log_sf=lambda x: log_tail(logpmf, x, n),
+                                    log_cdf=lambda x: log_tail(logpmf, 0, x))
         if self.values["distinct"]:
             assert isinstance(statistic, AdditiveStatistic)
             return NullDistribution.on_integers(
