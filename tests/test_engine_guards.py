@@ -85,6 +85,7 @@ def test_every_exact_method_estimates_its_cost_before_running():
         assert 0 < cost < _inference.EXACT_BUDGET, (null, name)
 
 
+@pytest.mark.filterwarnings("ignore::alliancestats.DegenerateDataWarning")  # every day covered
 def test_a_window_of_a_hundred_million_days_stays_small():
     case = als.datasets.load_iran_venezuela()
     window = Window(0, 10**8)
@@ -101,6 +102,7 @@ def test_a_window_of_a_hundred_million_days_stays_small():
 
 # -- windows near the int64 limits -------------------------------------------------------------
 
+@pytest.mark.filterwarnings("ignore::alliancestats.DegenerateDataWarning")  # covered everywhere
 @pytest.mark.parametrize("window", [Window(0, 2**62), Window(-2**62, 2**62), Window(0, 2**63 - 1),
                                     Window(-2**63 + 1, 0), Window(2**62, 2**62 + 5),
                                     Window(-2**70, 2**70)])

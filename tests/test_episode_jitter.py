@@ -9,7 +9,7 @@ from alliancestats._setup import build_setup
 from alliancestats.episodes import episodes
 from alliancestats.nulls import make_null
 
-from test_statistics import enumerate_episodes, episode_shifts
+from test_statistics import episode_shifts, partition_by_loop
 
 PERIOD = Period("2020-01-01", "2020-01-08")
 WINDOW = Window(0, 2)
@@ -19,24 +19,12 @@ def _series(offsets):
     return EventSeries(np.datetime64("2020-01-01") + np.asarray(offsets, dtype="timedelta64[D]"))
 
 
-def _partition_by_loop(days, gap):
-    """Episodes by a plain loop over the sorted days: lists of input positions."""
-    order = sorted(range(len(days)), key=lambda i: (days[i], i))
-    groups = [[order[0]]]
-    for a, b in zip(order, order[1:]):
-        if days[b] - days[a] <= gap:
-            groups[-1].append(b)
-        else:
-            groups.append([b])
-    return groups
-
-
 @pytest.mark.parametrize("days,gap", [([5], 0), ([3, 3, 3], 0), ([1, 2, 4, 7], 1),
                                       ([1, 2, 4, 7], 2), ([1, 2, 4, 7], 3), ([9, 1, 5, 1], 4),
                                       ([0, 10, 20], 100)])
 def test_partition_edge_cases(days, gap):
     ep = episodes(np.array(days), gap)
-    expected = _partition_by_loop(days, gap)
+    expected = partition_by_loop(days, gap)
     assert ep.n_episodes == len(expected)
     for e, members in enumerate(expected):
         assert sorted(ep.members(e).tolist()) == sorted(members)
@@ -51,7 +39,7 @@ def test_partition_random_against_loop():
         days = rng.integers(0, 60, rng.integers(1, 15)).tolist()
         gap = int(rng.integers(0, 10))
         ep = episodes(np.array(days), gap)
-        groups = _partition_by_loop(days, gap)
+        groups = partition_by_loop(days, gap)
         assert sorted(sorted(ep.members(e).tolist()) for e in range(ep.n_episodes)) == \
             sorted(sorted(g) for g in groups)
 

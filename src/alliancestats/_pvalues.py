@@ -87,9 +87,23 @@ class NullDistribution:
 
     def pvalues_at(self, x: np.ndarray, alternative: str) -> np.ndarray:
         """p-value of every value in ``x`` (used by the window sweep's min-p step)."""
-        upper, lower = self.tails_at(x)
-        p = {"greater": upper, "less": lower}.get(alternative, 2 * np.minimum(upper, lower))
-        return np.clip(p, 0.0, 1.0)
+        return self.pvalue_lookup(alternative)(np.asarray(x))
+
+    def pvalue_lookup(self, alternative: str) -> Callable[[np.ndarray], np.ndarray]:
+        """A function giving the p-value of any array of values, with the tails
+        computed once (a table indexed by value for non-negative integers)."""
+        def pvalues(upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+            p = {"greater": upper, "less": lower}.get(alternative, 2 * np.minimum(upper, lower))
+            return np.clip(p, 0.0, 1.0)
+
+        if self.values.dtype.kind in "iu" and self.values[0] >= 0 and self.values[-1] < 10**7:
+            top = int(self.values[-1]) + 1
+            table = pvalues(*self.tails_at(np.arange(top + 1)))
+            return lambda x: table[np.minimum(x, top)]
+        upper = np.concatenate([np.cumsum(self.pmf[::-1])[::-1], [0.0]])
+        lower = np.concatenate([[0.0], np.cumsum(self.pmf)])
+        return lambda x: pvalues(upper[np.searchsorted(self.values, x, side="left")],
+                                 lower[np.searchsorted(self.values, x, side="right")])
 
 
 def log_tail(logpmf: Callable[[np.ndarray], np.ndarray], first: float, last: float) -> float:

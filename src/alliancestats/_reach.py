@@ -20,7 +20,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ._setup import Setup
+from ._setup import Setup, column_sums
 from .errors import AllianceStatsError
 from .window import Window
 
@@ -84,9 +84,7 @@ class ReachAtoms:
     def window_counts(self, counts: np.ndarray, window: int = 0) -> np.ndarray:
         """Trigger days in each response's window ``window``, for rows of atom counts
         ``(B, A)``: shape ``(B, n)``."""
-        cumulative = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.int64)
-        np.cumsum(counts, axis=1, out=cumulative[:, 1:])
-        return cumulative[:, self.stop[window]] - cumulative[:, self.first[window]]
+        return column_sums(counts, [(self.first[window], self.stop[window])])[0]
 
 
 def reach_atoms(setup: Setup, windows: list[Window] | None = None) -> ReachAtoms:

@@ -103,34 +103,38 @@ def in_reach(trigger_days: np.ndarray, window: Window, period: Period) -> np.nda
     return (days >= first) & (days <= last)
 
 
+def column_sums(grid: np.ndarray, ranges: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+    """For each ``(first, stop)`` pair of index arrays: ``sums[b, i]``, the sum of row
+    ``b`` of ``grid`` over columns ``first[i] .. stop[i] - 1`` (one cumulative sum)."""
+    cumulative = np.zeros((grid.shape[0], grid.shape[1] + 1), dtype=np.int64)
+    np.cumsum(grid, axis=1, out=cumulative[:, 1:])
+    return [cumulative[:, stop] - cumulative[:, first] for first, stop in ranges]
+
+
 def grid_hits(grid: np.ndarray, first: list[np.ndarray], length: list[int]) -> list[np.ndarray]:
     """For each ``(first, length)``: ``hits[b, i]``, whether row ``b`` of the trigger
     grid has a trigger in columns ``first[i] .. first[i] + length - 1``."""
-    cumulative = np.zeros((grid.shape[0], grid.shape[1] + 1), dtype=np.int32)
-    np.cumsum(grid, axis=1, out=cumulative[:, 1:])
-    return [cumulative[:, f + n] - cumulative[:, f] > 0 for f, n in zip(first, length)]
-
-
-def k_from_placements(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """K for each row of response placements (offsets into the period)."""
-    return mask[offsets].sum(axis=1)
+    return [sums > 0 for sums in column_sums(grid, [(f, f + n) for f, n in zip(first, length)])]
 
 
 def k_from_trigger_grid(setup: Setup, grid: np.ndarray,
                         windows: list[Window] | None = None) -> np.ndarray:
-    """K for each row of a trigger grid over the reach days, for the real responses.
+    """K for each row of a day-by-day trigger grid over the reach, for the real responses.
 
-    ``grid[b, j]`` counts triggers on day ``reach_first_day + j`` in resample ``b``.
-    For a window ``[lo, hi]`` inside ``setup.window``, response ``t`` looks at grid
-    columns ``t - start + (H - hi)`` to that plus ``hi - lo``, where ``H`` is
-    ``setup.window.hi``. Returns shape ``(B,)``, or ``(len(windows), B)``.
+    ``grid[b, j]`` counts triggers on day ``reach_first_day + j`` in resample ``b``;
+    ``windows`` (inside ``setup.window``) default to ``[setup.window]``. The grid is
+    summed over the atoms of the reach (:mod:`alliancestats._reach`) and counted as
+    the trigger nulls count. Returns shape ``(B,)``, or ``(len(windows), B)``.
     """
-    offsets = setup.response_days - setup.period.first_day
+    from ._reach import reach_atoms
+    from .statistics import get_statistic
+
     chosen = windows or [setup.window]
-    hits = grid_hits(grid, [offsets + (setup.window.hi - w.hi) for w in chosen],
-                     [w.length for w in chosen])
-    counts = [h.sum(axis=1) for h in hits]
-    return counts[0] if windows is None else np.stack(counts)
+    atoms = reach_atoms(setup, chosen)
+    counts = np.add.reduceat(np.asarray(grid, dtype=np.int64), atoms.edges[:-1], axis=1)
+    matches = get_statistic("matches")
+    ks = [matches.from_atom_counts(setup, atoms, counts, w) for w in range(len(chosen))]
+    return ks[0] if windows is None else np.stack(ks)
 
 
 def build_setup(responses: EventSeries, triggers: EventSeries, *, window: Window, period: Period,

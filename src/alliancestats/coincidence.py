@@ -55,9 +55,10 @@ def coincidence_test(
         The lags that count as a match, e.g. ``Window.after(days=30, slack=3)``.
     period : Period
         The observation period ``[start, end]``.
-    null : {"uniform", "poisson", "stratified", "jitter", "episode-jitter", "circular", \
-"shuffle-triggers"}
-        The baseline; see :mod:`alliancestats.nulls` for what each holds fixed.
+    null : str
+        The baseline: ``"uniform"``, ``"poisson"``, ``"stratified"``, ``"jitter"``,
+        ``"episode-jitter"``, ``"circular"`` or ``"shuffle-triggers"``; see
+        :mod:`alliancestats.nulls` for what each holds fixed.
     statistic : {"matches", "pairs", "trigger-rate"}
         ``"matches"`` (K, default): responses with a trigger in their window;
         ``"pairs"`` (S): (response, trigger day) pairs at a lag in the window;

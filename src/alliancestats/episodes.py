@@ -82,6 +82,7 @@ def episodes(days: Any, gap: Any) -> Episodes:
     label = np.empty(len(days), dtype=np.int64)
     label[order] = sorted_label
     first = ordered[starts]
-    ends = np.concatenate([np.flatnonzero(starts)[1:] - 1, [len(days) - 1]]) if len(days) else []
-    return Episodes(label=label, first_day=first, last_day=ordered[np.asarray(ends, dtype=np.int64)],
+    ends = np.concatenate([np.flatnonzero(starts)[1:] - 1, [len(days) - 1]]).astype(np.int64) \
+        if len(days) else np.zeros(0, dtype=np.int64)
+    return Episodes(label=label, first_day=first, last_day=ordered[ends],
                     size=np.bincount(sorted_label, minlength=len(first)).astype(np.int64), gap=gap)

@@ -5,7 +5,7 @@ those on days ``s`` with ``lo <= t - s <= hi``, i.e. ``t - hi <= s <= t - lo``.
 With the trigger days sorted, two binary searches give that range for every day
 at once; its size is the number of triggers in the window, and the day is
 *matched* when it is not empty. The *coverage mask* is the same question asked
-of every day of the period (DESIGN §1).
+of every day of the period.
 """
 
 from __future__ import annotations

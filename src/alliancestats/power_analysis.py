@@ -192,7 +192,7 @@ def n_required(coupling: float, triggers: EventSeries, *, window: Window, period
                target_power: float = 0.8, alpha: float = 0.05, delay: Any = None,
                statistic: str = "matches", n_max: int | None = None,
                rule: str = "stays") -> int:
-    """Smallest number of responses for which the uniform-null test reaches ``target_power``.
+    r"""Smallest number of responses for which the uniform-null test reaches ``target_power``.
 
     Exact for the ``uniform`` null with K (binomial) or S (convolutions).
     Discreteness makes power saw-toothed in n: it can reach the target at some n

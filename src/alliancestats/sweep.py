@@ -1,4 +1,4 @@
-"""Many windows at once, with the family-wise error controlled (DESIGN §3).
+"""Many windows at once, with the family-wise error controlled.
 
 A user who tries windows of 0, 1, ..., 90 days and reports the best one must pay
 for the search. The max-statistic (min-p) method of Westfall and Young does that
@@ -16,7 +16,7 @@ import pandas as pd
 
 from ._inference import use_exact
 from ._montecarlo import Tally, batch_sizes
-from ._pvalues import NullDistribution, monte_carlo_pvalue
+from ._pvalues import NullDistribution, exact_pvalue, monte_carlo_pvalue
 from ._reach import reach_atoms
 from ._setup import Setup, build_setup
 from ._validation import check_alternative, check_integer, check_rng
@@ -249,11 +249,12 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
     dists = [d if d is not None else t.distribution() for d, t in zip(exact, tallies)]
     p_obs = np.empty(len(windows))
     for w, (d, x) in enumerate(zip(exact, observed)):
-        p_obs[w] = (d.pvalues_at(np.array([x]), alternative)[0] if d is not None else
+        p_obs[w] = (exact_pvalue(d, x, alternative) if d is not None else
                     monte_carlo_pvalue(tallies[w].at_least, tallies[w].at_most, n_resamples,
                                        alternative)[0])
+    lookups = [dist.pvalue_lookup(alternative) for dist in dists]
     smallest = np.concatenate([
-        np.min([dist.pvalues_at(row, alternative) for dist, row in zip(dists, values)], axis=0)
+        np.min([lookup(row) for lookup, row in zip(lookups, values)], axis=0)
         for values in _surrogates(model, hull, setups, statistic, n_resamples, replay)])
     hits = (smallest[None, :] <= p_obs[:, None] * (1 + 1e-12)).sum(axis=1)
     adjusted = np.maximum(p_obs, (1 + hits) / (1 + n_resamples))

@@ -77,7 +77,8 @@ class NullModel:
         return self.exact_distribution(setup, STATISTICS["matches"]).dense(0, setup.n)
 
     # -- moments and Monte Carlo ------------------------------------------------
-    def expected(self, setup: Setup, statistic: Statistic = STATISTICS["matches"]) -> float:
+    def expected(self, setup: Setup, statistic: Statistic = STATISTICS["matches"]) -> float | None:
+        """The statistic's mean under the null; None where it comes from the distribution."""
         raise NotImplementedError
 
     def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:

@@ -23,8 +23,9 @@ distribution of R is simulated.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, Callable, ClassVar
 
 import numpy as np
 
@@ -60,12 +61,26 @@ class UnitPlacementNull(NullModel):
 
     exact_statistics: ClassVar[tuple[str, ...]] = ("matches", "pairs")
 
-    def units(self, setup: Setup) -> Units:
+    def make_units(self, setup: Setup) -> Units:
         raise NotImplementedError
+
+    def units(self, setup: Setup) -> Units:
+        """The units of ``setup`` (computed once per setup)."""
+        return self._cached(setup, "units", lambda: self.make_units(setup))
+
+    def _cached(self, setup: Setup, key: str, compute: Callable[[], Any]) -> Any:
+        store = self.__dict__.setdefault("_per_setup", weakref.WeakKeyDictionary())
+        entry = store.setdefault(setup, {})
+        if key not in entry:
+            entry[key] = compute()
+        return entry[key]
 
     # -- exact ------------------------------------------------------------------
     def _groups(self, setup: Setup) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[int]]:
         """Distinct units (anchor range and member offsets) and how often each occurs."""
+        return self._cached(setup, "groups", lambda: self._make_groups(setup))
+
+    def _make_groups(self, setup: Setup) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[int]]:
         units = self.units(setup)
         members: dict[int, list[int]] = {}
         for i, (u, r) in enumerate(zip(units.unit.tolist(), units.rel.tolist())):

@@ -102,7 +102,7 @@ class EpisodeJitterNull(UnitPlacementNull):
         gap = self.values["gap"]
         return setup.window.length if gap is None else gap
 
-    def units(self, setup: Setup) -> Units:
+    def make_units(self, setup: Setup) -> Units:
         ep = episodes(setup.response_offsets, self.gap(setup))
         first, span, j = ep.first_day, ep.span, self.values["days"]
         last_anchor = setup.period.n_days - 1 - span

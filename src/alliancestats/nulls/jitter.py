@@ -45,7 +45,7 @@ class JitterNull(UnitPlacementNull):
         self.randomised = self.randomised.replace("J", str(self.values["days"]))
         self.held_fixed = self.held_fixed.replace("J", str(self.values["days"]))
 
-    def units(self, setup: Setup) -> Units:
+    def make_units(self, setup: Setup) -> Units:
         offsets, j = setup.response_offsets, self.values["days"]
         return Units(low=np.maximum(offsets - j, 0),
                      high=np.minimum(offsets + j, setup.period.n_days - 1),

@@ -77,7 +77,7 @@ class StratifiedNull(UnitPlacementNull):
         strata = self.values["strata"]
         return f"stratified, strata={strata if isinstance(strata, str) else 'breaks ' + ', '.join(strata)}"
 
-    def units(self, setup: Setup) -> Units:
+    def make_units(self, setup: Setup) -> Units:
         low, high = self.intervals(setup)
         return Units(low=low, high=high, unit=np.arange(setup.n), rel=np.zeros(setup.n, np.int64))
 

@@ -73,7 +73,7 @@ class UniformNull(UnitPlacementNull):
                     "`distinct=True` but some responses share a day; the null "
                     "assumes at most one response per day", DegenerateDataWarning, stacklevel=4)
 
-    def units(self, setup: Setup) -> Units:
+    def make_units(self, setup: Setup) -> Units:
         n, days = setup.n, setup.period.n_days
         return Units(low=np.zeros(n, np.int64), high=np.full(n, days - 1, np.int64),
                      unit=np.arange(n), rel=np.zeros(n, np.int64))
