@@ -204,9 +204,10 @@ def statistics_targets():
         print(f"   {label:<44}{best_time(call, number=20) * 1e3:8.2f} ms")
 
 
-def streaming_memory(quick):
+def streaming_memory(quick, huge):
     print("\n7. Monte Carlo memory does not grow with B (uniform null, case study, tracemalloc peak)")
     sizes = [10**4, 10**6] if quick else [10**4, 10**6, 10**7]
+    sizes += [10**8] if huge else []
     for b in sizes:
         call = case_call("uniform", {}, "matches", method="monte-carlo", n_resamples=b)
         tracemalloc.start()
@@ -237,6 +238,8 @@ def every_combination(quick):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--huge", action="store_true", help="also Monte Carlo with B = 10**8 "
+                        "(about a minute; memory stays flat)")
     args = parser.parse_args()
     window = als.Window.after(days=30, slack=3)
     warnings.simplefilter("ignore", als.DegenerateDataWarning)
@@ -247,7 +250,7 @@ def main():
     growth(window, args.quick)
     dyad_scan()
     statistics_targets()
-    streaming_memory(args.quick)
+    streaming_memory(args.quick, args.huge)
     every_combination(args.quick)
 
 

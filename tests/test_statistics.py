@@ -239,3 +239,35 @@ def test_exact_agrees_with_monte_carlo_on_the_case_study(null, options, name):
 def test_exact_pvalue_helper_matches_sum_of_pmf():
     pmf = np.array([0.5, 0.25, 0.25])
     assert exact_pvalue(pmf, 1, "greater") == 0.5 and exact_pvalue(pmf, 1, "less") == 0.75
+
+
+@pytest.mark.parametrize("null,options", [("stratified", {}), ("jitter", {"days": 68})])
+def test_k_by_convolution_equals_scipy_poisson_binomial(null, options):
+    from scipy import stats
+    from alliancestats._setup import build_setup
+    from alliancestats.nulls import make_null
+    case = load_iran_venezuela()
+    res = coincidence_test(case.meetings, case.independent_sanctions, window=case.window,
+                           period=case.period, null=null, **options)
+    setup, _ = build_setup(case.meetings, case.independent_sanctions, window=case.window,
+                           period=case.period)
+    units = make_null(null, options).units(setup)
+    covered = np.concatenate([[0], np.cumsum(setup.mask)])
+    p = (covered[units.high + 1] - covered[units.low]) / (units.high - units.low + 1)
+    np.testing.assert_allclose(res.null_distribution.to_numpy(),
+                               stats.poisson_binom.pmf(np.arange(res.n + 1), p), atol=1e-13)
+
+
+def test_null_distribution_plot_marks_the_tested_statistic():
+    import matplotlib
+    matplotlib.use("Agg")
+    from alliancestats.plots import plot_null_distribution
+    case = load_iran_venezuela()
+    res = coincidence_test(case.meetings, case.independent_sanctions, window=case.window,
+                           period=case.period, statistic="pairs")
+    ax = plot_null_distribution(res)
+    observed = [line for line in ax.get_lines() if line.get_label().startswith("observed")][0]
+    days = np.unique(case.independent_sanctions.days)
+    pairs = sum(int(((t - days >= 0) & (t - days <= 33)).sum()) for t in case.meetings.days)
+    assert observed.get_xdata()[0] == res.statistic == pairs and pairs > res.k
+    assert ax.get_xlabel().startswith("S")

@@ -65,12 +65,14 @@ def sum_of_units(pmfs: list[tuple[np.ndarray, int]], multiplicity: list[int]) ->
 
 
 def sum_of_units_cost(lengths: list[int], multiplicity: list[int]) -> float:
-    """Upper bound on the multiply-adds of :func:`sum_of_units` (``N * sum s_j``
-    for a total support ``N``; powers cost about ``N_j^2``)."""
+    """Upper bound on the multiply-adds of :func:`sum_of_units`: merging parts of
+    spans ``s_j`` into a total support ``N`` costs at most ``N (sum s_j - max s_j)``;
+    the ``k``-th power of a pmf of span ``s`` about ``(2/3) s^2`` (binary powering)."""
     spans = [(s - 1) * k + 1 for s, k in zip(lengths, multiplicity)]
     total = sum(span - 1 for span in spans) + 1
-    powering = sum(4 * span * span / 3 for span, k in zip(spans, multiplicity) if k > 1)
-    return float(total) * float(sum(spans)) + powering
+    powering = sum(2 * span * span / 3 for span, k in zip(spans, multiplicity) if k > 1)
+    merging = float(total) * float(sum(spans) - max(spans, default=0))
+    return merging + powering
 
 
 def binomial_pmf(trials: int, p: float, stride: int = 1) -> tuple[np.ndarray, int]:

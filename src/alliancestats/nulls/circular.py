@@ -41,7 +41,8 @@ class CircularNull(NullModel):
     a circular cross-correlation, computed directly (a sum of shifted slices of
     the score, :math:`O(T \cdot \#\text{response days})`) or, beyond
     :data:`DIRECT_LIMIT` operations, by FFT: its values are integers and the FFT
-    error is far below 1/2, so rounding recovers them exactly (checked). The
+    error is far below 1/2, so rounding recovers them exactly (checked; the
+    direct sum is used if it were not). The
     trigger rate counts, for each trigger day ``s`` with window
     :math:`[a_s, b_s]` (period offsets) and each shift, the responses in
     :math:`[a_s - \delta, b_s - \delta] \bmod T` from cumulative sums of ``r``:
@@ -79,15 +80,15 @@ class CircularNull(NullModel):
         assert isinstance(statistic, AdditiveStatistic)
         score = statistic.score(setup)
         present = np.flatnonzero(responses)
-        if float(days) * len(present) <= DIRECT_LIMIT:
-            twice = np.concatenate([score, score])
-            out = np.zeros(days, dtype=np.int64)
-            for d in present:
-                out += responses[d] * twice[d: d + days]
-            return out
-        raw = np.fft.irfft(np.conj(np.fft.rfft(responses)) * np.fft.rfft(score), n=days)
-        out = np.rint(raw).astype(np.int64)
-        assert np.max(np.abs(raw - out)) < 0.25, "FFT rounding error too large"
+        if float(days) * len(present) > DIRECT_LIMIT:
+            raw = np.fft.irfft(np.conj(np.fft.rfft(responses)) * np.fft.rfft(score), n=days)
+            out = np.rint(raw).astype(np.int64)
+            if np.max(np.abs(raw - out)) < 0.25:  # integers recovered exactly
+                return out
+        twice = np.concatenate([score, score])
+        out = np.zeros(days, dtype=np.int64)
+        for d in present:
+            out += responses[d] * twice[d: d + days]
         return out
 
     def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:
