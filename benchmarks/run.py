@@ -223,7 +223,7 @@ def streaming_memory(quick, huge):
 def every_combination(quick):
     print("\n8. ms per coincidence_test call on the case study, every null x statistic "
           "(B = 9999 where Monte Carlo)")
-    print(f"   {'null':<34}{'matches':>16}{'pairs':>16}{'trigger-rate':>16}")
+    print(f"   {'null':<40}{'matches':>16}{'pairs':>16}{'trigger-rate':>16}")
     for null, options in CASE_NULLS:
         cells = []
         for statistic in ("matches", "pairs", "trigger-rate"):
@@ -232,7 +232,7 @@ def every_combination(quick):
             cells.append(f"{best_time(call, repeat=2 if quick else 3) * 1e3:9.1f} "
                          f"{'ex' if method == 'exact' else 'MC':>3}")
         label = null + "".join(f", {k}={v}" for k, v in options.items())
-        print(f"   {label:<34}" + "".join(f"{c:>16}" for c in cells))
+        print(f"   {label:<40}" + "".join(f"{c:>16}" for c in cells))
 
 
 def main():
