@@ -180,9 +180,66 @@ def dyad_scan():
     print(f"   read and normalise table: {read:.2f} s; scan with BH adjustment: {elapsed:.2f} s")
 
 
+CASE_NULLS = [("uniform", {}), ("uniform", {"distinct": True}), ("poisson", {}),
+              ("poisson", {"continuous": True}), ("stratified", {}), ("jitter", {"days": 68}),
+              ("episode-jitter", {"days": 68}), ("episode-jitter", {"days": 68, "centred": False}),
+              ("circular", {}), ("shuffle-triggers", {})]
+
+
+def case_call(null, options, statistic, **kw):
+    case = als.datasets.load_iran_venezuela()
+    return lambda: als.coincidence_test(case.meetings, case.independent_sanctions,  # noqa: E731
+                                        window=case.window, period=case.period, null=null,
+                                        statistic=statistic, rng=0, **options, **kw)
+
+
+def statistics_targets():
+    print("\n6. Case study, full coincidence_test call (target < 5 ms each)")
+    for label, (null, options, statistic) in [
+            ("exact pairs p-value (uniform)", ("uniform", {}, "pairs")),
+            ("exact episode-jitter p-value (K, J = 68)", ("episode-jitter", {"days": 68}, "matches")),
+            ("exact episode-jitter p-value (S, J = 68)", ("episode-jitter", {"days": 68}, "pairs"))]:
+        call = case_call(null, options, statistic)
+        assert call().method == "exact"
+        print(f"   {label:<44}{best_time(call, number=20) * 1e3:8.2f} ms")
+
+
+def streaming_memory(quick, huge):
+    print("\n7. Monte Carlo memory does not grow with B (uniform null, case study, tracemalloc peak)")
+    sizes = [10**4, 10**6] if quick else [10**4, 10**6, 10**7]
+    sizes += [10**8] if huge else []
+    for b in sizes:
+        call = case_call("uniform", {}, "matches", method="monte-carlo", n_resamples=b)
+        tracemalloc.start()
+        start = time.perf_counter()
+        call()
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        print(f"   B = {b:>10,}: peak {peak:6.1f} MB (all draws as int64 would be "
+              f"{b * 8 / 2**20:8.1f} MB), {elapsed:6.2f} s")
+
+
+def every_combination(quick):
+    print("\n8. ms per coincidence_test call on the case study, every null x statistic "
+          "(B = 9999 where Monte Carlo)")
+    print(f"   {'null':<40}{'matches':>16}{'pairs':>16}{'trigger-rate':>16}")
+    for null, options in CASE_NULLS:
+        cells = []
+        for statistic in ("matches", "pairs", "trigger-rate"):
+            call = case_call(null, options, statistic)
+            method = call().method
+            cells.append(f"{best_time(call, repeat=2 if quick else 3) * 1e3:9.1f} "
+                         f"{'ex' if method == 'exact' else 'MC':>3}")
+        label = null + "".join(f", {k}={v}" for k, v in options.items())
+        print(f"   {label:<40}" + "".join(f"{c:>16}" for c in cells))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--huge", action="store_true", help="also Monte Carlo with B = 10**8 "
+                        "(about a minute; memory stays flat)")
     args = parser.parse_args()
     window = als.Window.after(days=30, slack=3)
     warnings.simplefilter("ignore", als.DegenerateDataWarning)
@@ -192,6 +249,9 @@ def main():
     sweep(args.quick)
     growth(window, args.quick)
     dyad_scan()
+    statistics_targets()
+    streaming_memory(args.quick, args.huge)
+    every_combination(args.quick)
 
 
 if __name__ == "__main__":

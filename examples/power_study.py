@@ -18,6 +18,12 @@ for coupling in (0.2, 0.4):
           f"{res.power:.3f}; meetings for 80% power {n_required(coupling, sanctions, **common)}, "
           f"for 90% {n_required(coupling, sanctions, target_power=0.9, **common)}")
 
+print("pairs statistic, uniform null (exact):")
+for coupling in (0.2, 0.4):
+    res = power(coupling, 25, sanctions, statistic="pairs", **common)
+    print(f"  coupling {coupling:.0%}: power with 25 meetings {res.power:.3f}; meetings for 80% "
+          f"power {n_required(coupling, sanctions, statistic='pairs', **common)}")
+
 print("other nulls (simulated, 400 datasets):")
 for null, options in (("stratified", {}), ("jitter", {"days": 68}), ("circular", {})):
     for coupling in (0.2, 0.4):

@@ -53,7 +53,7 @@ def test_summary_and_to_dict_are_complete_and_json():
 
 
 def test_monte_carlo_is_reproducible_and_uses_plus_one():
-    a = _test(null="shuffle-triggers", n_resamples=300, rng=5)
+    a = _test(null="shuffle-triggers", n_resamples=300, rng=5, keep_draws=True)
     b = _test(null="shuffle-triggers", n_resamples=300, rng=np.random.default_rng(5))
     assert a.pvalue == b.pvalue
     hits = int((a.null_draws >= a.k).sum())

@@ -16,7 +16,8 @@ def test_reproduce_study_runs(capsys):
 def test_power_study_runs(capsys):
     runpy.run_path(str(EXAMPLES / "power_study.py"), run_name="__main__")
     out = capsys.readouterr().out
-    assert "meetings for 80% power 85" in out and "meetings for 80% power 355" in out
+    assert "meetings for 80% power 92" in out and "meetings for 80% power 377" in out
+    assert "meetings for 80% power 41" in out and "meetings for 80% power 150" in out
 
 
 def test_scan_example_runs(capsys):

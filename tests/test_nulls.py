@@ -61,9 +61,10 @@ def test_uniform_distinct_matches_enumeration():
 @pytest.mark.parametrize("continuous", [False, True])
 def test_poisson_matches_enumeration_with_overlapping_windows(continuous):
     reach = range(-WINDOW.hi, PERIOD.n_days - WINDOW.lo)       # days that can cover the period
-    m = len([t for t in set(TRIGGERS) if 0 <= t < PERIOD.n_days])
-    q = m / PERIOD.n_days
-    q = -np.expm1(-q) if continuous else q
+    # the rate is estimated on the reach, where the null draws: distinct days, or events
+    m = len([t for t in set(TRIGGERS) if t in reach])
+    events = len([t for t in TRIGGERS if t in reach])
+    q = -np.expm1(-events / len(reach)) if continuous else m / len(reach)
     pmf = np.zeros(len(RESPONSES) + 1)
     for bits in itertools.product([0, 1], repeat=len(reach)):
         chosen = [d for d, b in zip(reach, bits) if b]
@@ -80,7 +81,7 @@ def test_poisson_equals_binomial_when_windows_are_disjoint():
     responses = [0, 3, 6]
     res = coincidence_test(_series(responses), _series(TRIGGERS), window=WINDOW, period=PERIOD,
                            null="poisson")
-    q = 2 / 7
+    q = 3 / 9   # three trigger days in the reach of T + L - 1 = 9 days
     np.testing.assert_allclose(res.null_distribution, stats.binom.pmf(range(4), 3, 1 - (1 - q) ** 3))
 
 
@@ -88,8 +89,9 @@ def test_shuffle_triggers_monte_carlo_matches_enumeration():
     reach = list(range(-WINDOW.hi, PERIOD.n_days - WINDOW.lo))
     m = len(set(TRIGGERS))                      # all three trigger days lie in reach
     pmf = np.zeros(len(RESPONSES) + 1)
-    for chosen in itertools.product(reach, repeat=m):
-        pmf[_k(RESPONSES, chosen)] += len(reach) ** -m
+    subsets = list(itertools.combinations(reach, m))   # m distinct days, all subsets equally likely
+    for chosen in subsets:
+        pmf[_k(RESPONSES, chosen)] += 1 / len(subsets)
     k_obs = _k(RESPONSES, TRIGGERS)
     for alternative in ALTERNATIVES:
         res = coincidence_test(_series(RESPONSES), _series(TRIGGERS), window=WINDOW, period=PERIOD,
@@ -134,7 +136,7 @@ def test_monte_carlo_agrees_with_exact_within_4_se(null, options, alternative, t
                   **options)
     exact = coincidence_test(case.meetings, trig, method="exact", **common)
     mc = coincidence_test(case.meetings, trig, method="monte-carlo", n_resamples=3000, rng=11,
-                          **common)
+                          keep_draws=True, **common)
     assert exact.method == "exact" and mc.method == "monte-carlo"
     assert abs(mc.pvalue - exact.pvalue) <= 4 * mc.pvalue_se + 1 / 3001
     draws_se = mc.null_draws.std() / np.sqrt(mc.n_resamples)
@@ -216,7 +218,7 @@ def test_structured_nulls_monte_carlo_within_4_se(null, options, alternative):
                   **options)
     exact = coincidence_test(case.meetings, case.independent_sanctions, method="exact", **common)
     mc = coincidence_test(case.meetings, case.independent_sanctions, method="monte-carlo",
-                          n_resamples=3000, rng=5, **common)
+                          n_resamples=3000, rng=5, keep_draws=True, **common)
     assert abs(mc.pvalue - exact.pvalue) <= 4 * mc.pvalue_se + 1 / 3001
     assert abs(mc.null_draws.mean() - exact.expected) <= 4 * mc.null_draws.std() / np.sqrt(3000) + 1e-9
 

@@ -55,7 +55,8 @@ def test_break_even_closed_form_against_monte_carlo():
     trig_days = rng.choice(period.n_days, size=m, replace=False)
     triggers = EventSeries(np.datetime64("2000-01-01") + trig_days.astype("timedelta64[D]"))
     dist = coincidence_test(responses, triggers, window=window, period=period, null="poisson",
-                            continuous=True, method="monte-carlo", n_resamples=4000, rng=1)
+                            continuous=True, method="monte-carlo", n_resamples=4000, rng=1,
+                            keep_draws=True)
     p_at_k = (dist.null_draws >= k).mean()
     closed = stats.binom.sf(k - 1, n, 1 - np.exp(-(m / period.n_days) * window.length))
     assert abs(p_at_k - closed) <= 4 * np.sqrt(closed * (1 - closed) / 4000)

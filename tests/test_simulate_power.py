@@ -92,10 +92,10 @@ def test_matched_probability_brute_force():
     assert p1 == pytest.approx(0.5 * hit + 0.5 * p0)
 
 
-def test_n_required_is_first_n_reaching_target():
+def test_n_required_first_crossing_rule():
     case = load_iran_venezuela()
     args = dict(window=case.window, period=case.period)
-    n = n_required(0.4, case.independent_sanctions, **args)
+    n = n_required(0.4, case.independent_sanctions, rule="first", **args)
     assert power(0.4, n, case.independent_sanctions, **args).power >= 0.8
     assert all(power(0.4, m, case.independent_sanctions, **args).power < 0.8 for m in range(1, n))
     assert n_required(0.0, case.independent_sanctions, **args) == -1

@@ -30,11 +30,25 @@ def summary_text(res: "CoincidenceResult") -> str:
                                f"triggers = {res.triggers_name or 'triggers'} ({res.n_triggers})"))
     direction = {"greater": "more often than chance", "less": "less often than chance",
                  "two-sided": "more or less often than chance"}[res.alternative]
+    shown = (f"< {res.pvalue:.0e}" + (f" (log10 p = {res.log10_pvalue:.2f})"
+                                       if res.log10_pvalue is not None else "")
+             if res.pvalue_underflow else f"{res.pvalue:.4g}")
     if res.method == "monte-carlo":
-        how = [("p-value", f"{res.pvalue:.4g}  (Monte Carlo, B = {res.n_resamples})"),
+        how = [("p-value", f"{shown}  (Monte Carlo, B = {res.n_resamples})"),
                ("", f"standard error {res.pvalue_se:.4f}; p = (1 + hits)/(1 + B)")]
     else:
-        how = [("p-value", f"{res.pvalue:.4g}  (exact: {res.distribution})")]
+        how = [("p-value", f"{shown}  (exact: {res.distribution})")]
+    symbol = res.symbol
+    if res.statistic_name == "matches":
+        tested = [("Expected E[K]", f"{res.expected:.3f}  (K / E[K] = {res.ratio:.2f})")]
+    else:
+        from .statistics import get_statistic
+
+        value = f"{res.statistic:.4f}" if res.statistic_name == "trigger-rate" else f"{res.statistic}"
+        tested = [("Statistic", f"{res.statistic_name}: {symbol} = {value}  "
+                                f"({get_statistic(res.statistic_name).description})"),
+                  (f"Expected E[{symbol}]", f"{res.expected:.4g}  ({symbol} / E[{symbol}] = "
+                                             f"{res.ratio:.2f})")]
     pairs = who + [
         ("Period", f"{res.period.start.date()} to {res.period.end.date()} "
                    f"(T = {res.period.n_days} days, both ends included)"),
@@ -46,9 +60,16 @@ def summary_text(res: "CoincidenceResult") -> str:
         ("Coverage C/T", f"{res.coverage:.4f}  (C = {res.covered_days} days on which a "
                          "response would be matched)"),
         ("Null", res.null_description),
-        ("Expected E[K]", f"{res.expected:.3f}  (K / E[K] = {res.ratio:.2f})"),
-        ("H1", f"responses are matched {direction} ({res.alternative})"),
+        *tested,
+        ("H1", f"{_h1(res.statistic_name)} {direction} ({res.alternative})"),
         *how,
+        *[("Note" if i == 0 else "", note) for i, note in enumerate(res.notes)],
     ]
     lines = [title, "=" * len(title), *_rows(pairs)]
     return "\n".join(lines)
+
+
+def _h1(statistic: str) -> str:
+    return {"matches": "responses are matched",
+            "pairs": "responses have triggers in their window",
+            "trigger-rate": "triggers are followed by a response"}[statistic]

@@ -1,22 +1,26 @@
-"""The validated problem a null model works on, and the two ways to count K."""
+"""The validated problem a null model works on, and the shared ways to count on it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._dates import to_timestamp
+from ._montecarlo import batch_sizes
 from ._validation import format_rows
 from .errors import AllianceStatsError
 from .events import EventSeries
-from .matching import _check_types, coverage_mask
+from .matching import _check_types, coverage_counts
 from .period import Period
 from .window import Window
 
-#: largest number of array elements one Monte Carlo batch may hold
-BATCH_ELEMENTS = 4_000_000
+if TYPE_CHECKING:
+    from ._reach import ReachAtoms
+
+_INT64 = np.iinfo(np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,14 +41,36 @@ class Setup:
         return np.asarray(self.responses.days, dtype=np.int64)
 
     @cached_property
+    def response_offsets(self) -> np.ndarray:
+        """Responses as offsets ``0..T-1`` into the period."""
+        return self.response_days - self.period.first_day
+
+    @cached_property
+    def coverage_count(self) -> np.ndarray:
+        """``c(d)``: distinct trigger days whose window covers each period day."""
+        return coverage_counts(self.triggers.days, self.window, self.period)
+
+    @cached_property
     def mask(self) -> np.ndarray:
-        """Coverage mask over the period days (the workhorse of most nulls)."""
-        return coverage_mask(self.triggers.days, self.window, self.period)
+        """Coverage mask over the period days, ``c(d) > 0`` (the workhorse of most nulls)."""
+        return self.coverage_count > 0
 
     @cached_property
     def observed_k(self) -> int:
-        offsets = self.response_days - self.period.first_day
-        return int(self.mask[offsets].sum())
+        return int(self.mask[self.response_offsets].sum())
+
+    @cached_property
+    def trigger_days(self) -> np.ndarray:
+        """The distinct trigger days in reach (sorted): those that can cover a period day."""
+        days = np.unique(self.triggers.days)
+        return days[in_reach(days, self.window, self.period)]
+
+    @cached_property
+    def atoms(self) -> "ReachAtoms":
+        """The reach cut into atoms for this window (see :mod:`alliancestats._reach`)."""
+        from ._reach import reach_atoms
+
+        return reach_atoms(self)
 
     @property
     def reach_first_day(self) -> int:
@@ -66,45 +92,49 @@ class Setup:
 
     def batches(self, n_resamples: int, width: int) -> list[int]:
         """Split ``n_resamples`` into batch sizes so a (batch, width) array stays small."""
-        size = max(1, BATCH_ELEMENTS // max(width, 1))
-        full, rest = divmod(n_resamples, size)
-        return [size] * full + ([rest] if rest else [])
+        return list(batch_sizes(n_resamples, width))
 
 
 def in_reach(trigger_days: np.ndarray, window: Window, period: Period) -> np.ndarray:
     """Which trigger days can cover some period day: ``[start - hi, end - lo]``."""
     days = np.asarray(trigger_days)
-    return (days >= period.first_day - window.hi) & (days <= period.last_day - window.lo)
+    first = max(period.first_day - window.hi, int(_INT64.min))
+    last = min(period.last_day - window.lo, int(_INT64.max))
+    return (days >= first) & (days <= last)
+
+
+def column_sums(grid: np.ndarray, ranges: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+    """For each ``(first, stop)`` pair of index arrays: ``sums[b, i]``, the sum of row
+    ``b`` of ``grid`` over columns ``first[i] .. stop[i] - 1`` (one cumulative sum)."""
+    cumulative = np.zeros((grid.shape[0], grid.shape[1] + 1), dtype=np.int64)
+    np.cumsum(grid, axis=1, out=cumulative[:, 1:])
+    return [cumulative[:, stop] - cumulative[:, first] for first, stop in ranges]
 
 
 def grid_hits(grid: np.ndarray, first: list[np.ndarray], length: list[int]) -> list[np.ndarray]:
     """For each ``(first, length)``: ``hits[b, i]``, whether row ``b`` of the trigger
     grid has a trigger in columns ``first[i] .. first[i] + length - 1``."""
-    cumulative = np.zeros((grid.shape[0], grid.shape[1] + 1), dtype=np.int32)
-    np.cumsum(grid, axis=1, out=cumulative[:, 1:])
-    return [cumulative[:, f + n] - cumulative[:, f] > 0 for f, n in zip(first, length)]
-
-
-def k_from_placements(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """K for each row of response placements (offsets into the period)."""
-    return mask[offsets].sum(axis=1)
+    return [sums > 0 for sums in column_sums(grid, [(f, f + n) for f, n in zip(first, length)])]
 
 
 def k_from_trigger_grid(setup: Setup, grid: np.ndarray,
                         windows: list[Window] | None = None) -> np.ndarray:
-    """K for each row of a trigger grid over the reach days, for the real responses.
+    """K for each row of a day-by-day trigger grid over the reach, for the real responses.
 
-    ``grid[b, j]`` counts triggers on day ``reach_first_day + j`` in resample ``b``.
-    For a window ``[lo, hi]`` inside ``setup.window``, response ``t`` looks at grid
-    columns ``t - start + (H - hi)`` to that plus ``hi - lo``, where ``H`` is
-    ``setup.window.hi``. Returns shape ``(B,)``, or ``(len(windows), B)``.
+    ``grid[b, j]`` counts triggers on day ``reach_first_day + j`` in resample ``b``;
+    ``windows`` (inside ``setup.window``) default to ``[setup.window]``. The grid is
+    summed over the atoms of the reach (:mod:`alliancestats._reach`) and counted as
+    the trigger nulls count. Returns shape ``(B,)``, or ``(len(windows), B)``.
     """
-    offsets = setup.response_days - setup.period.first_day
+    from ._reach import reach_atoms
+    from .statistics import get_statistic
+
     chosen = windows or [setup.window]
-    hits = grid_hits(grid, [offsets + (setup.window.hi - w.hi) for w in chosen],
-                     [w.length for w in chosen])
-    counts = [h.sum(axis=1) for h in hits]
-    return counts[0] if windows is None else np.stack(counts)
+    atoms = reach_atoms(setup, chosen)
+    counts = np.add.reduceat(np.asarray(grid, dtype=np.int64), atoms.edges[:-1], axis=1)
+    matches = get_statistic("matches")
+    ks = [matches.from_atom_counts(setup, atoms, counts, w) for w in range(len(chosen))]
+    return ks[0] if windows is None else np.stack(ks)
 
 
 def build_setup(responses: EventSeries, triggers: EventSeries, *, window: Window, period: Period,

@@ -113,7 +113,7 @@ def _options(null: str, args: argparse.Namespace, window: Window) -> dict[str, A
     options = {"uniform": {"distinct": args.distinct},
                "poisson": {"continuous": args.continuous},
                "stratified": {"strata": strata},
-               "jitter": {"days": jitter}}
+               "jitter": {"days": jitter}, "episode-jitter": {"days": jitter}}
     return options.get(null, {})
 
 
@@ -164,7 +164,7 @@ def _run_audit(args: argparse.Namespace) -> str:
 
 def _run_test(args: argparse.Namespace) -> str:
     responses, triggers, window, period = _load(args)
-    nulls = list(NULLS) if args.null == "all" else [args.null]
+    nulls = [n for n in NULLS if n != "episode-jitter"] if args.null == "all" else [args.null]
     results = [coincidence_test(responses, triggers, window=window, period=period, null=null,
                                 method=_method(null, args),
                                 n_resamples=args.resamples, rng=args.seed,

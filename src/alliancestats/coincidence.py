@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._pvalues import empirical_pmf, exact_pvalue, monte_carlo_pvalue
+from ._inference import infer
 from ._setup import build_setup
 from ._validation import check_alternative, check_choice, check_integer, check_rng
-from .errors import AllianceStatsError, DegenerateDataWarning
+from .errors import AllianceStatsError
 from .events import EventSeries
-from .matching import match_table
 from .nulls import make_null
 from .period import Period
 from .result import CoincidenceResult
+from .statistics import get_statistic
 from .window import Window
 
 __all__ = ["coincidence_test"]
@@ -32,17 +31,19 @@ def coincidence_test(
     window: Window,
     period: Period,
     null: str = "uniform",
+    statistic: str = "matches",
     method: str = "auto",
     n_resamples: int = DEFAULT_RESAMPLES,
     rng: Any = None,
     alternative: str = "greater",
     drop_outside: bool = False,
+    keep_draws: bool = False,
     **null_options: Any,
 ) -> CoincidenceResult:
     r"""Test whether responses fall in the window after triggers more often than chance.
 
-    The statistic is K, the number of responses with at least one trigger at a
-    lag in ``window`` (DESIGN §1). Its null distribution comes from ``null``.
+    The default statistic is K, the number of responses with at least one trigger
+    at a lag in ``window``. Its null distribution comes from ``null``.
 
     Parameters
     ----------
@@ -54,12 +55,22 @@ def coincidence_test(
         The lags that count as a match, e.g. ``Window.after(days=30, slack=3)``.
     period : Period
         The observation period ``[start, end]``.
-    null : {"uniform", "poisson", "shuffle-triggers"}
-        The baseline; see :mod:`alliancestats.nulls` for what each holds fixed.
+    null : str
+        The baseline: ``"uniform"``, ``"poisson"``, ``"stratified"``, ``"jitter"``,
+        ``"episode-jitter"``, ``"circular"`` or ``"shuffle-triggers"``; see
+        :mod:`alliancestats.nulls` for what each holds fixed.
+    statistic : {"matches", "pairs", "trigger-rate"}
+        ``"matches"`` (K, default): responses with a trigger in their window;
+        ``"pairs"`` (S): (response, trigger day) pairs at a lag in the window;
+        ``"trigger-rate"`` (R): share of trigger days followed by a response.
+        See :mod:`alliancestats.statistics`.
     method : {"auto", "exact", "monte-carlo"}
-        ``"auto"`` uses the exact distribution where the null has one.
+        ``"auto"`` uses the exact distribution where the null has one for the
+        statistic and it costs less than about ``2e9`` operations (about a second),
+        else Monte Carlo, and says so in ``notes``. ``"exact"`` raises instead.
     n_resamples : int
-        Monte Carlo draws ``B``.
+        Monte Carlo draws ``B``. Draws are counted batch by batch, so memory does
+        not grow with ``B`` (about 50 MB at most).
     rng : None, int or numpy.random.Generator
         Source of randomness for Monte Carlo; a seed makes results reproducible.
     alternative : {"greater", "less", "two-sided"}
@@ -68,8 +79,12 @@ def coincidence_test(
     drop_outside : bool
         Drop responses outside the period instead of raising; the result's
         ``n_dropped`` says how many.
+    keep_draws : bool
+        Keep every Monte Carlo draw in ``null_draws`` (memory grows with ``B``).
     **null_options
-        Options of the null: ``distinct`` (uniform), ``continuous`` (poisson).
+        Options of the null: ``distinct`` (uniform), ``continuous`` (poisson),
+        ``strata`` (stratified), ``days`` (jitter, episode-jitter), ``gap`` and
+        ``centred`` (episode-jitter).
 
     Returns
     -------
@@ -79,9 +94,16 @@ def coincidence_test(
     -----
     :math:`H_0`: responses and triggers relate as the null describes (no
     tendency of responses to follow triggers). :math:`H_1` (``greater``):
-    responses are matched more often than under :math:`H_0`. Exact p-values
-    sum the null pmf; Monte Carlo p-values are :math:`(1 + \#\{K^* \ge K\})/(1 + B)`
-    with standard error :math:`\sqrt{\hat p(1-\hat p)/B}`.
+    the statistic is larger than under :math:`H_0`. Exact p-values sum the null
+    pmf (never reported as 0: see ``pvalue_underflow``); Monte Carlo p-values are
+    :math:`(1 + \#\{X^* \ge X\})/(1 + B)` with standard error
+    :math:`\sqrt{\hat p(1-\hat p)/B}`.
+
+    Which null x statistic combinations are exact: every placement null gives K
+    and S exactly (binomial, hypergeometric, Poisson-binomial or a convolution);
+    ``circular`` and ``poisson`` give all three statistics exactly;
+    ``shuffle-triggers`` gives S and R exactly and K by Monte Carlo; R under the
+    placement nulls is Monte Carlo (its mean is exact).
 
     Examples
     --------
@@ -91,6 +113,10 @@ def coincidence_test(
     ...                        period=Period("2019-01-01", "2020-12-31"))
     >>> res.k, res.n, round(res.expected, 3), round(res.pvalue, 4), res.method
     (2, 4, 0.471, 0.0706, 'exact')
+    >>> pairs = coincidence_test(meetings, sanctions, window=Window.after(days=30, slack=3),
+    ...                          period=Period("2019-01-01", "2020-12-31"), statistic="pairs")
+    >>> pairs.statistic, pairs.statistic_name, pairs.method
+    (3, 'pairs', 'exact')
     >>> res_mc = coincidence_test(meetings, sanctions, window=Window.after(days=30, slack=3),
     ...                           period=Period("2019-01-01", "2020-12-31"),
     ...                           method="monte-carlo", n_resamples=2000, rng=1)
@@ -98,42 +124,41 @@ def coincidence_test(
     True
     """
     model = make_null(null, null_options)
+    chosen = get_statistic(statistic)
     method = check_choice(method, "method", METHODS)
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     alternative = check_alternative(alternative)
+    if not isinstance(keep_draws, (bool, np.bool_)):
+        raise AllianceStatsError(f"`keep_draws` must be True or False, got {keep_draws!r}")
     generator = check_rng(rng)
     setup, n_dropped = build_setup(responses, triggers, window=window, period=period,
                                    drop_outside=drop_outside)
-
-    pmf = model.exact_pmf(setup) if method in ("auto", "exact") else None
-    if method == "exact" and pmf is None:
-        raise AllianceStatsError(
-            f"null {null!r} has no exact distribution; use method='monte-carlo' or 'auto'")
-    k = setup.observed_k
-    draws = se = None
-    if pmf is not None:
-        used, pvalue = "exact", exact_pvalue(pmf, k, alternative)
-        distribution = pmf
-    else:
-        draws = model.sample(setup, n_resamples, generator)
-        used = "monte-carlo"
-        pvalue, se = monte_carlo_pvalue(draws, k, alternative)
-        distribution = empirical_pmf(draws, setup.n)
-    if np.max(distribution) >= 1 - 1e-12:
-        warnings.warn(f"K is forced under the {model.name!r} null (coverage "
-                      f"{setup.mask.mean():.3f}); the test carries no information",
-                      DegenerateDataWarning, stacklevel=2)
+    model.check_data(setup)
+    test = infer(model, setup, chosen, method=method, n_resamples=n_resamples, rng=generator,
+                 alternative=alternative, keep_draws=bool(keep_draws))
     covered = int(setup.mask.sum())
     return CoincidenceResult(
-        k=k, n=setup.n, expected=float(model.expected(setup)), pvalue=pvalue, method=used,
+        k=setup.observed_k, n=setup.n, statistic=test.observed, statistic_name=chosen.name,
+        expected=float(test.expected), pvalue=test.pvalue.value, method=test.method,
         null=model.name, alternative=alternative, window=window, period=period,
         coverage=covered / period.n_days, covered_days=covered,
-        null_distribution=pd.Series(distribution, index=pd.RangeIndex(setup.n + 1, name="k"),
-                                    name="probability"),
-        table=match_table(setup.responses, triggers, window=window),
+        null_distribution=distribution_series(test.distribution, chosen.name, setup.n,
+                                              test.observed),
+        table_inputs=(setup.responses, triggers, window),
         null_options=dict(model.values), null_description=model.describe(),
-        distribution=model.distribution_label(setup), n_dropped=n_dropped,
-        n_resamples=n_resamples if used == "monte-carlo" else None, pvalue_se=se,
-        null_draws=draws, responses_name=responses.name, triggers_name=triggers.name,
-        n_triggers=len(triggers),
+        distribution=model.distribution_label(setup, chosen), n_dropped=n_dropped,
+        n_resamples=n_resamples if test.method == "monte-carlo" else None, pvalue_se=test.se,
+        null_draws=test.draws, responses_name=responses.name, triggers_name=triggers.name,
+        n_triggers=len(triggers), pvalue_underflow=test.pvalue.underflow,
+        log10_pvalue=test.pvalue.log10, notes=tuple(test.notes),
     )
+
+
+def distribution_series(dist: Any, statistic: str, n: int, observed: float) -> pd.Series:
+    """The null distribution as a Series indexed by the statistic's values."""
+    if statistic == "trigger-rate":
+        return pd.Series(dist.pmf, index=pd.Index(dist.values, name="trigger_rate"),
+                         name="probability")
+    last = n if statistic == "matches" else max(int(dist.values[-1]), int(observed))
+    return pd.Series(dist.dense(0, last), index=pd.RangeIndex(last + 1, name=(
+        "k" if statistic == "matches" else statistic)), name="probability")

@@ -5,7 +5,7 @@ those on days ``s`` with ``lo <= t - s <= hi``, i.e. ``t - hi <= s <= t - lo``.
 With the trigger days sorted, two binary searches give that range for every day
 at once; its size is the number of triggers in the window, and the day is
 *matched* when it is not empty. The *coverage mask* is the same question asked
-of every day of the period (DESIGN §1).
+of every day of the period.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from .events import EventSeries
 from .period import Period
 from .window import Window
 
-__all__ = ["Coverage", "coverage", "match_table", "window_counts", "nearest_triggers"]
+__all__ = ["Coverage", "coverage", "match_table", "window_counts", "nearest_triggers",
+           "coverage_counts"]
 
 
 def _sorted(trigger_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -29,11 +30,28 @@ def _sorted(trigger_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(trigger_days, dtype=np.int64)[order], order
 
 
+def realised_lags(days: np.ndarray, sorted_days: np.ndarray, window: Window) -> tuple[int, int]:
+    """``(lo, hi)`` of ``window`` clipped to the lags these days and triggers can have.
+
+    Every lag ``t - s`` lies in ``[min(days) - max(s), max(days) - min(s)]``; clipping
+    the window to one day beyond that range on each side changes no match, and keeps
+    ``days - hi`` and ``days - lo`` inside int64 however long the window is (a window
+    of ``2**62`` days, or one entirely beyond the data, is then handled exactly).
+    """
+    if len(days) == 0 or len(sorted_days) == 0:
+        return 0, 0
+    smallest = int(np.min(days)) - int(sorted_days[-1]) - 1
+    largest = int(np.max(days)) - int(sorted_days[0]) + 1
+    clip = lambda lag: min(max(lag, smallest), largest)  # noqa: E731
+    return clip(window.lo), clip(window.hi)
+
+
 def _bounds(sorted_days: np.ndarray, days: np.ndarray, window: Window) -> tuple[np.ndarray, np.ndarray]:
     """Positions ``[left, right)`` of the sorted triggers in each day's window."""
-    left = np.searchsorted(sorted_days, days - window.hi, side="left")
-    right = np.searchsorted(sorted_days, days - window.lo, side="right")
-    return left, right
+    lo, hi = realised_lags(days, sorted_days, window)
+    left = np.searchsorted(sorted_days, days - hi, side="left")
+    right = np.searchsorted(sorted_days, days - lo, side="right")
+    return left, np.maximum(right, left)
 
 
 def window_counts(days: np.ndarray, trigger_days: np.ndarray, window: Window) -> np.ndarray:
@@ -124,9 +142,20 @@ class Coverage:
                 f"share={self.share:.4f}, window={self.window})")
 
 
+def coverage_counts(trigger_days: np.ndarray, window: Window, period: Period) -> np.ndarray:
+    """``c(d)``: for each period day ``d``, the distinct trigger days in its window.
+
+    Several triggers on one day count once: the statistics built on ``c`` (see
+    :mod:`alliancestats.statistics`) and the nulls that redraw triggers work with
+    trigger *days*. ``c(d) > 0`` is the coverage mask.
+    """
+    return window_counts(period.day_numbers, np.unique(np.asarray(trigger_days, dtype=np.int64)),
+                         window)
+
+
 def coverage_mask(trigger_days: np.ndarray, window: Window, period: Period) -> np.ndarray:
     """Boolean mask over the period days: would a response there be matched?"""
-    return window_counts(period.day_numbers, trigger_days, window) > 0
+    return coverage_counts(trigger_days, window, period) > 0
 
 
 def coverage(triggers: EventSeries, *, window: Window, period: Period) -> Coverage:

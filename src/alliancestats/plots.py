@@ -62,13 +62,19 @@ def plot_timeline(result: CoincidenceResult, triggers: EventSeries, *, ax: Any =
 
 
 def plot_null_distribution(result: CoincidenceResult, *, ax: Any = None) -> Any:
-    """The null distribution of K with the observed K and E[K]."""
+    """The null distribution of the tested statistic with its observed value and mean."""
     ax = _axes(ax, (6, 3.5))
     pmf = result.null_distribution
-    ax.bar(pmf.index, pmf.to_numpy(), color="0.7", label=f"null: {result.null} ({result.method})")
-    ax.axvline(result.k, color="tab:blue", lw=2, label=f"observed K = {result.k}")
-    ax.axvline(result.expected, color="k", ls="--", lw=1, label=f"E[K] = {result.expected:.1f}")
-    ax.set_xlabel("K, matched responses")
+    x, symbol = result.statistic, result.symbol
+    gaps = np.diff(pmf.index.to_numpy(dtype=float))
+    width = 0.8 * (gaps.min() if symbol == "R" and gaps.size else 1.0)
+    ax.bar(pmf.index, pmf.to_numpy(), width=width, color="0.7",
+           label=f"null: {result.null} ({result.method})")
+    ax.axvline(x, color="tab:blue", lw=2, label=f"observed {symbol} = {x:.4g}")
+    ax.axvline(result.expected, color="k", ls="--", lw=1,
+               label=f"E[{symbol}] = {result.expected:.3g}")
+    ax.set_xlabel({"K": "K, matched responses", "S": "S, (response, trigger day) pairs",
+                   "R": "R, share of trigger days followed"}[symbol])
     ax.set_ylabel("probability")
     ax.set_title(f"p = {result.pvalue:.3g} ({result.alternative})")
     ax.legend(fontsize="small", frameon=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterator, NamedTuple
 
 import numpy as np
@@ -15,7 +17,6 @@ from .window import Window
 __all__ = ["CoincidenceResult", "ConfidenceInterval"]
 
 
-
 class ConfidenceInterval(NamedTuple):
     low: float
     high: float
@@ -25,21 +26,33 @@ class ConfidenceInterval(NamedTuple):
 class CoincidenceResult:
     """Outcome of :func:`alliancestats.coincidence_test`.
 
-    Unpacks as ``k, pvalue = result``. Every attribute always exists; the Monte
-    Carlo ones (``n_resamples``, ``pvalue_se``, ``null_draws``) are ``None`` for
-    exact results.
+    Unpacks as ``statistic, pvalue = result``. Every attribute always exists; the
+    Monte Carlo ones (``n_resamples``, ``pvalue_se``) are ``None`` for exact
+    results, and ``null_draws`` is ``None`` unless Monte Carlo ran with
+    ``keep_draws=True``.
 
     Attributes
     ----------
     k : int
-        Matched responses (the statistic K).
+        Matched responses (K), whatever statistic was tested.
     n : int
         Responses tested (inside the period).
+    statistic : int or float
+        Observed value of the tested statistic (K for ``matches``).
+    statistic_name : {"matches", "pairs", "trigger-rate"}
+        The tested statistic (see :mod:`alliancestats.statistics`).
     expected : float
-        ``E[K]`` under the null.
+        Its mean under the null (``E[K]`` for ``matches``).
     pvalue : float
-        Probability under the null of a K at least as extreme as observed, in
-        the direction of ``alternative``.
+        Probability under the null of a statistic at least as extreme as observed,
+        in the direction of ``alternative``. Never 0: below ``1e-300`` it is
+        reported as that bound and ``pvalue_underflow`` is True.
+    pvalue_underflow : bool
+        True when the p-value is below ``1e-300`` and ``pvalue`` holds that bound.
+    log10_pvalue : float or None
+        With ``pvalue_underflow``, the exact ``log10`` of the p-value where the
+        null distribution has a log-space tail (binomial, hypergeometric); None
+        otherwise.
     method : {"exact", "monte-carlo"}
     null : str
         Name of the null model; ``null_description`` says what it holds fixed.
@@ -51,11 +64,17 @@ class CoincidenceResult:
     covered_days : int
         ``C``.
     null_distribution : pandas.Series
-        P(K = j) for j = 0..n under the null: exact, or the Monte Carlo frequencies.
+        Null probabilities indexed by the statistic's values (K: ``0..n``; pairs:
+        ``0..max``; trigger rate: the values that occur): exact, or the Monte
+        Carlo frequencies.
     table : pandas.DataFrame
-        One row per response (see :func:`alliancestats.match_table`).
+        One row per response (see :func:`alliancestats.match_table`), built on
+        first access.
     n_dropped : int
         Responses outside the period dropped with ``drop_outside=True``.
+    notes : tuple of str
+        What the reader should know about how the value was computed (e.g. Monte
+        Carlo used because the exact distribution would have cost too much).
     """
 
     k: int
@@ -70,7 +89,9 @@ class CoincidenceResult:
     coverage: float
     covered_days: int
     null_distribution: pd.Series = field(repr=False)
-    table: pd.DataFrame = field(repr=False)
+    table_inputs: tuple[Any, ...] = field(repr=False)
+    statistic: float = 0
+    statistic_name: str = "matches"
     null_options: dict[str, Any] = field(default_factory=dict)
     null_description: str = ""
     distribution: str = ""
@@ -81,14 +102,20 @@ class CoincidenceResult:
     responses_name: str | None = None
     triggers_name: str | None = None
     n_triggers: int = 0
+    pvalue_underflow: bool = False
+    log10_pvalue: float | None = None
+    notes: tuple[str, ...] = ()
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per response: matched or not, lag and trigger (see :func:`match_table`)."""
+        from .matching import match_table
+
+        responses, triggers, window = self.table_inputs
+        return match_table(responses, triggers, window=window)
 
     def __iter__(self) -> Iterator[Any]:
-        return iter((self.k, self.pvalue))
-
-    @property
-    def statistic(self) -> int:
-        """K, under the name :mod:`scipy.stats` results use."""
-        return self.k
+        return iter((self.statistic, self.pvalue))
 
     @property
     def rate(self) -> float:
@@ -96,9 +123,15 @@ class CoincidenceResult:
         return self.k / self.n
 
     @property
+    def symbol(self) -> str:
+        """The statistic's letter: K (matches), S (pairs) or R (trigger rate)."""
+        return {"matches": "K", "pairs": "S", "trigger-rate": "R"}[self.statistic_name]
+
+    @property
     def ratio(self) -> float:
-        """``K / E[K]``: how many times the chance count was observed (inf if E[K] = 0)."""
-        return self.k / self.expected if self.expected > 0 else float("inf") if self.k else float("nan")
+        """Observed over expected statistic, e.g. ``K / E[K]`` (inf if the mean is 0)."""
+        value = self.statistic
+        return value / self.expected if self.expected > 0 else float("inf") if value else float("nan")
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
         """Exact (Clopper–Pearson) interval for the matched share ``K / n``.
@@ -122,6 +155,7 @@ class CoincidenceResult:
         return pd.DataFrame([{
             "null": self.null, "method": self.method, "alternative": self.alternative,
             "window_lo": self.window.lo, "window_hi": self.window.hi, "n": self.n, "k": self.k,
+            "statistic_name": self.statistic_name, "statistic": self.statistic,
             "rate": self.rate, "rate_ci_low": ci.low, "rate_ci_high": ci.high,
             "coverage": self.coverage, "expected": self.expected, "ratio": self.ratio,
             "pvalue": self.pvalue, "pvalue_se": self.pvalue_se, "n_resamples": self.n_resamples,
@@ -129,19 +163,28 @@ class CoincidenceResult:
 
     def _repr_html_(self) -> str:
         head = self.to_frame().T.rename(columns={0: "value"})
-        return (f"<p><b>Coincidence test</b>: {self.null_description}</p>"
+        return (f"<p><b>Coincidence test</b>: {html.escape(self.null_description)}</p>"
                 + head.to_html(float_format=lambda x: f"{x:.4g}")
                 + "<p>Per response (first 10 of " + str(self.n) + "):</p>"
                 + self.table.head(10).to_html(index=False))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable summary (Monte Carlo adds ``n_resamples``, ``pvalue_se``)."""
+        """JSON-serialisable summary (Monte Carlo adds ``n_resamples``, ``pvalue_se``).
+
+        ``log10_pvalue`` is None unless the p-value underflowed and its exact
+        logarithm is known.
+        """
         ci = self.confidence_interval()
         out: dict[str, Any] = {
             "k": self.k,
             "n": self.n,
+            "statistic": self.statistic_name,
+            "statistic_value": _plain(self.statistic),
             "expected": self.expected,
             "pvalue": self.pvalue,
+            "pvalue_underflow": self.pvalue_underflow,
+            "log10_pvalue": self.log10_pvalue,
+            "notes": list(self.notes),
             "method": self.method,
             "null": self.null,
             "null_options": {k: _plain(v) for k, v in self.null_options.items()},
@@ -165,20 +208,31 @@ class CoincidenceResult:
 
     def __repr__(self) -> str:
         se = f" ± {self.pvalue_se:.4f}" if self.pvalue_se is not None else ""
-        return (f"CoincidenceResult(k={self.k}, n={self.n}, expected={self.expected:.3f}, "
-                f"pvalue={self.pvalue:.4g}{se}, method={self.method!r}, null={self.null!r})")
+        stat = ("" if self.statistic_name == "matches"
+                else f"{self.statistic_name}={self.statistic:.4g}, ")
+        p = f"<{self.pvalue:.0e}" if self.pvalue_underflow else f"={self.pvalue:.4g}"
+        return (f"CoincidenceResult(k={self.k}, n={self.n}, {stat}expected={self.expected:.3f}, "
+                f"pvalue{p}{se}, method={self.method!r}, null={self.null!r})")
 
 
 def tests_payload(results: list[CoincidenceResult]) -> dict[str, Any]:
-    """The DESIGN §4 JSON shape for several tests of one K: ``k, n, window, period,
-    tests`` (Monte Carlo entries add ``n_resamples`` and ``pvalue_se``)."""
+    """The JSON shape for several tests of one K: ``k, n, window, period, tests``
+    (Monte Carlo entries add ``n_resamples`` and ``pvalue_se``; entries for another
+    statistic than K add ``statistic`` and ``statistic_value``; an underflowing
+    p-value adds ``pvalue_underflow`` and ``log10_pvalue``; ``notes`` when any)."""
     first = results[0]
     tests = []
     for res in results:
         entry: dict[str, Any] = {"null": res.null, "method": res.method,
                                  "expected": res.expected, "pvalue": res.pvalue}
+        if res.statistic_name != "matches":
+            entry.update(statistic=res.statistic_name, statistic_value=_plain(res.statistic))
         if res.method == "monte-carlo":
             entry.update(n_resamples=res.n_resamples, pvalue_se=res.pvalue_se)
+        if res.pvalue_underflow:
+            entry.update(pvalue_underflow=True, log10_pvalue=res.log10_pvalue)
+        if res.notes:
+            entry.update(notes=list(res.notes))
         tests.append(entry)
     return {"k": first.k, "n": first.n, "window": first.window.to_dict(),
             "period": first.period.to_dict(), "tests": tests}

@@ -1,4 +1,4 @@
-"""Many windows at once, with the family-wise error controlled (DESIGN §3).
+"""Many windows at once, with the family-wise error controlled.
 
 A user who tries windows of 0, 1, ..., 90 days and reports the best one must pay
 for the search. The max-statistic (min-p) method of Westfall and Young does that
@@ -7,24 +7,34 @@ with one set of resamples shared by all windows.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._pvalues import empirical_pmf, exact_pvalue
-from ._setup import Setup, build_setup, k_from_trigger_grid
+from ._inference import use_exact
+from ._montecarlo import Tally, batch_sizes
+from ._pvalues import NullDistribution, exact_pvalue, monte_carlo_pvalue
+from ._reach import reach_atoms
+from ._setup import Setup, build_setup
 from ._validation import check_alternative, check_integer, check_rng
 from .errors import AllianceStatsError
 from .events import EventSeries
-from .nulls import NULLS, make_null
+from .nulls import NULLS, NullModel, make_null
+from .nulls.poisson import PoissonNull, coupled_counts
 from .period import Period
+from .statistics import AdditiveStatistic, Statistic, get_statistic
+from .statistics.trigger_rate import TriggerRate
 from .window import Window
 
 __all__ = ["SweepResult", "window_sweep", "sweep_windows"]
 
-SWEEPABLE = tuple(name for name in NULLS if name != "shuffle-triggers")
+#: nulls a window sweep accepts
+SWEEP_NULLS = tuple(name for name in NULLS if name != "shuffle-triggers")
+#: the nulls an audit sweeps (episode-jitter, which needs options, only on request)
+SWEEPABLE = ("uniform", "poisson", "stratified", "jitter", "circular")
 
 
 def sweep_windows(max_days: int = 90, *, min_days: int = 0, symmetric: bool = False) -> list[Window]:
@@ -82,19 +92,15 @@ class SweepResult:
                 "best": self.best().to_dict("records"), "table": self.table.to_dict("records")}
 
 
-def _tails(pmf: np.ndarray, alternative: str) -> np.ndarray:
-    """p-value for every possible K, from a null pmf."""
-    return np.array([exact_pvalue(pmf, k, alternative) for k in range(len(pmf))])
-
-
 def window_sweep(
     responses: EventSeries,
     triggers: EventSeries,
     *,
     period: Period,
     windows: Iterable[Window] | None = None,
-    nulls: Sequence[str] = ("uniform",),
+    nulls: str | Sequence[str] = ("uniform",),
     null_options: dict[str, dict[str, Any]] | None = None,
+    statistic: str = "matches",
     n_resamples: int = 1999,
     rng: Any = None,
     alternative: str = "greater",
@@ -108,12 +114,16 @@ def window_sweep(
         As in :func:`coincidence_test`.
     windows : iterable of Window, optional
         Default ``[0, h]`` for ``h = 0..90`` (:func:`sweep_windows`).
-    nulls : sequence of str
-        Any of ``uniform``, ``poisson``, ``stratified``, ``jitter``, ``circular``.
-        ``shuffle-triggers`` is not offered: the number of triggers it keeps
-        depends on the window.
+    nulls : str or sequence of str
+        One null, or several: any of ``uniform``, ``poisson``, ``stratified``,
+        ``jitter``, ``episode-jitter``, ``circular``. ``shuffle-triggers`` is not
+        offered: the number of triggers it keeps depends on the window.
     null_options : dict, optional
-        Options per null, e.g. ``{"jitter": {"days": 60}}``.
+        Options per null, e.g. ``{"jitter": {"days": 60}}``: keys are names in
+        ``nulls``, values dicts of options. ``episode-jitter`` needs an explicit
+        ``gap`` here (its default, the window length, would differ between windows).
+    statistic : {"matches", "pairs", "trigger-rate"}
+        The statistic tested in every window (see :func:`coincidence_test`).
     n_resamples : int
         ``B`` resamples, shared by all windows of a null.
     rng, alternative, drop_outside :
@@ -122,10 +132,13 @@ def window_sweep(
     Notes
     -----
     For each window ``w`` the unadjusted p-value :math:`p(w)` is the exact one
-    where the null has it (else Monte Carlo). For the adjustment, each resample
-    ``b`` gives :math:`K_b(w)` for every window from the *same* surrogate data,
-    and its smallest p-value :math:`m_b = \min_w p_b(w)`, with :math:`p_b(w)`
-    computed from the same null distribution as :math:`p(w)`. The adjusted value
+    where the null has it for the statistic (else Monte Carlo). For the
+    adjustment, each resample ``b`` gives the statistic :math:`X_b(w)` for every
+    window from the *same* surrogate data, and its smallest p-value
+    :math:`m_b = \min_w p_b(w)`, with :math:`p_b(w)` computed from the same null
+    distribution as :math:`p(w)` (the Monte Carlo frequencies where there is no
+    exact one; a second pass over the same random stream then computes
+    :math:`m_b`, so memory does not grow with ``B``). The adjusted value
 
     .. math:: \tilde p(w) = \max\Big\{p(w),\ \frac{1 + \#\{b : m_b \le p(w)\}}{1 + B}\Big\}
 
@@ -133,6 +146,13 @@ def window_sweep(
     1993). The true adjusted value is never below :math:`p(w)` (the minimum of
     several p-values is no larger than any one of them), so the Monte Carlo
     estimate is clipped at that bound.
+
+    Surrogates: nulls that place responses draw placements once for all windows.
+    ``poisson`` estimates its day probability :math:`q_w` on each window's own
+    reach, as :func:`coincidence_test` does; the surrogate trigger days of all
+    windows come from one uniform per reach day (a day holds a trigger for
+    window ``w`` when its uniform is below :math:`q_w`), so each window sees
+    exactly its own null and the windows are coupled through the same days.
 
     References
     ----------
@@ -155,49 +175,123 @@ def window_sweep(
     for i, w in enumerate(window_list):
         if not isinstance(w, Window):
             raise AllianceStatsError(f"`windows` item {i} must be a Window, got {type(w).__name__}")
+    names = _check_nulls(nulls)
+    options = _check_null_options(null_options, names)
+    chosen = get_statistic(statistic)
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     alternative = check_alternative(alternative)
     generator = check_rng(rng)
-    options = null_options or {}
     hull = Window(min(w.lo for w in window_list), max(w.hi for w in window_list))
     setup, _ = build_setup(responses, triggers, window=hull, period=period,
                            drop_outside=drop_outside)
     frames = []
-    for name in nulls:
-        if name == "shuffle-triggers":
-            raise AllianceStatsError("`nulls`: 'shuffle-triggers' cannot be swept (its trigger "
-                                     "count depends on the window); use poisson")
+    for name in names:
         model = make_null(name, options.get(name, {}))
-        frames.append(_sweep_one(model, setup, window_list, n_resamples, generator, alternative))
+        if name == "episode-jitter" and model.values["gap"] is None:
+            raise AllianceStatsError(
+                "`null_options`: 'episode-jitter' in a window sweep needs an explicit `gap` "
+                "(its default, the window length, differs between windows)")
+        model.check_data(setup)
+        frames.append(_sweep_one(model, setup, window_list, chosen, n_resamples, generator,
+                                 alternative))
     return SweepResult(table=pd.concat(frames, ignore_index=True), n_resamples=n_resamples,
                        alternative=alternative)
 
 
-def _sweep_one(model: Any, hull: Setup, windows: list[Window], n_resamples: int,
-               rng: np.random.Generator, alternative: str) -> pd.DataFrame:
+def _check_nulls(nulls: Any) -> list[str]:
+    names = [nulls] if isinstance(nulls, str) else nulls
+    if not isinstance(names, (list, tuple)) or not names:
+        raise AllianceStatsError(
+            f"`nulls` must be a null name or a non-empty list of them, got {nulls!r}")
+    for name in names:
+        if name == "shuffle-triggers":
+            raise AllianceStatsError("`nulls`: 'shuffle-triggers' cannot be swept (its trigger "
+                                     "count depends on the window); use poisson")
+        if not isinstance(name, str) or name not in NULLS:
+            raise AllianceStatsError(f"`nulls`: {name!r} is not a null; choose from "
+                                     f"{', '.join(map(repr, SWEEP_NULLS))}")
+    if len(set(names)) < len(names):
+        raise AllianceStatsError(f"`nulls` lists a null twice: {names!r}")
+    return list(names)
+
+
+def _check_null_options(null_options: Any, names: list[str]) -> dict[str, dict[str, Any]]:
+    if null_options is None:
+        return {}
+    if not isinstance(null_options, dict):
+        raise AllianceStatsError(
+            "`null_options` must map null names to dicts of options, e.g. "
+            f"{{'jitter': {{'days': 60}}}}; got {type(null_options).__name__}")
+    for key, value in null_options.items():
+        if key not in names:
+            raise AllianceStatsError(f"`null_options` has options for {key!r}, which is not in "
+                                     f"`nulls` ({', '.join(map(repr, names))})")
+        if not isinstance(value, dict):
+            raise AllianceStatsError(f"`null_options[{key!r}]` must be a dict of options, "
+                                     f"got {value!r}")
+    return null_options
+
+
+def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: Statistic,
+               n_resamples: int, rng: np.random.Generator, alternative: str) -> pd.DataFrame:
     setups = [replace(hull, window=w) for w in windows]
-    ks = np.empty((len(windows), n_resamples), dtype=np.int64)
-    width = hull.n if model.draws == "responses" else hull.reach_n_days
-    masks = np.stack([s.mask for s in setups]) if model.draws == "responses" else None
-    done = 0
-    for size in hull.batches(n_resamples, width * (len(windows) if masks is not None else 1)):
-        batch = model.draw(hull, size, rng)
-        ks[:, done:done + size] = (masks[:, batch].sum(axis=2) if masks is not None
-                                   else k_from_trigger_grid(hull, batch, windows))
-        done += size
-    pmfs = [model.exact_pmf(s) for s in setups]
-    pmfs = [p if p is not None else empirical_pmf(ks[i], hull.n) for i, p in enumerate(pmfs)]
-    tails = [_tails(p, alternative) for p in pmfs]
-    observed = np.array([s.observed_k for s in setups])
-    p_obs = np.array([t[k] for t, k in zip(tails, observed)])
-    p_resampled = np.stack([t[k] for t, k in zip(tails, ks)])   # (W, B)
-    smallest = p_resampled.min(axis=0)
+    observed = [statistic.observed(s) for s in setups]
+    exact: list[NullDistribution | None] = [
+        model.exact_distribution(s, statistic) if use_exact(model, s, statistic, "auto", []) else None
+        for s in setups]
+    two_passes = any(d is None for d in exact)
+    replay = copy.deepcopy(rng) if two_passes else rng
+    tallies = [Tally(x) for x in observed]
+    if two_passes:
+        for values in _surrogates(model, hull, setups, statistic, n_resamples, rng):
+            for tally, row in zip(tallies, values):
+                tally.add(row)
+    dists = [d if d is not None else t.distribution() for d, t in zip(exact, tallies)]
+    p_obs = np.empty(len(windows))
+    for w, (d, x) in enumerate(zip(exact, observed)):
+        p_obs[w] = (exact_pvalue(d, x, alternative) if d is not None else
+                    monte_carlo_pvalue(tallies[w].at_least, tallies[w].at_most, n_resamples,
+                                       alternative)[0])
+    lookups = [dist.pvalue_lookup(alternative) for dist in dists]
+    smallest = np.concatenate([
+        np.min([lookup(row) for lookup, row in zip(lookups, values)], axis=0)
+        for values in _surrogates(model, hull, setups, statistic, n_resamples, replay)])
     hits = (smallest[None, :] <= p_obs[:, None] * (1 + 1e-12)).sum(axis=1)
     adjusted = np.maximum(p_obs, (1 + hits) / (1 + n_resamples))
+    expected = [model.expected(s, statistic) for s in setups]
     return pd.DataFrame({
-        "null": model.name, "lo": [w.lo for w in windows], "hi": [w.hi for w in windows],
-        "k": observed, "n": hull.n, "coverage": [float(s.mask.mean()) for s in setups],
-        "expected": [model.expected(s) for s in setups], "pvalue": p_obs,
-        "pvalue_adjusted": adjusted,
-        "method": "exact" if model.has_exact else "monte-carlo",
+        "null": model.name, "statistic": statistic.name,
+        "lo": [w.lo for w in windows], "hi": [w.hi for w in windows],
+        "k": [s.observed_k for s in setups], "n": hull.n, "observed": observed,
+        "coverage": [float(s.mask.mean()) for s in setups],
+        "expected": [e if e is not None else d.mean for e, d in zip(expected, dists)],
+        "pvalue": p_obs, "pvalue_adjusted": adjusted,
+        "method": ["exact" if d is not None else "monte-carlo" for d in exact],
     })
+
+
+def _surrogates(model: NullModel, hull: Setup, setups: list[Setup], statistic: Statistic,
+                n_resamples: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """Per batch, the statistic in every window from shared surrogates: ``(W, batch)``."""
+    if model.draws == "responses":
+        width = len(setups) * statistic.placement_width(hull)
+        scores = (np.stack([statistic.score(s) for s in setups])
+                  if isinstance(statistic, AdditiveStatistic) else None)
+        for size in batch_sizes(n_resamples, width):
+            offsets = model.draw(hull, size, rng)
+            if scores is not None:
+                yield scores[:, offsets].sum(axis=2)
+            else:
+                assert isinstance(statistic, TriggerRate)
+                ordered = np.sort(offsets, axis=1)
+                yield np.stack([statistic.from_sorted(s, ordered) for s in setups])
+        return
+    assert isinstance(model, PoissonNull)
+    atoms = reach_atoms(hull, [s.window for s in setups])
+    q = np.array([model.day_probability(s) for s in setups])
+    levels, which = np.unique(q, return_inverse=True)
+    width = 3 * len(levels) * (atoms.n_atoms + hull.n)
+    for size in batch_sizes(n_resamples, width):
+        counts = coupled_counts(atoms, levels, size, rng)
+        yield np.stack([statistic.from_atom_counts(s, atoms, counts[which[w]], w)
+                        for w, s in enumerate(setups)])

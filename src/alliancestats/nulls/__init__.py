@@ -1,7 +1,8 @@
-"""The catalogue of null models (DESIGN §2), one module each.
+"""The catalogue of null models, one module each.
 
-Every null says what it holds fixed and what it randomises, gives ``E[K]``, a
-vectorised Monte Carlo sampler, and where one exists the exact pmf of K.
+Every null says what it holds fixed and what it randomises, gives the mean of
+each statistic, a vectorised Monte Carlo sampler, and where one exists the exact
+null distribution (:data:`EXACT`).
 """
 
 from __future__ import annotations
@@ -9,21 +10,36 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import AllianceStatsError
+from ..statistics import STATISTICS
 from ._base import NullModel
 from .circular import CircularNull
+from .episode_jitter import EpisodeJitterNull
 from .jitter import JitterNull
 from .poisson import PoissonNull
 from .shuffle_triggers import ShuffleTriggersNull
 from .stratified import StratifiedNull
 from .uniform import UniformNull
 
-__all__ = ["NULLS", "NullModel", "make_null", "UniformNull", "PoissonNull", "StratifiedNull",
-           "JitterNull", "CircularNull", "ShuffleTriggersNull"]
+__all__ = ["NULLS", "EXACT", "NullModel", "make_null", "combinations_text", "UniformNull",
+           "PoissonNull", "StratifiedNull", "JitterNull", "EpisodeJitterNull", "CircularNull",
+           "ShuffleTriggersNull"]
 
 NULLS: dict[str, type[NullModel]] = {
-    cls.name: cls for cls in (UniformNull, PoissonNull, StratifiedNull, JitterNull, CircularNull,
-                              ShuffleTriggersNull)
+    cls.name: cls for cls in (UniformNull, PoissonNull, StratifiedNull, JitterNull,
+                              EpisodeJitterNull, CircularNull, ShuffleTriggersNull)
 }
+
+#: (null, statistic) pairs with an exact null distribution; every pair has Monte Carlo
+EXACT: frozenset[tuple[str, str]] = frozenset(
+    (null, statistic) for null, cls in NULLS.items() for statistic in cls.exact_statistics)
+
+
+def combinations_text() -> str:
+    """Which null x statistic combinations exist and which are exact, one line per null."""
+    return "; ".join(
+        f"{null}: " + ", ".join(f"{s} ({'exact' if (null, s) in EXACT else 'Monte Carlo'})"
+                                for s in STATISTICS)
+        for null in NULLS)
 
 
 def make_null(null: Any, options: dict[str, Any]) -> NullModel:

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterator
 
 import numpy as np
 
-from .._setup import Setup, k_from_placements, k_from_trigger_grid
+from .._montecarlo import batch_sizes
+from .._pvalues import NullDistribution
+from .._setup import Setup
 from ..errors import AllianceStatsError
+from ..statistics import STATISTICS, Statistic
 
 
 class NullModel:
-    """A baseline for K: what is held fixed, what is random.
+    """A baseline: what is held fixed, what is random.
 
-    Subclasses set ``name``, ``options`` (allowed option names with defaults)
-    and implement ``expected``, ``sample`` and, where a closed form exists,
-    ``exact_pmf``.
+    Subclasses set ``name``, ``options`` (allowed option names with defaults),
+    ``exact_statistics`` (the statistics with an exact null distribution) and
+    implement ``expected``, ``draw`` (surrogate data) and, for the exact ones,
+    ``exact_cost`` and ``exact_distribution``.
     """
 
     name: ClassVar[str]
     options: ClassVar[dict[str, Any]] = {}
     held_fixed: str
-    has_exact: ClassVar[bool] = True
     randomised: str
+    #: statistics whose null distribution this null computes exactly
+    exact_statistics: ClassVar[tuple[str, ...]] = ()
+    #: what ``draw`` returns: "responses" (placements, shape (size, n), as offsets
+    #: into the period) or "triggers" (trigger days per reach day, shape (size, D))
+    draws: ClassVar[str] = "responses"
 
     def __init__(self, **options: Any) -> None:
         unknown = sorted(set(options) - set(self.options))
@@ -35,6 +43,13 @@ class NullModel:
         self.values = {**self.options, **options}
         self.check_options()
 
+    #: whether K (``matches``) has an exact null distribution
+    has_exact: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.has_exact = "matches" in cls.exact_statistics
+
     def check_options(self) -> None:
         """Validate ``self.values``; override where options need checks."""
         for key, default in self.options.items():
@@ -44,33 +59,58 @@ class NullModel:
                     f"got {self.values[key]!r}"
                 )
 
-    # -- to implement -------------------------------------------------------
-    def exact_pmf(self, setup: Setup) -> np.ndarray | None:
-        """The exact null pmf of K over 0..n, or None if there is no closed form."""
-        return None
+    def check_data(self, setup: Setup) -> None:
+        """Checks that need the data (e.g. every response inside its stratum)."""
 
-    def expected(self, setup: Setup) -> float:
+    # -- exact ----------------------------------------------------------------
+    def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
+        """Estimated multiply-adds of the exact distribution (only for ``exact_statistics``)."""
         raise NotImplementedError
 
-    #: what ``draw`` returns: "responses" (placements, shape (size, n), as offsets
-    #: into the period) or "triggers" (counts per reach day, shape (size, T + L - 1))
-    draws: ClassVar[str] = "responses"
+    def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:
+        raise NotImplementedError
+
+    def exact_pmf(self, setup: Setup) -> np.ndarray | None:
+        """The exact null pmf of K over ``0..n``, or None if there is none."""
+        if not self.has_exact:
+            return None
+        return self.exact_distribution(setup, STATISTICS["matches"]).dense(0, setup.n)
+
+    # -- moments and Monte Carlo ------------------------------------------------
+    def expected(self, setup: Setup, statistic: Statistic = STATISTICS["matches"]) -> float | None:
+        """The statistic's mean under the null; None where it comes from the distribution."""
+        raise NotImplementedError
 
     def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
         """One batch of surrogate data under the null."""
         raise NotImplementedError
 
-    def sample(self, setup: Setup, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-        """``n_resamples`` draws of K under the null (vectorised, in batches)."""
-        width = setup.n if self.draws == "responses" else setup.reach_n_days
-        out = []
-        for size in setup.batches(n_resamples, width):
-            batch = self.draw(setup, size, rng)
-            out.append(k_from_placements(setup.mask, batch) if self.draws == "responses"
-                       else k_from_trigger_grid(setup, batch))
-        return np.concatenate(out)
+    def batch_width(self, setup: Setup, statistic: Statistic) -> int:
+        """Array elements one resample needs, for batching."""
+        return statistic.placement_width(setup)
 
-    def distribution_label(self, setup: Setup) -> str:
+    def draw_values(self, setup: Setup, statistic: Statistic, size: int,
+               rng: np.random.Generator) -> np.ndarray:
+        """``size`` draws of the statistic under the null."""
+        return statistic.from_placements(setup, self.draw(setup, size, rng))
+
+    def monte_carlo(self, setup: Setup, statistic: Statistic, n_resamples: int,
+                    rng: np.random.Generator) -> Iterator[np.ndarray]:
+        """Draws of the statistic, one batch at a time (bounded memory)."""
+        for size in batch_sizes(n_resamples, self.batch_width(setup, statistic)):
+            yield self.draw_values(setup, statistic, size, rng)
+
+    def sample(self, setup: Setup, n_resamples: int, rng: np.random.Generator,
+               statistic: Statistic = STATISTICS["matches"]) -> np.ndarray:
+        """``n_resamples`` draws of the statistic, as one array."""
+        return np.concatenate(list(self.monte_carlo(setup, statistic, n_resamples, rng)))
+
+    def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
+        """True when the null leaves nothing random (the statistic is forced)."""
+        return False
+
+    # -- labels ---------------------------------------------------------------
+    def distribution_label(self, setup: Setup, statistic: Statistic) -> str:
         """A short name of the exact distribution, e.g. ``Binomial(25, 0.70)``."""
         return "no closed form"
 

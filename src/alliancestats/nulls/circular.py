@@ -6,8 +6,15 @@ from typing import ClassVar
 
 import numpy as np
 
-from .._setup import Setup, k_from_placements
+from .._montecarlo import BATCH_ELEMENTS
+from .._pvalues import NullDistribution
+from .._setup import Setup
+from ..statistics import STATISTICS, AdditiveStatistic, Statistic
+from ..statistics.trigger_rate import TriggerRate
 from ._base import NullModel
+
+#: above this many multiply-adds the additive statistics use an FFT (exact after rounding)
+DIRECT_LIMIT = 5e7
 
 
 class CircularNull(NullModel):
@@ -24,41 +31,97 @@ class CircularNull(NullModel):
 
     Notes
     -----
-    The null distribution is exact over all ``T`` shifts:
+    The null distribution of every statistic is exact over all ``T`` shifts. With
+    :math:`u_i = t_i - \text{start}` and :math:`r(d)` the responses on offset ``d``,
+    an additive statistic with per-day score :math:`f(c(d))` takes
 
-    .. math:: K(\delta) = \sum_i \mathrm{mask}[(u_i + \delta) \bmod T], \quad
-              p = \#\{\delta : K(\delta) \ge K_{obs}\} / T,
+    .. math:: X(\delta) = \sum_i f(c((u_i + \delta) \bmod T))
+              = \sum_d r(d)\, f(c((d + \delta) \bmod T)),
 
-    with :math:`u_i = t_i - \text{start}`. δ = 0 is the observation, so
-    :math:`p \ge 1/T`. :math:`E[K] = nC/T`, as under ``uniform``. Monte Carlo
-    draws δ uniformly instead.
+    a circular cross-correlation, computed directly (a sum of shifted slices of
+    the score, :math:`O(T \cdot \#\text{response days})`) or, beyond
+    :data:`DIRECT_LIMIT` operations, by FFT: its values are integers and the FFT
+    error is far below 1/2, so rounding recovers them exactly (checked; the
+    direct sum is used if it were not). The
+    trigger rate counts, for each trigger day ``s`` with window
+    :math:`[a_s, b_s]` (period offsets) and each shift, the responses in
+    :math:`[a_s - \delta, b_s - \delta] \bmod T` from cumulative sums of ``r``:
+    :math:`O(mT)`, in chunks of triggers. Then
+
+    .. math:: p = \#\{\delta : X(\delta) \ge X_{obs}\} / T,
+
+    δ = 0 is the observation, so :math:`p \ge 1/T`. :math:`E[K] = nC/T` and
+    :math:`E[S] = n \bar c`, as under ``uniform``. Monte Carlo draws δ uniformly
+    instead.
     """
 
     name: ClassVar[str] = "circular"
+    exact_statistics: ClassVar[tuple[str, ...]] = ("matches", "pairs", "trigger-rate")
     held_fixed = "trigger dates and the responses' spacing among themselves"
     randomised = "one common circular shift of all responses, uniform over the T days"
 
     def shifted(self, setup: Setup, shifts: np.ndarray) -> np.ndarray:
         """Response placements (period offsets) for each shift, shape (len(shifts), n)."""
-        offsets = setup.response_days - setup.period.first_day
-        return (offsets[None, :] + shifts[:, None]) % setup.period.n_days
+        return (setup.response_offsets[None, :] + shifts[:, None]) % setup.period.n_days
 
-    def exact_pmf(self, setup: Setup) -> np.ndarray:
-        every = np.concatenate([
-            k_from_placements(setup.mask, self.shifted(setup, np.arange(lo, lo + size)))
-            for lo, size in _starts(setup.batches(setup.period.n_days, setup.n))])
-        return np.bincount(every, minlength=setup.n + 1) / setup.period.n_days
+    def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
+        days = setup.period.n_days
+        if isinstance(statistic, TriggerRate):
+            return float(days) * (len(setup.trigger_days) + 1)
+        direct = float(days) * len(np.unique(setup.response_offsets))
+        return min(direct, 20.0 * days * np.log2(days + 1))
 
-    def expected(self, setup: Setup) -> float:
-        return setup.n * float(setup.mask.mean())
+    def shift_values(self, setup: Setup, statistic: Statistic) -> np.ndarray:
+        """The statistic for every shift δ = 0..T-1."""
+        days = setup.period.n_days
+        responses = np.bincount(setup.response_offsets, minlength=days)
+        if isinstance(statistic, TriggerRate):
+            return _rate_by_shift(setup, statistic, responses)
+        assert isinstance(statistic, AdditiveStatistic)
+        score = statistic.score(setup)
+        present = np.flatnonzero(responses)
+        if float(days) * len(present) > DIRECT_LIMIT:
+            raw = np.fft.irfft(np.conj(np.fft.rfft(responses)) * np.fft.rfft(score), n=days)
+            out = np.rint(raw).astype(np.int64)
+            if np.max(np.abs(raw - out)) < 0.25:  # integers recovered exactly
+                return out
+        twice = np.concatenate([score, score])
+        out = np.zeros(days, dtype=np.int64)
+        for d in present:
+            out += responses[d] * twice[d: d + days]
+        return out
 
-    def distribution_label(self, setup: Setup) -> str:
+    def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:
+        values = self.shift_values(setup, statistic)
+        return NullDistribution.from_sample(values, np.ones(len(values)))
+
+    def expected(self, setup: Setup, statistic: Statistic = STATISTICS["matches"]) -> float | None:
+        if isinstance(statistic, AdditiveStatistic):
+            return setup.n * float(statistic.score(setup).mean())
+        return None  # the trigger rate's mean comes from its distribution
+
+    def distribution_label(self, setup: Setup, statistic: Statistic) -> str:
         return f"all T = {setup.period.n_days} circular shifts"
 
     def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
         return self.shifted(setup, rng.integers(0, setup.period.n_days, size=size))
 
+    def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
+        return setup.period.n_days == 1
 
-def _starts(sizes: list[int]) -> list[tuple[int, int]]:
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
-    return list(zip(starts.tolist(), sizes))
+
+def _rate_by_shift(setup: Setup, statistic: TriggerRate, responses: np.ndarray) -> np.ndarray:
+    """Share of trigger days with a response in their window, for every shift."""
+    days, m = setup.period.n_days, len(setup.trigger_days)
+    if m == 0:
+        return np.zeros(days)
+    first, last = statistic.trigger_windows(setup)
+    cumulative = np.concatenate([[0], np.cumsum(np.concatenate([responses, responses]))])
+    delta = np.arange(days)
+    hits = np.zeros(days, dtype=np.int64)
+    chunk = max(1, BATCH_ELEMENTS // days)
+    for lo in range(0, m, chunk):
+        a, b = first[lo: lo + chunk, None], last[lo: lo + chunk, None]
+        inside = cumulative[b - delta + days + 1] - cumulative[a - delta + days]
+        hits += (inside > 0).sum(axis=0)
+    return hits / m

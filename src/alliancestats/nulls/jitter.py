@@ -9,10 +9,10 @@ import numpy as np
 from .._setup import Setup
 from .._validation import check_integer
 from ..errors import AllianceStatsError
-from ._interval import IntervalNull
+from ._placement import UnitPlacementNull, Units
 
 
-class JitterNull(IntervalNull):
+class JitterNull(UnitPlacementNull):
     r"""Each response on a uniform day of ``[t_i - J, t_i + J]`` within the period.
 
     Keeps the trigger dates and each response's rough timing (to within ``J``
@@ -27,8 +27,10 @@ class JitterNull(IntervalNull):
     Notes
     -----
     With :math:`I_i = [t_i - J, t_i + J] \cap [\text{start}, \text{end}]`,
-    :math:`p_i = C(I_i) / |I_i|` and K is Poisson-binomial (see
-    :class:`IntervalNull`).
+    :math:`p_i = C(I_i) / |I_i|` and K is Poisson-binomial; S is the convolution of
+    the histograms of ``c`` over each :math:`I_i` (see
+    :mod:`alliancestats.nulls._placement`). ``episode-jitter`` moves whole bursts
+    of responses instead of single ones.
     """
 
     name: ClassVar[str] = "jitter"
@@ -43,7 +45,8 @@ class JitterNull(IntervalNull):
         self.randomised = self.randomised.replace("J", str(self.values["days"]))
         self.held_fixed = self.held_fixed.replace("J", str(self.values["days"]))
 
-    def intervals(self, setup: Setup) -> tuple[np.ndarray, np.ndarray]:
-        offsets = setup.response_days - setup.period.first_day
-        j = self.values["days"]
-        return np.maximum(offsets - j, 0), np.minimum(offsets + j, setup.period.n_days - 1)
+    def make_units(self, setup: Setup) -> Units:
+        offsets, j = setup.response_offsets, self.values["days"]
+        return Units(low=np.maximum(offsets - j, 0),
+                     high=np.minimum(offsets + j, setup.period.n_days - 1),
+                     unit=np.arange(setup.n), rel=np.zeros(setup.n, np.int64))

@@ -6,113 +6,229 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._setup import Setup
-from ._base import NullModel
+from .._convolution import binomial_pmf, sum_of_units, sum_of_units_cost
+from .._pvalues import NullDistribution
+from .._reach import ReachAtoms, atoms_of_intervals
+from .._setup import Setup, in_reach
+from ..statistics import STATISTICS, Statistic
+from ._triggers import TriggerNull
 
 
-class PoissonNull(NullModel):
+class PoissonNull(TriggerNull):
     r"""Triggers as a Bernoulli-day (or Poisson) process at the observed rate.
 
     Keeps the response dates and the trigger *rate*. Destroys the trigger dates:
-    each day (inside the period or before it) holds a trigger independently with
-    probability :math:`q = m/T`, where ``m`` is the number of distinct trigger days
-    in the period. ``continuous=True`` takes a Poisson process of rate
-    :math:`\lambda = m/T` per day instead, so a day holds at least one trigger with
-    probability :math:`1 - e^{-\lambda}`.
+    every day of the *reach* — the ``D = T + L - 1`` days ``[start - hi, end - lo]``
+    that can hold a trigger covering a period day — holds a trigger independently
+    with probability ``q``. The rate is estimated on those same days:
+    :math:`q = m/D`, ``m`` the distinct trigger days in the reach (the maximum
+    likelihood estimate for Bernoulli days). ``continuous=True`` takes a Poisson
+    process instead, of rate :math:`\lambda = N/D` per day with ``N`` the trigger
+    *events* in the reach (several on one day counted; the maximum likelihood
+    estimate for a Poisson process), so a day holds at least one trigger with
+    probability :math:`q = 1 - e^{-\lambda}`. Every statistic depends on the
+    redrawn triggers only through which days hold one.
 
     Assumptions: trigger days are independent and equally likely across the
-    whole period (no trend, no clustering). Answers "given how *often* the
-    triggers occur", not "given *when*".
+    reach (no trend, no clustering). Answers "given how *often* the triggers
+    occur", not "given *when*".
 
     Notes
     -----
-    A response's window holds ``L`` days, so it is matched with probability
+    A response's window holds ``L`` reach days, so it is matched with probability
 
-    .. math:: p = 1 - (1 - q)^L \quad (\text{continuous: } 1 - e^{-\lambda L}),
-              \qquad E[K] = n p.
+    .. math:: p = 1 - (1 - q)^L, \qquad E[K] = n p.
 
     If no two responses' windows share a day, the responses are independent and
-    :math:`K \sim \mathrm{Binomial}(n, p)` (DESIGN §2). When windows overlap
-    (responses less than ``L`` days apart) they share trigger days and are
-    positively dependent, so the binomial understates the spread of K. The exact
-    distribution is then computed by a forward recursion over the responses in
-    time order whose state is (matched so far, days since the last trigger at the
-    end of the current window, capped at ``L``); it costs :math:`O(n^2 L)` and
-    equals the binomial when windows are disjoint.
+    :math:`K \sim \mathrm{Binomial}(n, p)`. When windows overlap (responses less
+    than ``L`` days apart) they share trigger days and are positively dependent,
+    so the binomial understates the spread of K. The exact distribution is then
+    computed by a forward recursion over the responses in time order. The reach
+    is cut into *atoms* (runs of days lying in the same windows,
+    :mod:`alliancestats._reach`); atom ``j`` of :math:`\ell_j` days is non-empty
+    with probability :math:`1 - (1-q)^{\ell_j}`, and the state is (matched so
+    far, the last non-empty atom still inside the current window). It costs
+    :math:`O(n^2 a)` with ``a`` the atoms per window (at most ``L``, and at most
+    about twice the responses whose windows overlap), and equals the binomial
+    when windows are disjoint.
+
+    The pairs statistic is a weighted sum of independent Bernoulli days: a reach
+    day in the windows of ``w`` responses adds ``w`` when it holds a trigger, so
+    with :math:`N_w` such days
+
+    .. math:: S = \sum_w w\, X_w, \qquad X_w \sim \mathrm{Binomial}(N_w, q)
+              \text{ independent}, \qquad E[S] = q\,nL,
+
+    computed exactly by direct convolution. For the trigger rate, with ``U`` the
+    reach days in some response's window (:math:`|U| = u`), the trigger days in
+    ``U`` and outside it are independent, :math:`X \sim \mathrm{Binomial}(u, q)`
+    and :math:`Y \sim \mathrm{Binomial}(D - u, q)`, and :math:`R = X / (X + Y)`
+    (0 if no trigger day): its distribution is exact over the pairs ``(X, Y)``
+    (pairs with probability below the float range left out), and
+    :math:`E[R] = (u/D)\,[1 - (1-q)^D]`.
     """
 
     name: ClassVar[str] = "poisson"
     options: ClassVar[dict[str, Any]] = {"continuous": False}
-    held_fixed = "response dates and the trigger rate m/T"
-    randomised = "each day holds a trigger independently with probability q = m/T"
+    exact_statistics: ClassVar[tuple[str, ...]] = ("matches", "pairs", "trigger-rate")
+    held_fixed = "response dates and the trigger rate over the reach (m/D)"
+    randomised = "each reach day holds a trigger independently with probability q = m/D"
 
     def check_options(self) -> None:
         super().check_options()
         if self.values["continuous"]:
-            self.randomised = "triggers a Poisson process of rate m/T per day"
+            self.held_fixed = "response dates and the trigger event rate over the reach (N/D)"
+            self.randomised = "triggers a Poisson process of rate N/D per day over the reach"
 
     def trigger_days_in_period(self, setup: Setup) -> int:
         days = np.unique(setup.triggers.days)
         return int(((days >= setup.period.first_day) & (days <= setup.period.last_day)).sum())
 
     def day_probability(self, setup: Setup) -> float:
-        """Probability that a given day holds at least one trigger."""
-        rate = self.trigger_days_in_period(setup) / setup.period.n_days
-        return float(-np.expm1(-rate)) if self.values["continuous"] else rate
+        """Probability that a reach day holds at least one trigger."""
+        if self.values["continuous"]:
+            events = int(in_reach(setup.triggers.days, setup.window, setup.period).sum())
+            return float(-np.expm1(-events / setup.reach_n_days))
+        return len(setup.trigger_days) / setup.reach_n_days
 
     def match_probability(self, setup: Setup) -> float:
         """``1 - (1 - q)^L``: a single response's chance of being matched."""
         q = self.day_probability(setup)
         return float(-np.expm1(setup.window.length * np.log1p(-q))) if q < 1 else 1.0
 
-    def expected(self, setup: Setup) -> float:
-        return setup.n * self.match_probability(setup)
+    def expected(self, setup: Setup, statistic: Statistic = STATISTICS["matches"]) -> float:
+        q, days = self.day_probability(setup), setup.reach_n_days
+        if statistic.name == "matches":
+            return setup.n * self.match_probability(setup)
+        if statistic.name == "pairs":
+            return q * setup.n * setup.window.length
+        u = float(self.atoms(setup).lengths[self.atoms(setup).union[0]].sum())
+        some = float(-np.expm1(days * np.log1p(-q))) if q < 1 else 1.0
+        return u / days * some
 
-    def distribution_label(self, setup: Setup) -> str:
-        m = self.trigger_days_in_period(setup)
-        return (f"Bernoulli-day process, m={m} trigger days in T={setup.period.n_days}, "
+    def distribution_label(self, setup: Setup, statistic: Statistic) -> str:
+        what = "trigger events" if self.values["continuous"] else "trigger days"
+        return (f"Bernoulli-day process over the reach of D={setup.reach_n_days} days "
+                f"(q={self.day_probability(setup):.4f} from the {what} in reach), "
                 f"p=1-(1-q)^L={self.match_probability(setup):.4f} per response")
 
-    def exact_pmf(self, setup: Setup) -> np.ndarray:
-        return window_hit_pmf(np.sort(setup.response_days), setup.window.length,
-                              self.day_probability(setup))
+    # -- exact ------------------------------------------------------------------
+    def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
+        atoms = self.atoms(setup)
+        if statistic.name == "matches":
+            return float(setup.n + 1) * float((atoms.stop[0] - atoms.first[0] + 1).sum())
+        if statistic.name == "pairs":
+            lengths, weights = self._weight_groups(atoms)
+            return sum_of_units_cost([int(n) * int(w) + 1 for n, w in zip(lengths, weights)],
+                                     [1] * len(weights))
+        u = int(atoms.lengths[atoms.union[0]].sum())
+        return 3.0 * (min(u, 10**6) + 1) * (min(atoms.n_days - u, 10**6) + 1)
 
-    draws: ClassVar[str] = "triggers"
+    def _weight_groups(self, atoms: ReachAtoms) -> tuple[np.ndarray, np.ndarray]:
+        """Reach days per weight ``w >= 1`` (responses whose window holds the day)."""
+        weight, lengths = atoms.weights[0], atoms.lengths
+        groups = np.unique(weight[weight > 0])
+        return np.array([lengths[weight == w].sum() for w in groups], dtype=np.int64), groups
 
-    def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
-        return rng.random((size, setup.reach_n_days)) < self.day_probability(setup)
+    def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:
+        q, atoms = self.day_probability(setup), self.atoms(setup)
+        if statistic.name == "matches":
+            return NullDistribution.on_integers(hit_count_pmf(atoms, q))
+        if statistic.name == "pairs":
+            lengths, weights = self._weight_groups(atoms)
+            parts = [binomial_pmf(int(n), q, int(w)) for n, w in zip(lengths, weights)]
+            pmf, offset = sum_of_units(parts, [1] * len(parts))
+            return NullDistribution.on_integers(pmf, offset)
+        u = int(atoms.lengths[atoms.union[0]].sum())
+        (px, x0), (py, y0) = binomial_pmf(u, q), binomial_pmf(atoms.n_days - u, q)
+        x = x0 + np.arange(len(px))[:, None]
+        total = x + y0 + np.arange(len(py))[None, :]
+        joint = px[:, None] * py[None, :]
+        keep = joint > 0
+        values = np.where(total > 0, x / np.maximum(total, 1), 0.0)
+        return NullDistribution.from_sample(values[keep], joint[keep])
+
+    def draw_atoms(self, setup: Setup, atoms: ReachAtoms, size: int,
+                   rng: np.random.Generator) -> np.ndarray:
+        return coupled_counts(atoms, np.array([self.day_probability(setup)]), size, rng)[0]
+
+    def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
+        q = self.day_probability(setup)
+        return q <= 0 or q >= 1
+
+
+def coupled_counts(atoms: ReachAtoms, probabilities: np.ndarray, size: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Trigger days per atom for several day probabilities at once, shape ``(Q, size, A)``.
+
+    Bernoulli days coupled through one uniform per day: a day holds a trigger at
+    probability ``q`` when its uniform is below ``q``. Row ``k`` has the right
+    distribution for ``probabilities[k]`` (sorted ascending) on its own, and the
+    rows are nested, each obtained from the previous by binomial thickening of the
+    days still empty.
+    """
+    out = np.empty((len(probabilities), size, atoms.n_atoms), dtype=np.int64)
+    counts = np.zeros((size, atoms.n_atoms), dtype=np.int64)
+    previous = 0.0
+    for k, q in enumerate(probabilities.tolist()):
+        if q > previous and previous < 1:
+            counts = counts + rng.binomial(atoms.lengths[None, :] - counts,
+                                           min((q - previous) / (1 - previous), 1.0))
+        out[k] = counts
+        previous = max(previous, q)
+    return out
+
+
+def hit_count_pmf(atoms: ReachAtoms, q: float) -> np.ndarray:
+    """Exact pmf of the number of windows (row 0 of ``atoms``) holding a trigger day,
+    when every day holds one independently with probability ``q``.
+
+    Windows are taken in order of their first atom. State ``dist[k, j]``: ``k``
+    windows hit so far and the last non-empty atom is the ``j``-th of the current
+    window's atoms (the last column: none of them).
+    """
+    order = np.lexsort((atoms.stop[0], atoms.first[0]))
+    first, stop = atoms.first[0][order], atoms.stop[0][order]
+    n = len(first)
+    if q <= 0 or q >= 1:
+        out = np.zeros(n + 1)
+        out[n if q >= 1 else 0] = 1.0
+        return out
+    log_empty = atoms.lengths * np.log1p(-q)          # log P(atom holds no trigger)
+    nonempty = -np.expm1(log_empty)
+    dist = np.zeros((n + 1, 1))                       # no atoms yet: "none" only
+    dist[0, 0] = 1.0
+    base = done = int(first[0]) if n else 0           # state columns: atoms base..done-1
+    for f, s in zip(first.tolist(), stop.tolist()):
+        if s > done:                                   # atoms done..s-1 are new
+            new_empty = log_empty[done:s]
+            after = np.concatenate([np.cumsum(new_empty[::-1])[::-1][1:], [0.0]])
+            last_is = nonempty[done:s] * np.exp(after)  # last non-empty new atom is this one
+            all_empty = float(np.exp(new_empty.sum()))
+            total = dist.sum(axis=1)
+            grown = np.empty((n + 1, s - base + 1))
+            grown[:, : done - base] = dist[:, :-1] * all_empty
+            grown[:, done - base: s - base] = total[:, None] * last_is[None, :]
+            grown[:, -1] = dist[:, -1] * all_empty
+            dist, done = grown, s
+        if f > base:                                   # atoms before the window drop out
+            drop = min(f, done) - base
+            dist = np.concatenate([dist[:, drop:-1],
+                                   (dist[:, :drop].sum(axis=1) + dist[:, -1])[:, None]], axis=1)
+            base += drop
+        counted = np.zeros_like(dist)                  # a non-empty atom in the window: hit
+        counted[1:, :-1] = dist[:-1, :-1]
+        counted[:, -1] = dist[:, -1]
+        dist = counted
+    return dist.sum(axis=1)
 
 
 def window_hit_pmf(window_ends: np.ndarray, length: int, q: float) -> np.ndarray:
     """Exact pmf of the number of windows holding at least one Bernoulli(q) day.
 
-    Window ``i`` is the ``length`` days ending on ``window_ends[i]`` (sorted).
-    State: ``dist[k, g]`` = P(k windows hit so far, last trigger ``g`` days before
-    the current window end), with ``g = length`` meaning "none within the window".
+    Window ``i`` is the ``length`` days ending on ``window_ends[i]``.
     """
-    n = len(window_ends)
-    dist = np.zeros((n + 1, length + 1))
-    dist[0, length] = 1.0
-    previous_end = None
-    keep = 1.0 - q
-    for end in window_ends:
-        step = length if previous_end is None else int(end - previous_end)
-        previous_end = end
-        if step > 0:
-            total = dist.sum(axis=1)
-            new = np.zeros_like(dist)
-            fresh = min(step, length)
-            j = np.arange(fresh)
-            # last trigger among the `step` new days is j days before the end
-            new[:, :fresh] = total[:, None] * (q * keep ** j)[None, :]
-            if step >= length:
-                new[:, length] += total * keep ** length
-            else:  # no trigger in the new days: the old gap grows by `step`
-                new[:, step:length] += dist[:, : length - step] * keep ** step
-                new[:, length] += dist[:, length - step:].sum(axis=1) * keep ** step
-            dist = new
-        counted = np.zeros_like(dist)  # windows with a trigger add one to k
-        counted[1:, :length] = dist[:-1, :length]
-        counted[:, length] = dist[:, length]
-        dist = counted
-    return dist.sum(axis=1)
+    ends = np.asarray(window_ends, dtype=np.int64)
+    if len(ends) == 0:
+        return np.array([1.0])
+    return hit_count_pmf(atoms_of_intervals(ends - length + 1, ends), q)

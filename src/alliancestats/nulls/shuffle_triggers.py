@@ -1,56 +1,123 @@
-"""``shuffle-triggers``: trigger days redrawn uniformly, responses fixed."""
+"""``shuffle-triggers``: the trigger days redrawn uniformly, responses fixed."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 import numpy as np
+from scipy import stats
 
+from .._convolution import sample_sum_cost, sample_sum_pmf
+from .._pvalues import NullDistribution, log_tail
+from .._reach import ReachAtoms
 from .._setup import Setup
-from ._base import NullModel
+from ..errors import AllianceStatsError
+from ..statistics import STATISTICS, Statistic
+from ._triggers import TriggerNull
+from .uniform import distinct_days
+
+#: numpy's hypergeometric samplers need populations below this
+HYPERGEOMETRIC_LIMIT = 10**9
 
 
-class ShuffleTriggersNull(NullModel):
-    r"""Triggers moved to independent uniform days; responses as observed.
+class ShuffleTriggersNull(TriggerNull):
+    r"""The ``m`` trigger days moved to ``m`` distinct uniform days; responses as observed.
 
     Keeps the response dates and the number ``m`` of distinct trigger days that
     can cover the period (those in ``[start - hi, end - lo]``, the *reach*, of
-    ``D = T + L - 1`` days). Destroys the trigger dates: each of the ``m`` triggers
-    is placed on a uniform reach day, independently (two may share a day).
-    Triggers that cannot cover any period day play no part.
+    ``D = T + L - 1`` days). Destroys the trigger dates: the ``m`` days are a
+    uniform random ``m``-subset of the reach (drawn without replacement, so the
+    surrogates keep ``m`` distinct days, as the data have). Triggers that cannot
+    cover any period day play no part.
 
     Assumptions: any reach day was as likely as any other to hold a trigger (no
     trend, no clustering), given their number. Unlike ``poisson`` the number of
-    triggers is fixed rather than random.
+    trigger days is fixed rather than random.
 
     Notes
     -----
-    A response's window holds ``L`` reach days, so it is matched with probability
-    :math:`p = 1 - (1 - L/D)^m` and :math:`E[K] = np` exactly. The distribution of
-    K has no closed form when windows overlap (it is a multinomial occupancy
-    problem), so p-values are Monte Carlo only.
+    A response's window holds ``L`` reach days, so it is missed with probability
+    :math:`\binom{D-L}{m} / \binom{D}{m}` and
+
+    .. math:: E[K] = n\Big[1 - \prod_{k=0}^{m-1} \frac{D - L - k}{D - k}\Big].
+
+    The distribution of K (an occupancy problem with overlapping windows) is
+    simulated. The pairs statistic is the total weight of the ``m`` chosen days,
+    a day's weight being the number of responses whose window holds it: the sum
+    of a sample without replacement, exact by a recursion over the groups of
+    days of equal weight (:func:`alliancestats._convolution.sample_sum_pmf`),
+    :math:`E[S] = mnL/D`. For the trigger rate, with ``u`` reach days inside some
+    response's window, the chosen days inside are
+    :math:`X \sim \mathrm{Hypergeometric}(D, u, m)` and :math:`R = X/m` exactly,
+    :math:`E[R] = u/D`.
     """
 
     name: ClassVar[str] = "shuffle-triggers"
-    has_exact: ClassVar[bool] = False
+    exact_statistics: ClassVar[tuple[str, ...]] = ("pairs", "trigger-rate")
     held_fixed = "response dates and the number of trigger days m in reach"
-    randomised = "each trigger on an independent uniform day of the reach"
+    randomised = "the m trigger days on m distinct uniform days of the reach"
 
     def trigger_days_in_reach(self, setup: Setup) -> int:
-        return int(setup.reach_grid.sum())
+        return len(setup.trigger_days)
 
-    def expected(self, setup: Setup) -> float:
-        m, width = self.trigger_days_in_reach(setup), setup.reach_n_days
-        return setup.n * float(-np.expm1(m * np.log1p(-setup.window.length / width))) \
-            if setup.window.length < width else float(setup.n if m else 0)
+    def expected(self, setup: Setup, statistic: Statistic = STATISTICS["matches"]) -> float:
+        m, days, length = len(setup.trigger_days), setup.reach_n_days, setup.window.length
+        if statistic.name == "matches":
+            if m > days - length:
+                return float(setup.n)
+            k = np.arange(m)
+            return setup.n * float(-np.expm1(np.log1p(-length / (days - k)).sum()))
+        if statistic.name == "pairs":
+            return m * setup.n * length / days
+        atoms = self.atoms(setup)
+        return float(atoms.lengths[atoms.union[0]].sum()) / days if m else 0.0
 
-    def distribution_label(self, setup: Setup) -> str:
-        return (f"m={self.trigger_days_in_reach(setup)} triggers uniform over "
-                f"D={setup.reach_n_days} days (Monte Carlo only)")
+    def distribution_label(self, setup: Setup, statistic: Statistic) -> str:
+        how = {"matches": "Monte Carlo only", "pairs": "sum of m day weights drawn without "
+               "replacement", "trigger-rate": "Hypergeometric(D, u, m) / m"}[statistic.name]
+        return (f"m={len(setup.trigger_days)} distinct trigger days uniform over "
+                f"D={setup.reach_n_days} days ({how})")
 
-    draws: ClassVar[str] = "triggers"
+    def _weight_groups(self, atoms: ReachAtoms) -> tuple[np.ndarray, np.ndarray]:
+        weight, lengths = atoms.weights[0], atoms.lengths
+        groups = np.unique(weight)
+        return np.array([lengths[weight == w].sum() for w in groups], dtype=np.int64), groups
 
-    def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
-        m, width = self.trigger_days_in_reach(setup), setup.reach_n_days
-        cells = rng.integers(0, width, size=(size, m)) + width * np.arange(size)[:, None]
-        return np.bincount(cells.ravel(), minlength=size * width).reshape(size, width)
+    def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
+        m = len(setup.trigger_days)
+        if statistic.name == "pairs":
+            return sample_sum_cost(*self._weight_groups(self.atoms(setup)), m)
+        return 10.0 * (m + 1)
+
+    def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:
+        atoms, m, days = self.atoms(setup), len(setup.trigger_days), setup.reach_n_days
+        if statistic.name == "pairs":
+            return NullDistribution.on_integers(sample_sum_pmf(*self._weight_groups(atoms), m))
+        if m == 0:
+            return NullDistribution(np.array([0.0]), np.array([1.0]))
+        u = int(atoms.lengths[atoms.union[0]].sum())
+        x = np.arange(m + 1)
+        pmf = stats.hypergeom.pmf(x, days, u, m)
+        keep = pmf > 0
+        logpmf = lambda j: stats.hypergeom.logpmf(j, days, u, m)  # noqa: E731
+        return NullDistribution(x[keep] / m, pmf[keep],
+                                log_sf=lambda r: log_tail(logpmf, r * m - 1e-9, m),
+                                log_cdf=lambda r: log_tail(logpmf, 0, r * m + 1e-9))
+
+    def draw_atoms(self, setup: Setup, atoms: ReachAtoms, size: int,
+                   rng: np.random.Generator) -> np.ndarray:
+        m, days = len(setup.trigger_days), atoms.n_days
+        if m == 0:
+            return np.zeros((size, atoms.n_atoms), dtype=np.int64)
+        if days < HYPERGEOMETRIC_LIMIT and m * m > days:
+            return rng.multivariate_hypergeometric(atoms.lengths, m, size=size, method="marginals")
+        if m * m > days:
+            raise AllianceStatsError(
+                f"shuffle-triggers cannot draw m={m} distinct days from a reach of {days} days")
+        chosen = distinct_days(rng, size, days, m)
+        atom = atoms.day_atoms(chosen) + atoms.n_atoms * np.arange(size)[:, None]
+        return np.bincount(atom.ravel(), minlength=size * atoms.n_atoms).reshape(size, atoms.n_atoms)
+
+    def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
+        m = len(setup.trigger_days)
+        return m == 0 or m == setup.reach_n_days

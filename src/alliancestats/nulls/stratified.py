@@ -7,11 +7,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._dates import to_day_numbers
+from .._dates import to_day_numbers, to_timestamp
 from .._setup import Setup
 from .._validation import format_rows
 from ..errors import AllianceStatsError
-from ._interval import IntervalNull
+from ._placement import UnitPlacementNull, Units
 
 CALENDAR = {"year": 12, "quarter": 3, "month": 1}  # months per unit
 
@@ -25,7 +25,7 @@ def _calendar_bounds(days: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarra
     return start, end.astype(np.int64) - 1
 
 
-class StratifiedNull(IntervalNull):
+class StratifiedNull(UnitPlacementNull):
     r"""Each response on a uniform day of its own stratum; triggers as observed.
 
     Keeps the trigger dates and the number of responses in each stratum, hence
@@ -39,7 +39,7 @@ class StratifiedNull(IntervalNull):
       into ``[start, b_1 - 1], [b_1, b_2 - 1], ..., [b_k, end]``);
     * the name of a response attribute whose values are calendar periods that
       pandas can parse (``"2018"``, ``"2018Q3"``, ``"2018-05"``): each response's
-      stratum is that period.
+      stratum is that period, and it must contain the response's own date.
 
     Every stratum is intersected with the analysis period; a stratum with no
     period days is an error.
@@ -47,8 +47,9 @@ class StratifiedNull(IntervalNull):
     Notes
     -----
     With :math:`S_i` the period days of response ``i``'s stratum,
-    :math:`p_i = C(S_i)/|S_i|` and K is Poisson-binomial (see
-    :class:`IntervalNull`). If coverage is higher in the strata where responses
+    :math:`p_i = C(S_i)/|S_i|` and K is Poisson-binomial; S is the convolution of
+    the histograms of ``c`` over each stratum (see
+    :mod:`alliancestats.nulls._placement`). If coverage is higher in the strata where responses
     are frequent, :math:`E[K]` rises accordingly: that is the point.
     """
 
@@ -76,7 +77,15 @@ class StratifiedNull(IntervalNull):
         strata = self.values["strata"]
         return f"stratified, strata={strata if isinstance(strata, str) else 'breaks ' + ', '.join(strata)}"
 
+    def make_units(self, setup: Setup) -> Units:
+        low, high = self.intervals(setup)
+        return Units(low=low, high=high, unit=np.arange(setup.n), rel=np.zeros(setup.n, np.int64))
+
+    def check_data(self, setup: Setup) -> None:
+        self.intervals(setup)
+
     def intervals(self, setup: Setup) -> tuple[np.ndarray, np.ndarray]:
+        """First and last period offset of each response's stratum."""
         strata, period = self.values["strata"], setup.period
         first_day, last_day = period.first_day, period.last_day
         if isinstance(strata, list):
@@ -94,6 +103,15 @@ class StratifiedNull(IntervalNull):
                 raise AllianceStatsError(
                     f"`strata`: the stratum of responses {format_rows(list(empty))} has no days "
                     f"in the period {period!r}")
+            days = setup.response_days
+            outside = np.flatnonzero((days < lo) | (days > hi))
+            if outside.size:
+                rows, values = setup.responses.source_rows, setup.responses.frame[strata].tolist()
+                where = [f"row {rows[i]} ({to_timestamp(days[i]).date()} in {values[i]!r})"
+                         for i in outside]
+                raise AllianceStatsError(
+                    f"`strata`: column {strata!r} must give each response's own calendar "
+                    f"period, but {outside.size} response(s) lie outside it: {format_rows(where)}")
         return lo - first_day, hi - first_day
 
     def _calendar(self, setup: Setup, strata: str) -> tuple[np.ndarray, np.ndarray]:
@@ -111,5 +129,6 @@ class StratifiedNull(IntervalNull):
                 f"`strata`: column {strata!r} must hold calendar periods such as '2018', "
                 f"'2018Q3' or '2018-05'; got values like {values[:3]}") from None
         day = lambda ts: int(np.datetime64(ts.date(), "D").astype(np.int64))  # noqa: E731
-        return (np.array([day(p.start_time) for p in periods], dtype=np.int64),
-                np.array([day(p.end_time) for p in periods], dtype=np.int64))
+        low = np.array([day(p.start_time) for p in periods], dtype=np.int64)
+        high = np.array([day(p.end_time) for p in periods], dtype=np.int64)
+        return low, high

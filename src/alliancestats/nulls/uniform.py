@@ -8,15 +8,19 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
+from .._convolution import sample_sum_cost, sample_sum_pmf
+from .._pvalues import NullDistribution, log_tail
 from .._setup import Setup
 from ..errors import AllianceStatsError, DegenerateDataWarning
-from ._base import NullModel
+from ..statistics import STATISTICS, AdditiveStatistic, Statistic
+from ..statistics.trigger_rate import TriggerRate
+from ._placement import UnitPlacementNull, Units
 
 
-class UniformNull(NullModel):
+class UniformNull(UnitPlacementNull):
     r"""Each response on a uniformly random day of the period; triggers as observed.
 
-    Keeps the trigger dates (hence the coverage mask) and the number of responses
+    Keeps the trigger dates (hence the coverage count) and the number of responses
     ``n``. Destroys any timing of the responses: every period day is equally likely.
 
     Assumptions: the responses are exchangeable and could have happened on any day
@@ -26,7 +30,7 @@ class UniformNull(NullModel):
 
     Notes
     -----
-    With ``C`` covered days out of ``T`` (DESIGN §1), a uniform day is matched with
+    With ``C`` covered days out of ``T``, a uniform day is matched with
     probability :math:`p = C/T`, so for independent responses
 
     .. math:: K \sim \mathrm{Binomial}(n, C/T), \qquad E[K] = nC/T.
@@ -35,6 +39,16 @@ class UniformNull(NullModel):
     replacement (at most one response per day):
 
     .. math:: K \sim \mathrm{Hypergeometric}(T, C, n), \qquad E[K] = nC/T.
+
+    The pairs statistic S is the sum of the coverage counts :math:`c` of the days
+    drawn: the ``n``-fold convolution of the histogram of ``c`` over the period
+    (independent days), or, with ``distinct=True``, the sum of a sample of ``n``
+    days without replacement, computed exactly by a recursion over the groups of
+    days with equal ``c`` (:func:`alliancestats._convolution.sample_sum_pmf`);
+    :math:`E[S] = n \bar c`. The trigger rate is simulated; its mean is exact: a
+    trigger day whose window covers :math:`w_s` period days is followed by no
+    response with probability :math:`(1 - w_s/T)^n`, or
+    :math:`\binom{T - w_s}{n} / \binom{T}{n}` with ``distinct=True``.
     """
 
     name: ClassVar[str] = "uniform"
@@ -47,7 +61,7 @@ class UniformNull(NullModel):
         if self.values["distinct"]:
             self.randomised = "responses on n distinct uniform period days"
 
-    def _validate(self, setup: Setup) -> None:
+    def check_data(self, setup: Setup) -> None:
         if self.values["distinct"]:
             if setup.n > setup.period.n_days:
                 raise AllianceStatsError(
@@ -59,22 +73,68 @@ class UniformNull(NullModel):
                     "`distinct=True` but some responses share a day; the null "
                     "assumes at most one response per day", DegenerateDataWarning, stacklevel=4)
 
-    def exact_pmf(self, setup: Setup) -> np.ndarray:
-        self._validate(setup)
-        k = np.arange(setup.n + 1)
-        covered, days = int(setup.mask.sum()), setup.period.n_days
-        if self.values["distinct"]:
-            return stats.hypergeom.pmf(k, days, covered, setup.n)
-        return stats.binom.pmf(k, setup.n, covered / days)
+    def make_units(self, setup: Setup) -> Units:
+        n, days = setup.n, setup.period.n_days
+        return Units(low=np.zeros(n, np.int64), high=np.full(n, days - 1, np.int64),
+                     unit=np.arange(n), rel=np.zeros(n, np.int64))
 
-    def expected(self, setup: Setup) -> float:
-        return setup.n * float(setup.mask.mean())
+    def _score_groups(self, setup: Setup, statistic: AdditiveStatistic) -> tuple[np.ndarray, np.ndarray]:
+        """Period days grouped by score: (days per group, score of the group)."""
+        scores, sizes = np.unique(statistic.score(setup), return_counts=True)
+        return sizes, scores
 
-    def distribution_label(self, setup: Setup) -> str:
-        covered, days = int(setup.mask.sum()), setup.period.n_days
+    def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
+        if statistic.name == "matches":
+            return float(setup.n)
         if self.values["distinct"]:
-            return f"Hypergeometric(T={days}, C={covered}, n={setup.n})"
-        return f"Binomial(n={setup.n}, p=C/T={covered / days:.4f})"
+            assert isinstance(statistic, AdditiveStatistic)
+            return sample_sum_cost(*self._score_groups(setup, statistic), setup.n)
+        return super().exact_cost(setup, statistic)
+
+    def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:
+        covered, days, n = int(setup.mask.sum()), setup.period.n_days, setup.n
+        if statistic.name == "matches":
+            k = np.arange(n + 1)
+            if self.values["distinct"]:
+                args: tuple[Any, ...] = (days, covered, n)
+                dist: Any = stats.hypergeom
+            else:
+                args, dist = (n, covered / days), stats.binom
+            logpmf = lambda j: dist.logpmf(j, *args)  # noqa: E731
+            return NullDistribution(k, dist.pmf(k, *args),
+                                    log_sf=lambda x: log_tail(logpmf, x, n),
+                                    log_cdf=lambda x: log_tail(logpmf, 0, x))
+        if self.values["distinct"]:
+            assert isinstance(statistic, AdditiveStatistic)
+            return NullDistribution.on_integers(
+                sample_sum_pmf(*self._score_groups(setup, statistic), n))
+        return super().exact_distribution(setup, statistic)
+
+    def expected(self, setup: Setup, statistic: Statistic = STATISTICS["matches"]) -> float:
+        if isinstance(statistic, TriggerRate) and self.values["distinct"]:
+            m = len(setup.trigger_days)
+            if m == 0:
+                return 0.0
+            first, last = statistic.trigger_windows(setup)
+            none = stats.hypergeom.pmf(0, setup.period.n_days, last - first + 1, setup.n)
+            return float(np.mean(1 - none))
+        return super().expected(setup, statistic)
+
+    def distribution_label(self, setup: Setup, statistic: Statistic) -> str:
+        covered, days = int(setup.mask.sum()), setup.period.n_days
+        distinct = self.values["distinct"]
+        if statistic.name == "matches":
+            return (f"Hypergeometric(T={days}, C={covered}, n={setup.n})" if distinct
+                    else f"Binomial(n={setup.n}, p=C/T={covered / days:.4f})")
+        if statistic.name == "pairs":
+            return ("sum of coverage counts of n days drawn without replacement" if distinct
+                    else f"{setup.n}-fold convolution of the coverage-count histogram")
+        return "Monte Carlo only"
+
+    def batch_width(self, setup: Setup, statistic: Statistic) -> int:
+        width = super().batch_width(setup, statistic)
+        distinct = self.values["distinct"] and setup.n ** 2 > setup.period.n_days
+        return width + (setup.period.n_days if distinct else 0)
 
     def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
         days, n = setup.period.n_days, setup.n
@@ -82,9 +142,8 @@ class UniformNull(NullModel):
             return distinct_days(rng, size, days, n)
         return rng.integers(0, days, size=(size, n))
 
-    def sample(self, setup: Setup, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-        self._validate(setup)
-        return super().sample(setup, n_resamples, rng)
+    def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
+        return setup.period.n_days == 1 or (self.values["distinct"] and setup.n == setup.period.n_days)
 
 
 def distinct_days(rng: np.random.Generator, size: int, days: int, n: int) -> np.ndarray:

@@ -1,0 +1,137 @@
+"""``episode-jitter``: bursts of responses moved as rigid blocks by a small shift."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .._setup import Setup
+from .._validation import check_integer, format_rows
+from ..episodes import episodes
+from ..errors import AllianceStatsError
+from ..statistics import Statistic
+from ._placement import UnitPlacementNull, Units
+
+
+class EpisodeJitterNull(UnitPlacementNull):
+    r"""Each episode of responses shifted as one block by a small random shift.
+
+    Responses are sorted by day and cut into *episodes*
+    (:func:`alliancestats.episodes.episodes`): maximal runs whose consecutive gaps
+    are at most ``gap`` days (default the window length ``L``). Each episode
+    ``e``, with first and last day :math:`a_e, b_e`, moves rigidly and
+    independently of the others; triggers stay where they are.
+
+    * ``centred=True`` (default): the shift :math:`\delta` is uniform on the
+      integers of :math:`[-J, J] \cap [\text{start} - a_e,\ \text{end} - b_e]`
+      (the whole episode stays in the period).
+    * ``centred=False`` (*interval jitter*, Platkiewicz, Stark & Amarasingham
+      2017): the period is cut into fixed bins of :math:`2J + 1` days starting on
+      its first day, and the episode's first day is placed uniformly on the days
+      ``x`` of its own bin with :math:`x \ge \text{start}` and
+      :math:`x + (b_e - a_e) \le \text{end}`.
+
+    Keeps the trigger dates, the number and size of episodes, the spacing of the
+    responses within each episode (a two-day summit stays two days; a burst of
+    meetings stays a burst) and each episode's coarse timing (to within ``J``
+    days, or its bin). Destroys the fine timing of episodes relative to triggers.
+    Unlike ``jitter``, a burst of ``k`` responses after one trigger cannot be
+    split up by the null, so it does not count as ``k`` independent coincidences.
+
+    Options: ``days=J`` (required, ``>= 0``), ``gap=g`` (``>= 0``; default
+    ``L = hi - lo + 1``), ``centred``.
+
+    Notes
+    -----
+    An episode's contribution to an additive statistic is
+    :math:`Z_e(\delta) = \sum_{i \in e} f(c(t_i + \delta))`; its pmf is the
+    histogram of :math:`Z_e` over the allowed shifts, and the exact pmf of K or S
+    is the convolution over episodes (see :mod:`alliancestats.nulls._placement`).
+    The trigger rate is simulated (its mean is exact).
+
+    Validity. The observed data are one member of the set of surrogates (shift 0
+    is always allowed). For interval jitter the set of allowed placements of
+    every episode depends only on its bin, which is the same for every member of
+    the set: the surrogate set is a group orbit, the observation is uniformly
+    distributed on it under :math:`H_0` (episodes placed uniformly within their
+    bins, independently of the triggers), and the test is exact conditionally on
+    the bins. The episodes are those of the observed data, taken as given: a
+    surrogate in which two episodes come within ``gap`` days of each other is not
+    re-partitioned, so the partition is part of the null, not a statistic of the
+    surrogates. Centred jitter lacks that symmetry: an episode shifted by
+    :math:`\delta` would, recentred, have a different set of allowed shifts
+    (:math:`[-J, J]` around the new position), so the observation is not
+    uniformly placed among its surrogates even under :math:`H_0`; the test is
+    approximately valid when episodes' timing is smooth on the scale of ``J``,
+    as for ``jitter``.
+
+    References
+    ----------
+    1. Platkiewicz, J., Stark, E. and Amarasingham, A. (2017). Spike-centered
+       jitter can mistake temporal structure. *Neural Computation* 29(3),
+       783-803.
+    2. Amarasingham, A., Harrison, M. T., Hatsopoulos, N. G. and Geman, S.
+       (2012). Conditional modeling and the jitter method of spike resampling.
+       *Journal of Neurophysiology* 107(2), 517-531.
+    """
+
+    name: ClassVar[str] = "episode-jitter"
+    options: ClassVar[dict[str, Any]] = {"days": None, "gap": None, "centred": True}
+    held_fixed = ("trigger dates, the episodes (responses <= g days apart) with their inner "
+                  "spacing, and each episode's timing to within J days")
+    randomised = "each episode shifted as a block by a uniform shift in [-J, J] within the period"
+
+    def check_options(self) -> None:
+        super().check_options()
+        if self.values["days"] is None:
+            raise AllianceStatsError(
+                "null 'episode-jitter' needs `days=J`, the largest shift in days (an integer >= 0)")
+        self.values["days"] = check_integer(self.values["days"], "days", minimum=0)
+        if self.values["gap"] is not None:
+            self.values["gap"] = check_integer(self.values["gap"], "gap", minimum=0)
+        j = self.values["days"]
+        if not self.values["centred"]:
+            self.randomised = (f"each episode's first day uniform within its own bin of "
+                               f"{2 * j + 1} days (interval jitter)")
+        else:
+            self.randomised = self.randomised.replace("J", str(j))
+        self.held_fixed = self.held_fixed.replace("J", str(j))
+
+    def gap(self, setup: Setup) -> int:
+        gap = self.values["gap"]
+        return setup.window.length if gap is None else gap
+
+    def make_units(self, setup: Setup) -> Units:
+        ep = episodes(setup.response_offsets, self.gap(setup))
+        first, span, j = ep.first_day, ep.span, self.values["days"]
+        last_anchor = setup.period.n_days - 1 - span
+        if self.values["centred"]:
+            low, high = np.maximum(first - j, 0), np.minimum(first + j, last_anchor)
+        else:
+            bin_start = (first // (2 * j + 1)) * (2 * j + 1)
+            low, high = bin_start, np.minimum(bin_start + 2 * j, last_anchor)
+        rel = setup.response_offsets - first[ep.label]
+        return Units(low=low.astype(np.int64), high=high.astype(np.int64), unit=ep.label, rel=rel)
+
+    def check_data(self, setup: Setup) -> None:
+        units = self.units(setup)
+        if self.values["days"] > 0 and np.all(units.width == 1):
+            ep = episodes(setup.response_offsets, self.gap(setup))
+            rows = setup.responses.source_rows
+            spanning = [e for e in range(ep.n_episodes) if ep.span[e] + 1 >= setup.period.n_days]
+            detail = (f"episode of rows {format_rows([rows[i] for i in ep.members(spanning[0])])} "
+                      f"spans the whole period" if spanning else
+                      "every episode is pinned to its only allowed position")
+            raise AllianceStatsError(
+                f"null 'episode-jitter': no episode can move ({detail}) with `gap`={self.gap(setup)} "
+                f"and `days`={self.values['days']}; use a smaller `gap` (fewer, shorter episodes) "
+                "or another null")
+
+    def distribution_label(self, setup: Setup, statistic: Statistic) -> str:
+        units = self.units(setup)
+        kind = "centred" if self.values["centred"] else "interval"
+        how = ("exact convolution over" if statistic.name in self.exact_statistics
+               else "Monte Carlo over")
+        return (f"{how} {len(units.low)} episodes ({kind} jitter, J={self.values['days']}, "
+                f"gap={self.gap(setup)}; shifts per episode {units.width.min()}-{units.width.max()})")
