@@ -155,9 +155,20 @@ def test_bad_options(options, message):
 
 
 def test_an_episode_spanning_the_whole_period_is_refused():
-    with pytest.raises(AllianceStatsError, match=r"no episode can move.*rows 0, 1, 2.*`gap`=7"):
+    with pytest.raises(AllianceStatsError, match=r"rows 0, 1, 2 spans the whole period.*`gap`=7"):
         coincidence_test(_series([0, 4, 7]), _series([0]), window=WINDOW, period=PERIOD,
                          null="episode-jitter", days=3, gap=7)
+
+
+def test_pinned_episodes_warn_that_the_statistic_is_forced():
+    """Interval jitter with bins of 3 days: the one episode (days 3 and 5) can only
+    stay where it is (its bin is days 3-5 and the period ends on day 5): a point
+    mass, not an error, although the episode does not span the period."""
+    with pytest.warns(DegenerateDataWarning, match="forced"):
+        res = coincidence_test(_series([3, 5]), _series([3]), window=WINDOW,
+                               period=Period("2020-01-01", "2020-01-06"),
+                               null="episode-jitter", days=1, gap=2, centred=False)
+    assert (res.k, res.pvalue) == (2, 1)
 
 
 def test_no_shift_at_all_warns_that_the_statistic_is_forced():

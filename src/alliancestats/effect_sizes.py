@@ -3,12 +3,14 @@ large a share of responses a trigger causes, how much likelier a covered day is.
 
 Everything is computed from three primitive inputs, so that any placement null
 can report them: the responses' offsets ``u_i`` into the period, the per-day
-coverage count ``c(d)`` (triggers whose window covers period day ``d``, from
-:func:`alliancestats.matching.window_counts`) and, per response, the candidate
-interval ``[a_i, b_i]`` of period offsets on which the null places it
-uniformly (the whole period for ``uniform``, ``circular``, ``poisson`` and
+coverage count ``c(d)`` (distinct trigger days whose window covers period day
+``d``, from :func:`alliancestats.matching.coverage_counts`, the same count the
+``pairs`` statistic adds up) and, per response, the candidate interval
+``[a_i, b_i]`` of period offsets on which the null places it uniformly (the
+whole period for ``uniform``, ``circular``, ``poisson`` and
 ``shuffle-triggers``; the stratum for ``stratified``; ``[t_i - J, t_i + J]``
-clipped to the period for ``jitter``). :func:`compute_effect_sizes` takes those
+clipped to the period for ``jitter``; the response's own range of shifts, its
+episode's, for ``episode-jitter``). :func:`compute_effect_sizes` takes those
 arrays; :func:`effect_sizes` builds them from event series.
 """
 
@@ -27,8 +29,9 @@ from ._setup import Setup, build_setup
 from ._validation import check_fraction
 from .errors import AllianceStatsError
 from .events import EventSeries
-from .matching import window_counts
+from .matching import coverage_counts
 from .nulls import make_null
+from .nulls._placement import UnitPlacementNull
 from .period import Period
 from .result import ConfidenceInterval
 from .window import Window
@@ -172,7 +175,7 @@ def compute_effect_sizes(offsets: Any, counts: Any, first: Any, last: Any, *,
     offsets : array of int, shape (n,)
         Response days as offsets ``0 .. T-1`` into the period.
     counts : array of int, shape (T,)
-        ``c(d)``, the number of triggers whose window covers period day ``d``.
+        ``c(d)``, the number of distinct trigger days whose window covers period day ``d``.
     first, last : array of int, shape (n,)
         Each response's candidate interval of period offsets (inclusive).
     confidence_level : float
@@ -204,11 +207,16 @@ def compute_effect_sizes(offsets: Any, counts: Any, first: Any, last: Any, *,
 
 
 def candidate_intervals(model: Any, setup: Setup) -> tuple[np.ndarray, np.ndarray]:
-    """Each response's interval of period offsets under a placement null: the null's own
-    ``intervals`` where it has them, else the whole period."""
-    intervals = getattr(model, "intervals", None)
-    if intervals is not None:
-        return intervals(setup)
+    """Each response's interval of period offsets on which the null places it.
+
+    For the nulls that move units (a response or an episode) within candidate
+    ranges, response ``i`` of unit ``u`` can lie on ``[a_u + r_i, b_u + r_i]``
+    (its unit's anchor range shifted by its offset within the unit); for the
+    others (``circular``, ``poisson``, ``shuffle-triggers``) the whole period.
+    """
+    if isinstance(model, UnitPlacementNull):
+        units = model.units(setup)
+        return units.low[units.unit] + units.rel, units.high[units.unit] + units.rel
     return np.zeros(setup.n, dtype=np.int64), np.full(setup.n, setup.period.n_days - 1, np.int64)
 
 
@@ -242,7 +250,7 @@ def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Windo
 
     Notes
     -----
-    Let :math:`c(d)` be the number of triggers whose window covers day ``d``,
+    Let :math:`c(d)` be the number of distinct trigger days whose window covers day ``d``,
     :math:`C_i` the covered days and :math:`W_i = \sum_{d \in I_i} c(d)` the
     coverage weight of response ``i``'s interval. The null places response
     ``i`` with density :math:`b_i(t) = 1/|I_i|` on :math:`I_i` and matches it
@@ -329,7 +337,7 @@ def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Windo
     level = check_fraction(confidence_level, "confidence_level")
     setup, _ = build_setup(responses, triggers, window=window, period=period,
                            drop_outside=drop_outside)
-    counts = window_counts(period.day_numbers, triggers.days, window)
+    counts = coverage_counts(triggers.days, window, period)
     first, last = candidate_intervals(model, setup)
     offsets = setup.response_days - period.first_day
     return compute_effect_sizes(offsets, counts, np.asarray(first, np.int64),

@@ -11,8 +11,8 @@ and trades all speed for being obviously correct.
 Days are integers: days since 1970-01-01, so that calendar strata (year,
 quarter, month) can be read off with :mod:`datetime`. A case is the period
 ``first..last`` (``T = last - first + 1``), the window ``[lo, hi]`` of lags
-``t - s`` (``L = hi - lo + 1``), the response days and the trigger days (with
-multiplicity: two triggers on one day are two trigger events).
+``t - s`` (``L = hi - lo + 1``), the response days and the trigger days (several
+triggers may share a day; every statistic counts trigger *days*).
 
 A pmf is a dict ``{value: probability}``; probabilities are
 :class:`fractions.Fraction` except for ``poisson`` with ``continuous=True``
@@ -23,8 +23,8 @@ Statistics
 ``matches``
     K = number of responses with at least one trigger at a lag in the window.
 ``pairs``
-    S = sum over responses of the number of trigger *events* at a lag in the
-    window (duplicates count twice).
+    S = sum over responses of the number of distinct trigger *days* at a lag in
+    the window (two triggers on one day count once, as in every statistic).
 ``trigger-rate``
     R = (distinct trigger days in reach with a response at a lag in the window)
     / (distinct trigger days in reach); "in reach" means
@@ -94,7 +94,8 @@ def matches(case: Case, responses, triggers):
 
 
 def pairs(case: Case, responses, triggers):
-    return sum(1 for t in responses for s in triggers if is_match(t, s, case.lo, case.hi))
+    days = set(triggers)
+    return sum(1 for t in responses for s in days if is_match(t, s, case.lo, case.hi))
 
 
 def trigger_rate(case: Case, responses, triggers):
@@ -216,12 +217,14 @@ def circular_placements(case: Case):
 # ---------------------------------------------------------------------------
 
 def poisson_q(case: Case, continuous: bool = False):
-    """The library's documented estimate: q = m / T, m the distinct trigger days
-    in the period (``continuous=True``: q = 1 - exp(-m/T))."""
-    m = len({s for s in case.triggers if case.first <= s <= case.last})
+    """The library's documented estimate, on the reach of D = T + L - 1 days where
+    triggers are redrawn: q = m / D, m the distinct trigger days in the reach
+    (``continuous=True``: q = 1 - exp(-N/D), N the trigger events in the reach)."""
+    reach = set(case.reach_days)
     if continuous:
-        return 1.0 - math.exp(-m / case.n_days)
-    return Fraction(m, case.n_days)
+        events = sum(1 for s in case.triggers if s in reach)
+        return 1.0 - math.exp(-events / len(reach))
+    return Fraction(len({s for s in case.triggers if s in reach}), len(reach))
 
 
 def poisson_pmf(case: Case, stat: str, q) -> dict:

@@ -6,12 +6,6 @@ API (``coincidence_test``) on many tiny cases, and its exact pmf, p-value and
 expectation must agree with the enumeration to 1e-9; where the library has only
 Monte Carlo, its p-value and frequencies must lie within 4 standard errors of
 the exact ones.
-
-Features that are not on every branch yet (the ``statistic=`` keyword with
-``"pairs"`` and ``"trigger-rate"``, the ``episode-jitter`` null) are detected by a
-probe call at import time; their tests skip with "not on this branch yet" only
-when the library rejects the keyword or name itself, so they run as soon as the
-feature is merged.
 """
 
 from __future__ import annotations
@@ -32,7 +26,6 @@ import brute
 
 pytestmark = pytest.mark.filterwarnings("ignore::alliancestats.DegenerateDataWarning")
 
-NOT_YET = "not on this branch yet"
 TOL = 1e-9
 
 
@@ -63,38 +56,6 @@ def run_library(case: brute.Case, null: str, stat: str | None, **kwargs):
         window=als.Window(case.lo, case.hi),
         period=als.Period(_iso(case.first), _iso(case.last)),
         null=null, **kwargs)
-
-
-_PROBE = brute.Case(first=18262, last=18271, lo=0, hi=2,
-                    responses=(18264, 18265, 18270), triggers=(18261, 18266))
-
-
-def _library_has(feature: str, null: str = "uniform", **kwargs) -> bool:
-    """False only when the library rejects ``feature`` itself (unknown option or
-    name); any other outcome counts as present, so the tests then run."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            run_library(_PROBE, null, None, method="auto", n_resamples=20, rng=0, **kwargs)
-    except AllianceStatsError as exc:
-        message = str(exc)
-        return not (feature in message and ("unknown" in message or "must be one of" in message))
-    return True
-
-
-HAS_STATISTIC = {
-    "matches": True,
-    "pairs": _library_has("statistic", statistic="pairs") and _library_has(
-        "'pairs'", statistic="pairs"),
-    "trigger-rate": _library_has("statistic", statistic="trigger-rate") and _library_has(
-        "'trigger-rate'", statistic="trigger-rate"),
-}
-HAS_EPISODE_JITTER = _library_has("episode-jitter", null="episode-jitter", days=1)
-
-
-def require(stat: str, null: str) -> None:
-    if not HAS_STATISTIC[stat] or (null == "episode-jitter" and not HAS_EPISODE_JITTER):
-        pytest.skip(NOT_YET)
 
 
 # ---------------------------------------------------------------------------
@@ -238,7 +199,7 @@ def make_case(rng: np.random.Generator, *, max_days=10, max_n=3, max_triggers=4,
     if min_in_reach and not any(first <= s <= last for s in triggers):
         triggers.append(int(rng.integers(first, last + 1)))   # poisson's q = m/T > 0
     if triggers and rng.random() < 0.3:
-        triggers.append(triggers[0])    # two trigger events on one day
+        triggers.append(triggers[0])    # two triggers on one day (counted once)
     return brute.Case(first, last, lo, hi, tuple(int(t) for t in sorted(responses)),
                       tuple(int(s) for s in triggers))
 
@@ -291,7 +252,6 @@ def _label(null, spec) -> str:
 @pytest.mark.parametrize("null,spec", EXACT_NULLS + EPISODE_NULLS,
                          ids=[_label(n, s) for n, s in EXACT_NULLS + EPISODE_NULLS])
 def test_exact_pmf_matches_enumeration(null, spec, stat):
-    require(stat, null)
     seed = sum(map(ord, _label(null, spec) + stat))   # stable across runs and Pythons
     clustered = null == "episode-jitter"
     min_in_reach = 1 if stat == "trigger-rate" else 0
@@ -308,7 +268,6 @@ def test_exact_pmf_matches_enumeration(null, spec, stat):
 @pytest.mark.parametrize("stat", brute.STATISTICS)
 def test_largest_cases(stat):
     """The upper end of the sizes: T = 12 with 4 responses, a reach of 14 days."""
-    require(stat, "uniform")
     first = BASES[0]
     case = brute.Case(first, first + 11, -1, 2, (first, first + 4, first + 5, first + 11),
                       (first - 2, first + 3, first + 3, first + 7, first + 13))
@@ -319,8 +278,7 @@ def test_largest_cases(stat):
         check(case, null, api_stat, options)
 
 
-def test_statistic_matches_is_the_default():
-    require("pairs", "uniform")   # the statistic keyword exists
+def test_statistic_matches_is_the_default():   # the statistic keyword exists
     case = cases(7, 1)[0]
     default = run_library(case, "uniform", None, method="exact")
     named = run_library(case, "uniform", "matches", method="exact")
@@ -340,22 +298,12 @@ MONTE_CARLO_NULLS = [n for n in EXACT_NULLS if not callable(n[1])][::2] + EPISOD
 def test_library_monte_carlo_agrees_with_enumeration(null, spec):
     """The library's sampler for an exact null, checked against the enumeration
     (not against the library's own exact formula)."""
-    require("matches", null)
     case = cases(99, 1, max_days=9, max_n=3, min_in_reach=2)[0]
     options = _options(spec, case)
     check_monte_carlo(case, null, None, options, n_resamples=3000, seed=5)
 
 
-# shuffle-triggers: the contract draws the m trigger days in reach *without*
-# replacement (m distinct days). The library draws them i.i.d. with replacement
-# (two can land on one day, so fewer than m trigger days remain); on these cases
-# the two differ by far more than 4 Monte Carlo standard errors (checked with
-# brute.shuffle_triggers_pmf(..., with_replacement=True), which the library's
-# frequencies match).
-SHUFFLE_WITH_REPLACEMENT = pytest.mark.xfail(
-    strict=True, reason="library's shuffle-triggers draws trigger days with replacement "
-    "(i.i.d. uniform over the reach); the contract draws m distinct days")
-
+# shuffle-triggers redraws the m trigger days in reach as m *distinct* days.
 SHUFFLE_CASES = [
     # period of 8 days, window [0, 2]: 4 trigger days in a reach of 10
     brute.Case(BASES[0], BASES[0] + 7, 0, 2,
@@ -369,13 +317,10 @@ SHUFFLE_CASES = [
 
 @pytest.mark.parametrize("stat", brute.STATISTICS)
 @pytest.mark.parametrize("index", range(len(SHUFFLE_CASES)))
-@SHUFFLE_WITH_REPLACEMENT
 def test_shuffle_triggers_monte_carlo_within_4_se(index, stat):
-    require(stat, "shuffle-triggers")
     check(SHUFFLE_CASES[index], "shuffle-triggers", None if stat == "matches" else stat, {})
 
 
-@SHUFFLE_WITH_REPLACEMENT
 def test_shuffle_triggers_expected_matches():
     """E[K] = sum_i (1 - C(D - L_i, m) / C(D, m)) for m distinct trigger days."""
     for case in SHUFFLE_CASES:
@@ -433,7 +378,6 @@ def test_hypothesis_matches(case, null):
 @pytest.mark.parametrize("stat", ["pairs", "trigger-rate"])
 @given(case=tiny_cases(min_in_reach=1), null=HYPOTHESIS_NULLS)
 def test_hypothesis_other_statistics(stat, case, null):
-    require(stat, "uniform")
     name, options = null
     if options.get("distinct") and len(case.responses) > case.n_days:
         return
@@ -443,8 +387,13 @@ def test_hypothesis_other_statistics(stat, case, null):
 @given(case=tiny_cases(), days=st.integers(0, 3), gap=st.none() | st.integers(0, 4),
        centred=st.booleans())
 def test_hypothesis_episode_jitter(case, days, gap, centred):
-    require("matches", "episode-jitter")
     options = {"days": days, "centred": centred}
     if gap is not None:
         options["gap"] = gap
+    length = case.hi - case.lo + 1
+    spans = [e[-1] - e[0] + 1 for e in brute.episodes(case.responses, length if gap is None else gap)]
+    if days > 0 and max(spans) >= case.n_days:   # an episode that can never move: refused
+        with pytest.raises(AllianceStatsError, match="spans the whole period"):
+            run_library(case, "episode-jitter", None, **options)
+        return
     check(case, "episode-jitter", None, options)

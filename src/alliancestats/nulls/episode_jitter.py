@@ -115,18 +115,20 @@ class EpisodeJitterNull(UnitPlacementNull):
         return Units(low=low.astype(np.int64), high=high.astype(np.int64), unit=ep.label, rel=rel)
 
     def check_data(self, setup: Setup) -> None:
-        units = self.units(setup)
-        if self.values["days"] > 0 and np.all(units.width == 1):
-            ep = episodes(setup.response_offsets, self.gap(setup))
+        """An episode as long as the period can never move: that is bad input (the
+        ``gap`` joins every response into one block). Episodes that merely have one
+        allowed position (pinned by the period's ends or, for interval jitter, by
+        their bin) make the null distribution a point mass, which the test reports
+        with a :class:`~alliancestats.DegenerateDataWarning` like any forced result."""
+        ep = episodes(setup.response_offsets, self.gap(setup))
+        spanning = [e for e in range(ep.n_episodes) if ep.span[e] + 1 >= setup.period.n_days]
+        if spanning and self.values["days"] > 0:
             rows = setup.responses.source_rows
-            spanning = [e for e in range(ep.n_episodes) if ep.span[e] + 1 >= setup.period.n_days]
-            detail = (f"episode of rows {format_rows([rows[i] for i in ep.members(spanning[0])])} "
-                      f"spans the whole period" if spanning else
-                      "every episode is pinned to its only allowed position")
             raise AllianceStatsError(
-                f"null 'episode-jitter': no episode can move ({detail}) with `gap`={self.gap(setup)} "
-                f"and `days`={self.values['days']}; use a smaller `gap` (fewer, shorter episodes) "
-                "or another null")
+                f"null 'episode-jitter': the episode of rows "
+                f"{format_rows([rows[i] for i in ep.members(spanning[0])])} spans the whole "
+                f"period with `gap`={self.gap(setup)}, so it can never move; use a smaller "
+                "`gap` (fewer, shorter episodes) or another null")
 
     def distribution_label(self, setup: Setup, statistic: Statistic) -> str:
         units = self.units(setup)
