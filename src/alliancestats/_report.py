@@ -63,10 +63,28 @@ def summary_text(res: "CoincidenceResult") -> str:
         *tested,
         ("H1", f"{_h1(res.statistic_name)} {direction} ({res.alternative})"),
         *how,
+        *_effects(res),
         *[("Note" if i == 0 else "", note) for i, note in enumerate(res.notes)],
     ]
     lines = [title, "=" * len(title), *_rows(pairs)]
     return "\n".join(lines)
+
+
+def _effects(res: "CoincidenceResult") -> list[tuple[str, str]]:
+    """Effect sizes with 95% intervals, under the same null placement."""
+    eff = res.effect_sizes()
+    interval = lambda ci, f: f"{f(ci.low)} to {f(ci.high)}"  # noqa: E731
+    number = lambda x: f"{x:.2f}"  # noqa: E731
+    rate = (f"{eff.rate_ratio:.2f}  (95% CI {interval(eff.rate_ratio_ci, number)}; responses "
+            "on covered vs uncovered days)" if eff.rate_ratio == eff.rate_ratio else
+            "not defined (no response's placement has both covered and uncovered days)")
+    return [
+        ("Excess K-E0[K]", f"{eff.excess:.2f}  (95% CI {interval(eff.excess_ci, number)}, "
+                           "mid-p)"),
+        ("Coupling share", f"{eff.coupling:.2f}  (95% CI {interval(eff.coupling_ci, number)}, "
+                           f"profile likelihood; p(π = 0) = {eff.coupling_pvalue:.3g})"),
+        ("Rate ratio", rate),
+    ]
 
 
 def _h1(statistic: str) -> str:

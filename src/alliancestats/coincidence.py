@@ -144,7 +144,7 @@ def coincidence_test(
         coverage=covered / period.n_days, covered_days=covered,
         null_distribution=distribution_series(test.distribution, chosen.name, setup.n,
                                               test.observed),
-        table_inputs=(setup.responses, triggers, window),
+        table_inputs=(setup.responses, triggers, window), effect_inputs=(model, setup),
         null_options=dict(model.values), null_description=model.describe(),
         distribution=model.distribution_label(setup, chosen), n_dropped=n_dropped,
         n_resamples=n_resamples if test.method == "monte-carlo" else None, pvalue_se=test.se,

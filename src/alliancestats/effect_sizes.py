@@ -331,14 +331,19 @@ def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Windo
     >>> round(eff.rate_ratio, 2), [round(x, 2) for x in eff.rate_ratio_ci]
     (2.26, [0.83, 7.68])
     >>> eff.coupling, round(eff.coupling_ci.high, 3), eff.coupling_pvalue
-    (0.0, 0.505, 1.0)
+    (0.0, 0.518, 1.0)
     """
     model = make_null(null, null_options)
     level = check_fraction(confidence_level, "confidence_level")
     setup, _ = build_setup(responses, triggers, window=window, period=period,
                            drop_outside=drop_outside)
-    counts = coverage_counts(triggers.days, window, period)
+    return effect_sizes_of(model, setup, confidence_level=level)
+
+
+def effect_sizes_of(model: Any, setup: Setup, *, confidence_level: float = 0.95) -> EffectSizes:
+    """The effect sizes of a validated problem under a null model (what
+    :meth:`CoincidenceResult.effect_sizes` and :func:`effect_sizes` both call)."""
     first, last = candidate_intervals(model, setup)
-    offsets = setup.response_days - period.first_day
-    return compute_effect_sizes(offsets, counts, np.asarray(first, np.int64),
-                                np.asarray(last, np.int64), confidence_level=level)
+    return compute_effect_sizes(setup.response_offsets, setup.coverage_count,
+                                np.asarray(first, np.int64), np.asarray(last, np.int64),
+                                confidence_level=confidence_level)

@@ -90,6 +90,7 @@ class CoincidenceResult:
     covered_days: int
     null_distribution: pd.Series = field(repr=False)
     table_inputs: tuple[Any, ...] = field(repr=False)
+    effect_inputs: tuple[Any, ...] = field(default=(), repr=False)
     statistic: float = 0
     statistic_name: str = "matches"
     null_options: dict[str, Any] = field(default_factory=dict)
@@ -116,6 +117,26 @@ class CoincidenceResult:
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.statistic, self.pvalue))
+
+    def effect_sizes(self, confidence_level: float = 0.95) -> Any:
+        """How far the matches exceed chance, with intervals (an
+        :class:`~alliancestats.effect_sizes.EffectSizes`): excess matches
+        ``K - E_0[K]``, the coupling share π by maximum likelihood, and the rate
+        ratio of responses on covered versus uncovered days, each under this
+        result's null placement (see :func:`alliancestats.effect_sizes`)."""
+        from .effect_sizes import effect_sizes_of
+
+        if confidence_level == 0.95:
+            return self._effect_sizes_95
+        model, setup = self.effect_inputs
+        return effect_sizes_of(model, setup, confidence_level=confidence_level)
+
+    @cached_property
+    def _effect_sizes_95(self) -> Any:
+        from .effect_sizes import effect_sizes_of
+
+        model, setup = self.effect_inputs
+        return effect_sizes_of(model, setup, confidence_level=0.95)
 
     @property
     def rate(self) -> float:
@@ -199,6 +220,7 @@ class CoincidenceResult:
             "ratio": None if not np.isfinite(self.ratio) else self.ratio,
             "n_dropped": self.n_dropped,
             "n_triggers": self.n_triggers,
+            "effect_sizes": self.effect_sizes().to_dict(),
             "table": _records(self.table),
         }
         if self.method == "monte-carlo":
