@@ -119,4 +119,4 @@ def test_filters_strata_and_jitter_options(files, capsys):
     code, _, err = _run(argv + ["--triggers-where", "country=IRN"], capsys)
     assert code == 2 and "no column 'country'" in err
     code, _, err = _run(argv + ["--null", "jitter", "--jitter-days", "-3"], capsys)
-    assert code == 2 and "`days` must be >= 0" in err
+    assert code == 2 and "--jitter-days must be >= 0" in err

@@ -132,7 +132,13 @@ def _examples(values: pd.Series, positions: list[int], limit: int = 3) -> str:
 
 
 def _rows(positions: Any, label: RowLabel) -> str:
-    return "row" + ("s " if len(positions) > 1 else " ") + format_rows([label(int(p)) for p in positions])
+    """``rows 3, 7``, or ``lines 4, 9`` when the rows are named by file lines."""
+    labels = [label(int(p)) for p in positions]
+    plural = "s " if len(labels) > 1 else " "
+    for word in ("line", "data row"):
+        if labels and all(str(x).startswith(word + " ") for x in labels):
+            return word + plural + format_rows([x[len(word) + 1:] for x in labels])
+    return "row" + plural + format_rows(labels)
 
 
 def _family(reader: Reader, options: DateOptions, where: str, label: RowLabel, single: bool) -> None:
