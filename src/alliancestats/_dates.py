@@ -84,7 +84,7 @@ def check_date_options(date_format: Any = None, dayfirst: Any = None,
             f"{date_format!r}")
     if dayfirst is not None and not isinstance(dayfirst, (bool, np.bool_)):
         raise AllianceStatsError(f"`dayfirst` must be True, False or None, got {dayfirst!r}")
-    if precision is not None and precision not in PRECISIONS:
+    if precision is not None and not (isinstance(precision, str) and precision in PRECISIONS):
         raise AllianceStatsError(
             f"`precision` must be None (every date names a day), 'month' or 'year', got "
             f"{precision!r}")

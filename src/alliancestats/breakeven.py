@@ -60,7 +60,7 @@ def break_even_rate(k: int, n: int, *, window: Window, alpha: float = 0.05) -> f
     alpha = _check_level(alpha)
     if k == 0:
         return 0.0
-    p_star = float(stats.beta.ppf(alpha, k, n - k + 1))
+    p_star = float(stats.beta.ppf(alpha, float(k), float(n - k + 1)))
     return float(-np.log1p(-p_star) * DAYS_PER_YEAR / window.length)
 
 

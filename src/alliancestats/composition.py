@@ -153,7 +153,8 @@ def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[
     every pair of segments by
     :func:`statsmodels.stats.rates.test_poisson_2indep` (two-sided; default the
     exact conditional test), with the rate ratio (infinite when the earlier
-    segment has no response). Every response must lie in the period; with
+    segment has no response; ratio and p-value NaN when neither has one: there is
+    nothing to compare). Every response must lie in the period; with
     ``drop_outside=True`` the others are left out of every count.
 
     Examples
@@ -191,9 +192,11 @@ def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[
     segments = pd.DataFrame(rows, columns=["start", "end", "days", "count", "rate_per_year"])
     tests = []
     for (i, a), (j, b) in itertools.combinations(segments.iterrows(), 2):
+        if a["count"] + b["count"] == 0:   # no response in either: nothing to compare
+            tests.append((i, j, np.nan, np.nan))
+            continue
         res = test_poisson_2indep(b["count"], b["days"], a["count"], a["days"], method=method)
-        ratio = ((b["count"] / b["days"]) / (a["count"] / a["days"]) if a["count"]
-                 else np.inf if b["count"] else np.nan)
+        ratio = (b["count"] / b["days"]) / (a["count"] / a["days"]) if a["count"] else np.inf
         tests.append((i, j, float(ratio), float(res.pvalue)))
     comparisons = pd.DataFrame(tests, columns=["segment_a", "segment_b", "rate_ratio_b_over_a",
                                                "pvalue"])

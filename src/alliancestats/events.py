@@ -116,7 +116,7 @@ class EventSeries:
         row_label: RowLabel | None,
         options: DateOptions,
     ) -> None:
-        if id_column is not None and id_column not in frame.columns:
+        if id_column is not None and not (isinstance(id_column, str) and id_column in frame.columns):
             raise AllianceStatsError(
                 f"`id_column` {id_column!r} is not a column of `{argument}`; "
                 f"columns are {list(frame.columns)}"

@@ -75,7 +75,7 @@ def subset_tests(
                                  f"{type(placebos).__name__}")
     series: list[tuple[str, str, EventSeries]] = [("all", "all", triggers)]
     for column in by:
-        if column not in triggers.columns:
+        if not isinstance(column, str) or column not in triggers.columns:
             raise AllianceStatsError(f"`by`: triggers have no column {column!r}; "
                                      f"columns are {triggers.columns}")
         levels = pd.unique(triggers.frame[column].dropna())
