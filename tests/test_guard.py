@@ -136,110 +136,53 @@ def test_guard(entries, name):
 
 # -- the known defects, one strict xfail each ------------------------------------------------
 
-@pytest.fixture(scope="module")
-def small():
-    triggers = als.EventSeries(["2019-01-20", "2019-03-01"])
-    return triggers, als.Window(0, 10), als.Period("2019-01-01", "2019-04-30")
+TRIGGERS = als.EventSeries(["2019-01-20", "2019-03-01"])
+WINDOW, PERIOD = als.Window(0, 10), als.Period("2019-01-01", "2019-04-30")
 
 
-def _engine(reason):
-    return pytest.mark.xfail(strict=True, raises=(TypeError, AttributeError, ValueError),
-                             reason=f"engine: {reason}")
+def _empty_csv():
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
+        return handle.name
 
 
-def _dyads(reason):
-    return pytest.mark.xfail(strict=True, raises=(TypeError, AttributeError, ValueError),
-                             reason=f"dyads: {reason}")
+DEFECTS = [   # (owner, what is not checked, the call that should raise AllianceStatsError)
+    ("engine", "window_sweep: `windows` is a sequence of Window",
+     lambda: als.window_sweep(TRIGGERS, TRIGGERS, period=PERIOD, windows=5.0)),
+    ("engine", "window_sweep: `nulls` is a sequence of names",
+     lambda: als.window_sweep(TRIGGERS, TRIGGERS, period=PERIOD, nulls=None)),
+    ("engine", "sweep_windows: `symmetric` is True or False",
+     lambda: als.sweep_windows(3, symmetric=np.array([1, 2]))),
+    ("engine", "power: `window` is a Window",
+     lambda: als.power(0.4, 10, TRIGGERS, window="30", period=PERIOD)),
+    ("engine", "power: `coupling` is a number in [0, 1]",
+     lambda: als.power((), 10, TRIGGERS, window=WINDOW, period=PERIOD)),
+    ("engine", "n_required: `window` is a Window",
+     lambda: als.n_required(0.4, TRIGGERS, window=3.0, period=PERIOD)),
+    ("engine", "n_required: `target_power` is a number",
+     lambda: als.n_required(0.4, TRIGGERS, window=WINDOW, period=PERIOD, target_power=[0.8])),
+    ("engine", "n_required: `coupling` is a number in [0, 1]",
+     lambda: als.n_required(None, TRIGGERS, window=WINDOW, period=PERIOD)),
+    ("dyads", "EventTable.from_csv: `path` is a path", lambda: als.EventTable.from_csv(None)),
+    ("dyads", "EventTable.from_csv: an empty file (pandas' EmptyDataError gets through)",
+     lambda: als.EventTable.from_csv(_empty_csv())),
+    ("dyads", "EventTable.actor_series: `targets` is a sequence",
+     lambda: als.datasets.load_synthetic_events().actor_series("USA", targets=1.0)),
+    ("dyads", "scan: `window` is a Window",
+     lambda: als.scan(als.datasets.load_synthetic_events(), window="30", period=PERIOD,
+                      trigger_actor="USA")),
+    ("dyads", "scan: `period` is a Period",
+     lambda: als.scan(als.datasets.load_synthetic_events(), window=WINDOW, period=None,
+                      trigger_actor="USA")),
+]
 
 
-@_engine("window_sweep does not check that `windows` is a sequence of Window")
-def test_known_window_sweep_windows(small):
-    triggers, _, period = small
+@pytest.mark.parametrize("call", [
+    pytest.param(call, id=what.split(":")[0] + "-" + str(i), marks=pytest.mark.xfail(
+        strict=True, raises=(TypeError, AttributeError, ValueError),
+        reason=f"{owner}: {what} is not checked"))
+    for i, (owner, what, call) in enumerate(DEFECTS)])
+def test_known_defect(call):
     with pytest.raises(als.AllianceStatsError):
-        als.window_sweep(triggers, triggers, period=period, windows=5.0)
-
-
-@_engine("window_sweep does not check that `nulls` is a sequence of names")
-def test_known_window_sweep_nulls(small):
-    triggers, _, period = small
-    with pytest.raises(als.AllianceStatsError):
-        als.window_sweep(triggers, triggers, period=period, nulls=None)
-
-
-@_engine("sweep_windows does not check that `symmetric` is True or False")
-def test_known_sweep_windows_symmetric():
-    with pytest.raises(als.AllianceStatsError):
-        als.sweep_windows(3, symmetric=np.array([1, 2]))
-
-
-@_engine("power does not check that `window` is a Window")
-def test_known_power_window(small):
-    triggers, _, period = small
-    with pytest.raises(als.AllianceStatsError):
-        als.power(0.4, 10, triggers, window="30", period=period)
-
-
-@_engine("power does not check that `coupling` is a number in [0, 1]")
-def test_known_power_coupling(small):
-    triggers, window, period = small
-    with pytest.raises(als.AllianceStatsError):
-        als.power((), 10, triggers, window=window, period=period)
-
-
-@_engine("n_required does not check that `window` is a Window")
-def test_known_n_required_window(small):
-    triggers, _, period = small
-    with pytest.raises(als.AllianceStatsError):
-        als.n_required(0.4, triggers, window=3.0, period=period)
-
-
-@_engine("n_required does not check that `target_power` is a number")
-def test_known_n_required_target_power(small):
-    triggers, window, period = small
-    with pytest.raises(als.AllianceStatsError):
-        als.n_required(0.4, triggers, window=window, period=period, target_power=[0.8])
-
-
-@_engine("n_required does not check that `coupling` is a number in [0, 1]")
-def test_known_n_required_coupling(small):
-    triggers, window, period = small
-    with pytest.raises(als.AllianceStatsError):
-        als.n_required(None, triggers, window=window, period=period)
-
-
-@_dyads("EventTable.from_csv does not check that `path` is a path")
-def test_known_event_table_path():
-    with pytest.raises(als.AllianceStatsError):
-        als.EventTable.from_csv(None)
-
-
-@pytest.mark.xfail(strict=True, raises=pd.errors.EmptyDataError,
-                   reason="dyads: EventTable.from_csv lets pandas' EmptyDataError through")
-def test_known_event_table_empty_file(tmp_path):
-    path = tmp_path / "empty.csv"
-    path.write_text("")
-    with pytest.raises(als.AllianceStatsError):
-        als.EventTable.from_csv(path)
-
-
-@_dyads("EventTable.actor_series does not check that `targets` is a sequence")
-def test_known_actor_series_targets():
-    table = als.datasets.load_synthetic_events()
-    with pytest.raises(als.AllianceStatsError):
-        table.actor_series("USA", targets=1.0)
-
-
-@_dyads("scan does not check that `window` is a Window")
-def test_known_scan_window(small):
-    _, _, period = small
-    with pytest.raises(als.AllianceStatsError):
-        als.scan(als.datasets.load_synthetic_events(), window="30", period=period,
-                 trigger_actor="USA")
-
-
-@_dyads("scan does not check that `period` is a Period")
-def test_known_scan_period(small):
-    _, window, _ = small
-    with pytest.raises(als.AllianceStatsError):
-        als.scan(als.datasets.load_synthetic_events(), window=window, period=None,
-                 trigger_actor="USA")
+        call()

@@ -257,10 +257,18 @@ def test_json_has_no_nan_for_a_subset_with_no_coverage_and_infinite_attributes(c
     assert data["table"][0]["score"] is None and "inf" in data["null_reasons"]["table[0].score"]
 
 
-def test_html_is_escaped(case):
+def test_html_is_escaped_everywhere(case):
     evil = "<script>alert(1)</script>"
-    responses = EventSeries(case.meetings.dates, {evil: ["2014"] * 25, "t": [evil] * 25})
-    res = als.coincidence_test(responses, case.independent_sanctions, window=case.window,
-                               period=case.period, null="stratified", strata=evil)
-    assert "<script>" not in res._repr_html_()
-    assert "&lt;script&gt;" in res._repr_html_()
+    responses = EventSeries(case.meetings.dates, {evil: ["2014"] * 25, "t": [evil, "a"] * 12 + ["a"]})
+    triggers = EventSeries(case.independent_sanctions.dates,
+                           {"target": [evil] * len(case.independent_sanctions)})
+    res = als.coincidence_test(responses, triggers, window=case.window, period=case.period,
+                               null="stratified", strata=evil)
+    report = als.audit(responses, triggers, window=case.window, period=case.period,
+                       subset_columns=["target"], composition_attribute="t", max_days=3,
+                       n_resamples=19, rng=0)
+    pages = [res, report, report.break_even, report.influence, report.composition, report.sweep]
+    for page in pages:
+        text = page._repr_html_()
+        assert "<script>" not in text, type(page).__name__
+    assert "&lt;script&gt;" in res._repr_html_() and "&lt;script&gt;" in report._repr_html_()

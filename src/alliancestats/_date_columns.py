@@ -45,15 +45,17 @@ def is_missing(value: Any) -> bool:
 
 @dataclass
 class Reader:
-    """Collects the day of every row, the zone of aware rows and every problem."""
+    """Collects the day of every row, the zone of aware rows and every problem (all as
+    arrays of row positions, so that millions of rows stay vectorised)."""
 
     values: pd.Series
     days: np.ndarray = field(init=False)
     zone_codes: np.ndarray = field(init=False)
     zones: list[str | None] = field(default_factory=lambda: [None])
-    problems: dict[str, list[int]] = field(default_factory=dict)
-    family: list[tuple[int, int, int, int]] = field(default_factory=list)
-    partial: dict[str, list[int]] = field(default_factory=dict)
+    problems: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    #: day/month/year text: arrays of rows ``(position, a, b, year)``, order left to the column
+    family: list[np.ndarray] = field(default_factory=list)
+    partial: dict[str, list[np.ndarray]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.days = np.zeros(len(self.values), dtype=np.int64)
@@ -65,25 +67,38 @@ class Reader:
         return self.zones.index(name)
 
     def problem(self, kind: str, positions: Any) -> None:
-        positions = np.atleast_1d(positions)
+        positions = np.atleast_1d(np.asarray(positions, dtype=np.int64))
         if positions.size:
-            self.problems.setdefault(kind, []).extend(int(p) for p in positions)
+            self.problems.setdefault(kind, []).append(positions)
+
+    def positions(self, kind: str) -> np.ndarray:
+        """Sorted rows with problem ``kind``."""
+        return np.unique(np.concatenate(self.problems[kind]))
 
     def accept(self, positions: Any, days: Any, zone: str | None = None) -> None:
         self.days[positions] = days
         self.zone_codes[positions] = self.zone(zone)
 
-    def reading(self, pos: int, reading: text.Reading) -> None:
-        if reading.kind == text.OK:
-            self.accept(pos, reading.day, reading.zone)
-        elif reading.kind == text.FAMILY:
-            assert reading.fields is not None
-            self.family.append((pos, *reading.fields))
-        elif reading.kind in (text.PARTIAL_MONTH, text.PARTIAL_YEAR):
-            self.partial.setdefault(reading.kind, []).append(pos)
-            self.accept(pos, reading.day, reading.zone)
-        else:
-            self.problem(reading.kind, pos)
+    def readings(self, positions: np.ndarray, codes: np.ndarray,
+                 readings: list[text.Reading]) -> None:
+        """Rows ``positions`` hold the texts classified as ``readings[codes]`` (-1: missing)."""
+        readings = [*readings, text.Reading(text.MISSING)]
+        kinds = np.array([r.kind for r in readings], dtype=object)[codes]
+        days = np.array([0 if r.day is None else r.day for r in readings], dtype=np.int64)
+        zones = np.array([self.zone(r.zone) for r in readings], dtype=np.int16)
+        fields = np.array([r.fields or (0, 0, 0) for r in readings], dtype=np.int64)
+        for kind in pd.unique(kinds):
+            at = kinds == kind
+            rows, which = positions[at], codes[at]
+            if kind in (text.OK, text.PARTIAL_MONTH, text.PARTIAL_YEAR):
+                self.days[rows] = days[which]
+                self.zone_codes[rows] = zones[which]
+                if kind != text.OK:
+                    self.partial.setdefault(kind, []).append(rows)
+            elif kind == text.FAMILY:
+                self.family.append(np.column_stack([rows, fields[which]]))
+            else:
+                self.problem(kind, rows)
 
 
 # -- readers by kind of input ----------------------------------------------------------------
@@ -165,12 +180,15 @@ def _relative(reader: Reader, block: pd.Series, positions: np.ndarray) -> np.nda
 
 
 def _strings(reader: Reader, block: pd.Series, positions: np.ndarray) -> None:
-    """Text, no format given: ISO in one vectorised pass, everything else by rule."""
+    """Text, no format given: ISO in one vectorised pass, everything else (and all of a
+    column that does not start with an ISO date) classified once per distinct text."""
     done = np.zeros(len(block), dtype=bool)
-    try:
-        parsed = pd.to_datetime(block, format="ISO8601", errors="coerce")
-    except (ValueError, TypeError, OverflowError):   # mixed zones: read one by one
-        parsed = None
+    parsed = None
+    if _looks_iso(block):
+        try:
+            parsed = pd.to_datetime(block, format="ISO8601", errors="coerce")
+        except (ValueError, TypeError, OverflowError):   # mixed zones: read one by one
+            parsed = None
     if parsed is not None:
         zone = str(parsed.dtype.tz) if isinstance(parsed.dtype, pd.DatetimeTZDtype) else None
         stamps = (parsed.dt.tz_localize(None) if zone else parsed).to_numpy()
@@ -188,17 +206,11 @@ def _strings(reader: Reader, block: pd.Series, positions: np.ndarray) -> None:
             done[np.flatnonzero(suspect)[~full]] = False
         reader.accept(positions[done], day[done], zone)
     rest = np.flatnonzero(~done)
-    if rest.size:
-        values = block.to_numpy(dtype=object)[rest]
-        cache: dict[Any, text.Reading] = {}
-        for pos, value in zip(positions[rest], values):
-            if not isinstance(value, str):
-                reader.problem(text.MISSING, pos)
-                continue
-            reading = cache.get(value)
-            if reading is None:
-                reading = cache[value] = text.classify(value)
-            reader.reading(int(pos), reading)
+    if rest.size:   # each distinct text classified once
+        codes, uniques = pd.factorize(block.iloc[rest])
+        readings = [text.classify(u) if isinstance(u, str) else text.Reading(text.MISSING)
+                    for u in uniques]
+        reader.readings(positions[rest], codes, readings)
 
 
 def _floor_days(stamps: np.ndarray) -> np.ndarray:
@@ -216,6 +228,14 @@ def _first_of_month(days: np.ndarray, valid: np.ndarray) -> np.ndarray:
     span = np.arange(low, high + 1).astype("datetime64[D]")
     table = span == span.astype("datetime64[M]").astype("datetime64[D]")
     return valid & table[np.clip(days - low, 0, high - low)]
+
+
+def _looks_iso(block: pd.Series) -> bool:
+    """Whether the first text of a column is a year-first date (pandas' ISO pass is slow
+    on columns of other forms: it tries every value)."""
+    present = block.first_valid_index()
+    first = None if present is None else block.loc[present]
+    return isinstance(first, str) and _is_full_iso(first)
 
 
 def _is_full_iso(value: str) -> bool:

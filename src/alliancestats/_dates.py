@@ -32,10 +32,9 @@ import numpy as np
 import pandas as pd
 
 from . import _date_text as text
-from ._date_columns import (DateOptions, Reader, datetime_block, is_missing, numbers_block,
-                            objects_block, text_block)
+from ._date_columns import (DateOptions, Reader, civil_days, datetime_block, is_missing,
+                            numbers_block, objects_block, text_block)
 from ._date_text import MAX_DAY, MIN_DAY
-from ._validation import format_rows
 from .errors import AllianceStatsError
 
 __all__ = ["to_day_numbers", "day_number", "to_timestamps", "to_timestamp", "check_date_options",
@@ -122,7 +121,7 @@ def _where(argument: str, column: str | None) -> str:
 
 # -- the column-level rules --------------------------------------------------------------------
 
-def _examples(values: pd.Series, positions: list[int], limit: int = 3) -> str:
+def _examples(values: pd.Series, positions: np.ndarray, limit: int = 3) -> str:
     shown = []
     for p in positions[:limit]:
         value = values.iloc[p]
@@ -131,36 +130,34 @@ def _examples(values: pd.Series, positions: list[int], limit: int = 3) -> str:
     return ", ".join(shown)
 
 
-def _rows(positions: Any, label: RowLabel) -> str:
-    """``rows 3, 7``, or ``lines 4, 9`` when the rows are named by file lines."""
-    labels = [label(int(p)) for p in positions]
-    plural = "s " if len(labels) > 1 else " "
+def _rows(positions: Any, label: RowLabel, limit: int = 10) -> str:
+    """``rows 3, 7``, or ``lines 4, 9`` when the rows are named by file lines (labels are
+    made for the first ``limit`` rows only: a column may have millions)."""
+    positions = np.asarray(positions)
+    labels = [str(label(int(p))) for p in positions[:limit]]
+    more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
+    plural = "s " if len(positions) > 1 else " "
     for word in ("line", "data row"):
-        if labels and all(str(x).startswith(word + " ") for x in labels):
-            return word + plural + format_rows([x[len(word) + 1:] for x in labels])
-    return "row" + plural + format_rows(labels)
+        if labels and all(x.startswith(word + " ") for x in labels):
+            return word + plural + ", ".join(x[len(word) + 1:] for x in labels) + more
+    return "row" + plural + ", ".join(labels) + more
 
 
 def _family(reader: Reader, options: DateOptions, where: str, label: RowLabel, single: bool) -> None:
     """Day/month/year text: one reading for the whole column, or a refusal."""
     if not reader.family:
         return
-    fields = np.array(reader.family, dtype=np.int64)
-    pos, a, b, year = fields.T
+    pos, a, b, year = np.concatenate(reader.family).T
     if options.dayfirst is None:
-        differ = a != b
-        if differ.any():
+        if np.any(a != b):
             raise AllianceStatsError(_ambiguity(reader, pos, a, b, year, where, label, single))
         day, month = a, b
     else:
         day, month = (a, b) if options.dayfirst else (b, a)
-    for p, d, m, y in zip(pos, day, month, year):
-        number = text.day_of(int(y), int(m), int(d))
-        if number is None:
-            kind = {None: text.INVALID, True: "day-first", False: "month-first"}[options.dayfirst]
-            reader.problem(kind, p)
-        else:
-            reader.accept(int(p), number)
+    days, valid = civil_days(year, month, day)
+    kind = {None: text.INVALID, True: "day-first", False: "month-first"}[options.dayfirst]
+    reader.problem(kind, pos[~valid])
+    reader.accept(pos[valid], days[valid])
 
 
 def _ambiguity(reader: Reader, pos: np.ndarray, a: np.ndarray, b: np.ndarray, year: np.ndarray,
@@ -184,7 +181,7 @@ def _ambiguity(reader: Reader, pos: np.ndarray, a: np.ndarray, b: np.ndarray, ye
     for found, what in ((both, "could be day-first or month-first"),
                         (one_way, "fit only one order")):
         if found.size:
-            at = "" if single else f" in {_rows(list(pos[found]), label)}"
+            at = "" if single else f" in {_rows(pos[found], label)}"
             parts.append(f"dates{at} {what} (e.g. {example(int(found[0]))})")
     return (f"{where}: day/month/year " + "; ".join(parts)
             + "; the order is never guessed from the values: pass dayfirst=True or "
@@ -196,18 +193,18 @@ def _finish(reader: Reader, options: DateOptions, where: str, label: RowLabel,
     _family(reader, options, where, label, single)
     allowed = {None: (), "month": (text.PARTIAL_MONTH,),
                "year": (text.PARTIAL_MONTH, text.PARTIAL_YEAR)}[options.precision]
-    for kind, positions in reader.partial.items():
+    for kind, blocks in reader.partial.items():
         if kind not in allowed:
-            reader.problem(kind, positions)
+            reader.problem(kind, np.concatenate(blocks))
     flagged = np.zeros(len(reader.days), dtype=bool)
-    for positions in reader.problems.values():
-        flagged[positions] = True
+    for kind in reader.problems:
+        flagged[reader.positions(kind)] = True
     outside = np.flatnonzero(~flagged & ((reader.days < MIN_DAY) | (reader.days > MAX_DAY)))
     reader.problem(text.OUT_OF_RANGE, outside)
     if reader.problems:
         parts = []
-        for kind, positions in reader.problems.items():
-            positions = sorted(set(positions))
+        for kind in reader.problems:
+            positions = reader.positions(kind)
             what, hint = HINT[kind]
             if kind == "format":
                 what = f"a value that does not match date_format {options.date_format!r}"
@@ -219,7 +216,7 @@ def _finish(reader: Reader, options: DateOptions, where: str, label: RowLabel,
     if len(used) > 1:
         groups = "; ".join(
             f"{'naive' if reader.zones[c] is None else reader.zones[c]} in "
-            + _rows(np.flatnonzero(reader.zone_codes == c)[:10].tolist(), label)
+            + _rows(np.flatnonzero(reader.zone_codes == c), label)
             for c in used)
         raise AllianceStatsError(
             f"{where}: dates mix time zones ({groups}); give all dates in one zone")
