@@ -216,7 +216,7 @@ def _strings(reader: Reader, block: pd.Series, positions: np.ndarray) -> None:
 def _floor_days(stamps: np.ndarray) -> np.ndarray:
     """datetime64 of any unit -> int64 day numbers (NaT gives garbage: mask it)."""
     unit, count = np.datetime_data(stamps.dtype)
-    per_day = np.timedelta64(1, "D") // np.timedelta64(count, unit)
+    per_day = np.timedelta64(1, "D") // np.timedelta64(count, unit)  # type: ignore[call-overload]
     return stamps.view(np.int64) // per_day
 
 

@@ -30,7 +30,7 @@ DAYS_PER_YEAR = 365.25
 
 def check_probability(value: Any, name: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
-            or not 0 <= value <= 1:
+            or not 0 <= float(value) <= 1:
         raise AllianceStatsError(f"`{name}` must be a number in [0, 1], got {value!r}")
     return float(value)
 
@@ -51,7 +51,7 @@ MAX_EVENTS = 10_000_000
 
 def _check_rate(rate: Any, name: str) -> float:
     if isinstance(rate, (bool, np.bool_)) or not isinstance(rate, numbers.Real) \
-            or not 0 <= rate < np.inf:
+            or not 0 <= float(rate) < np.inf:
         raise AllianceStatsError(f"`{name}` must be a finite non-negative number, got {rate!r}")
     return float(rate)
 
