@@ -170,15 +170,14 @@ def _check_test_flags(args: argparse.Namespace) -> None:
 
 
 def _options(null: str, args: argparse.Namespace, window: Window) -> dict[str, Any]:
+    """The options of ``null`` from the flags (see ``OPTION_FLAGS``), defaults filled in."""
     strata: Any = args.strata if args.strata is not None else "year"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*", strata):
         strata = strata.split(",")
     jitter = args.jitter_days if args.jitter_days is not None else 2 * window.length
-    options = {"uniform": {"distinct": bool(args.distinct)},
-               "poisson": {"continuous": bool(args.continuous)},
-               "stratified": {"strata": strata},
-               "jitter": {"days": jitter}}
-    return options.get(null, {})
+    values = {"distinct": bool(args.distinct), "continuous": bool(args.continuous),
+              "strata": strata, "days": jitter}
+    return {option: values[option] for option in NULLS[null].options if option in values}
 
 
 def _method(null: str, args: argparse.Namespace) -> str:
