@@ -41,7 +41,9 @@ def test_missing_and_unparseable_dates_list_rows():
     message = str(err.value)
     assert "`frame`, column 'date'" in message
     assert "missing date in rows 11, 13" in message
-    assert "unparseable date in rows 12, 14" in message
+    assert "unparseable date in row 12 (e.g. 'not a date')" in message
+    assert "a number, not a date, in row 14 (e.g. 20190101)" in message
+    assert "date_format='%Y%m%d'" in message
 
 
 def test_from_csv_errors_name_file_column_and_line(tmp_path):
@@ -102,7 +104,7 @@ def test_union_and_shift():
 
 
 def test_attributes_length_mismatch():
-    with pytest.raises(AllianceStatsError, match="2 rows but `dates` has 1"):
+    with pytest.raises(AllianceStatsError, match=r"one value per date \(1\); .x. has 2"):
         EventSeries(["2019-01-01"], {"x": [1, 2]})
 
 

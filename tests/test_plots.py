@@ -67,3 +67,26 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, case):
     res = als.coincidence_test(case.meetings, case.sanctions, window=case.window, period=case.period)
     with pytest.raises(AllianceStatsError, match=r"pip install 'alliancestats\[plot\]'"):
         plots.plot_null_distribution(res)
+
+
+@pytest.mark.parametrize("start,end,responses,triggers", [
+    ("9999-01-01", "9999-12-31", ["9999-03-01", "9999-12-31"], ["9999-02-20", "9999-12-30"]),
+    ("0001-01-01", "0001-12-31", ["0001-01-01", "0001-06-01"], ["0001-01-01", "0001-05-30"]),
+])
+def test_plots_at_the_ends_of_the_calendar(tmp_path, start, end, responses, triggers):
+    trig = als.EventSeries(triggers)
+    res = als.coincidence_test(als.EventSeries(responses), trig, window=als.Window(-5, 30),
+                               period=als.Period(start, end))
+    path = tmp_path / "edge.png"
+    plots.save_figure(plots.plot_timeline(res, trig), str(path))
+    _check(path)
+
+
+def test_figure_paths_are_checked(tmp_path):
+    with pytest.raises(AllianceStatsError, match="does not exist"):
+        plots.check_figure_path(str(tmp_path / "missing" / "x.png"))
+    with pytest.raises(AllianceStatsError, match=r"unknown figure format 'nope'.*\.png"):
+        plots.check_figure_path(str(tmp_path / "x.nope"))
+    with pytest.raises(AllianceStatsError, match="is a folder"):
+        plots.check_figure_path(str(tmp_path))
+    assert plots.check_figure_path(str(tmp_path / "x.pdf")).endswith("x.pdf")

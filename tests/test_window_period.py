@@ -48,7 +48,7 @@ def test_period_start_after_end():
 
 def test_period_single_day_and_bad_bounds():
     assert Period("2013-01-01", "2013-01-01").n_days == 1
-    with pytest.raises(AllianceStatsError, match="`end`: cannot parse"):
+    with pytest.raises(AllianceStatsError, match="`end`: unparseable date"):
         Period("2013-01-01", "someday")
     with pytest.raises(AllianceStatsError, match="`start` is missing"):
         Period(None, "2013-01-01")

@@ -30,7 +30,7 @@ def check_integer(value: Any, name: str, *, minimum: int | None = None) -> int:
 
 
 def check_alternative(alternative: Any) -> str:
-    if alternative not in ALTERNATIVES:
+    if not (isinstance(alternative, str) and alternative in ALTERNATIVES):
         raise AllianceStatsError(
             f"`alternative` must be one of {', '.join(map(repr, ALTERNATIVES))}, "
             f"got {alternative!r}"
@@ -53,7 +53,7 @@ def check_rng(rng: Any) -> np.random.Generator:
 
 
 def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
-    if value not in choices:
+    if not (isinstance(value, str) and value in choices):
         raise AllianceStatsError(
             f"`{name}` must be one of {', '.join(map(repr, choices))}, got {value!r}"
         )

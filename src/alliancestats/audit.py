@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ._output import html_table, html_text, json_ready
+from ._setup import build_setup
 from ._validation import check_rng
 from .breakeven import BreakEvenResult, rate_curve
 from .coincidence import coincidence_test
@@ -48,40 +50,44 @@ class AuditReport:
         return pd.concat([r.to_frame() for r in self.tests.values()], ignore_index=True)
 
     def _repr_html_(self) -> str:
-        import html
-
-        return (f"<p><b>Verdict</b>: {html.escape(self.verdict)}</p>"
-                + self.to_frame()[["null", "k", "n", "expected", "pvalue", "method"]]
-                .to_html(index=False, float_format=lambda x: f"{x:.4g}")
-                + f"<pre>{html.escape(self.text())}</pre>")
+        return (f"<p><b>Verdict</b>: {html_text(self.verdict)}</p>"
+                + html_table(self.to_frame()[["null", "k", "n", "expected", "pvalue", "method"]],
+                             index=False)
+                + f"<pre>{html_text(self.text())}</pre>")
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready report: the tests of one K (as ``alliancestats test --json``) and
+        every check; numbers that are not finite are null, explained in
+        ``null_reasons``."""
         first = next(iter(self.tests.values()))
-        return {
+        return json_ready({
             **tests_payload(list(self.tests.values())), "coverage": first.coverage,
-            "sweep_best": _records(self.sweep.best()[["null", "lo", "hi", "k", "pvalue",
-                                                       "pvalue_adjusted"]]),
+            "n_dropped": first.n_dropped,
+            "sweep_best": self.sweep.best()[["null", "lo", "hi", "k", "pvalue",
+                                             "pvalue_adjusted"]],
             "lag_test": {"statistic": self.lag.statistic, "pvalue": self.lag.pvalue,
-                         "pvalue_se": self.lag.pvalue_se, "median_lag": _num(self.lag.median_lag),
-                         "median_lag_all_days": _num(self.lag.median_lag_all_days)},
+                         "pvalue_se": self.lag.pvalue_se, "median_lag": self.lag.median_lag,
+                         "median_lag_all_days": self.lag.median_lag_all_days},
             "break_even": {"observed_rate_per_year": self.break_even.observed_rate,
-                           "rate_per_year": {k: _num(v) for k, v in self.break_even.break_even.items()}},
+                           "rate_per_year": self.break_even.break_even},
             "influence": {"max_pvalue_leave_one_out": self.influence.max_pvalue(),
                           "single_trigger_matches": len(self.influence.fragile)},
-            "subsets": _records(self.subsets),
+            "subsets": self.subsets,
             "composition": None if self.composition is None else {
                 "attribute": self.composition.attribute, "pvalue": self.composition.pvalue,
                 "method": self.composition.method},
             "rates": None if self.rates is None else {
-                "segments": _records(self.rates[0]), "comparisons": _records(self.rates[1])},
+                "segments": self.rates[0], "comparisons": self.rates[1]},
             "verdict": self.verdict,
             "notes": self.notes,
-        }
+        })
 
     def text(self) -> str:
         first = next(iter(self.tests.values()))
         out = [f"Robustness audit: K = {first.k} of {first.n} responses within {first.window} "
-               f"of a trigger; coverage {first.coverage:.1%} of {first.period.n_days} days",
+               f"of a trigger; coverage {first.coverage:.1%} of {first.period.n_days} days"
+               + (f" ({first.n_dropped} responses outside the period dropped)"
+                  if first.n_dropped else ""),
                "", "1. Baselines (one window)"]
         for r in self.tests.values():
             out.append(f"   {r.null:<17} E[K] = {r.expected:6.2f}   p = {r.pvalue:.4f} ({r.method})")
@@ -129,18 +135,8 @@ class AuditReport:
         return "\n".join(out)
 
 
-def _num(value: float) -> float | None:
-    return None if value is None or not np.isfinite(value) else float(value)
-
-
 def _fmt(rate: float) -> str:
     return "never crosses in the range tried" if not np.isfinite(rate) else f"{rate:.1f}"
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (v.item() if isinstance(v, np.generic) else
-                 str(v.date()) if isinstance(v, pd.Timestamp) else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
 
 
 def audit(
@@ -156,6 +152,7 @@ def audit(
     rate_breaks: Sequence[Any] = (),
     n_resamples: int = 999,
     rng: Any = None,
+    drop_outside: bool = False,
 ) -> AuditReport:
     """Run every robustness check and sum them up in a plain-words verdict.
 
@@ -165,12 +162,18 @@ def audit(
     ``subset_columns``) and year-shifted placebos; composition of matched vs
     unmatched responses by ``composition_attribute``; response rates between
     ``rate_breaks``. ``jitter_days`` defaults to twice the window length.
+    ``drop_outside=True`` drops responses outside the period before every check.
     """
     generator = check_rng(rng)
+    setup, _ = build_setup(responses, triggers, window=window, period=period,
+                           drop_outside=drop_outside)
+    n_dropped = len(responses) - setup.n
+    responses = setup.responses
     jitter = 2 * window.length if jitter_days is None else jitter_days
     options: dict[str, dict[str, Any]] = {"jitter": {"days": jitter}}
-    tests = {null: coincidence_test(responses, triggers, window=window, period=period, null=null,
-                                    **options.get(null, {}))
+    tests = {null: replace(coincidence_test(responses, triggers, window=window, period=period,
+                                            null=null, **options.get(null, {})),
+                           n_dropped=n_dropped)
              for null in SWEEPABLE}
     sweep = window_sweep(responses, triggers, period=period, windows=sweep_windows(max_days),
                          nulls=SWEEPABLE, null_options=options, n_resamples=n_resamples,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ._output import html_table, json_ready
 from ._setup import build_setup, grid_hits
 from ._validation import check_integer, check_rng
 from .errors import AllianceStatsError
@@ -58,7 +60,7 @@ def break_even_rate(k: int, n: int, *, window: Window, alpha: float = 0.05) -> f
     alpha = _check_level(alpha)
     if k == 0:
         return 0.0
-    p_star = float(stats.beta.ppf(alpha, k, n - k + 1))
+    p_star = float(stats.beta.ppf(alpha, float(k), float(n - k + 1)))
     return float(-np.log1p(-p_star) * DAYS_PER_YEAR / window.length)
 
 
@@ -84,16 +86,25 @@ class BreakEvenResult:
     k: int
     n: int
     alpha: float
+    n_dropped: int = 0
 
     def to_frame(self) -> pd.DataFrame:
         """The p-versus-rate curve, one row per (method, rate)."""
         return self.curve.copy()
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (a break-even rate that is never reached is null, with
+        the reason)."""
+        return json_ready({"k": self.k, "n": self.n, "alpha": self.alpha,
+                           "observed_rate_per_year": self.observed_rate,
+                           "rate_per_year": dict(self.break_even), "n_dropped": self.n_dropped,
+                           "curve": self.curve})
+
     def _repr_html_(self) -> str:
         rates = pd.Series(self.break_even, name="break-even rate per year").to_frame()
         return (f"<p><b>Break-even trigger rate</b> for K = {self.k} of {self.n} at alpha = "
                 f"{self.alpha}; observed {self.observed_rate:.2f} trigger days per year</p>"
-                + rates.to_html(float_format=lambda x: f"{x:.3g}"))
+                + html_table(rates))
 
 
 def _crossing(rates: np.ndarray, pvalues: np.ndarray, alpha: float) -> float:
@@ -117,6 +128,7 @@ def rate_curve(
     multipliers: Any = None,
     n_replicates: int = 200,
     rng: Any = None,
+    drop_outside: bool = False,
 ) -> BreakEvenResult:
     r"""p-value of the observed K as a function of the trigger rate, three ways.
 
@@ -134,7 +146,10 @@ def rate_curve(
       p-value of the *observed* K, :math:`P(\mathrm{Binomial}(n, C/T) \ge K)`.
 
     The observed K and n stay fixed throughout: the question is how often
-    triggers must come for that count to be unremarkable.
+    triggers must come for that count to be unremarkable. ``multipliers``
+    (default 41 values from 0.05 to 8, log-spaced) scale the observed rate; each
+    must be a positive finite number. ``drop_outside=True`` drops responses
+    outside the period first (counted in ``n_dropped``).
 
     Examples
     --------
@@ -148,13 +163,11 @@ def rate_curve(
     alpha = _check_level(alpha)
     n_replicates = check_integer(n_replicates, "n_replicates", minimum=1)
     generator = check_rng(rng)
-    setup, _ = build_setup(responses, triggers, window=window, period=period)
+    factors = _check_multipliers(multipliers)
+    setup, n_dropped = build_setup(responses, triggers, window=window, period=period,
+                                   drop_outside=drop_outside)
     k, n, years = setup.observed_k, setup.n, period.n_days / DAYS_PER_YEAR
     observed_rate = PoissonNull().trigger_days_in_period(setup) / years
-    factors = (np.geomspace(0.05, 8, 41) if multipliers is None
-               else np.asarray(multipliers, dtype=float))
-    if factors.ndim != 1 or factors.size == 0 or np.any(factors <= 0):
-        raise AllianceStatsError("`multipliers` must be a non-empty sequence of positive numbers")
     base = max(observed_rate, 1 / years)
     rates = np.sort(factors) * base
     rows = []
@@ -178,7 +191,27 @@ def rate_curve(
     crossing["poisson-closed-form"] = break_even_rate(k, n, window=window, alpha=alpha)
     crossing["poisson-exact"] = _exact_break_even(setup.response_days, window.length, k, alpha)
     return BreakEvenResult(curve=curve, break_even=crossing, observed_rate=observed_rate,
-                           k=k, n=n, alpha=alpha)
+                           k=k, n=n, alpha=alpha, n_dropped=n_dropped)
+
+
+#: largest multiplier of the observed trigger rate (beyond it every day is a trigger day)
+MAX_MULTIPLIER = 1e6
+
+
+def _check_multipliers(multipliers: Any) -> np.ndarray:
+    rule = (f"`multipliers` must be a non-empty sequence of numbers in (0, {MAX_MULTIPLIER:g}]")
+    if multipliers is None:
+        return np.geomspace(0.05, 8, 41)
+    if isinstance(multipliers, (str, bytes)) or not np.iterable(multipliers):
+        raise AllianceStatsError(f"{rule}, got {multipliers!r}")
+    values = list(multipliers)
+    bad = [v for v in values if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real)]
+    if bad or not values:
+        raise AllianceStatsError(f"{rule}, got {bad[0] if bad else values!r}")
+    factors = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(factors)) or np.any(factors <= 0) or np.any(factors > MAX_MULTIPLIER):
+        raise AllianceStatsError(f"{rule}, got {values!r}")
+    return factors
 
 
 def _exact_break_even(days: np.ndarray, length: int, k: int, alpha: float) -> float:

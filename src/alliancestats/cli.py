@@ -1,4 +1,10 @@
-"""Command line: ``alliancestats test`` and ``alliancestats example`` (DESIGN §4)."""
+"""Command line: ``alliancestats test``, ``alliancestats audit`` and ``alliancestats example``.
+
+Bad input exits with code 2 and one line on stderr naming the file, row and
+field (or the flag); warnings go to stderr, one line each, prefixed
+``warning:``. ``--json`` output is strict JSON: numbers that are not finite are
+``null`` and ``null_reasons`` says why.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,17 @@ import sys
 import warnings
 from typing import Any, NoReturn, Sequence
 
+from . import _cli_input as cli_input
+from ._cli_input import OPTION_FLAGS, flags
+from ._output import json_ready
 from .coincidence import coincidence_test
 from .errors import AllianceStatsError
-from .events import EventSeries
 from .nulls import NULLS
-from .period import Period
 from .result import tests_payload
 from .window import Window
 
 EXIT_BAD_INPUT = 2
+_NULL_CHOICES = [*NULLS, "all"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,25 +33,38 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("alliancestats")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        from . import __version__
+
+        return __version__
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="alliancestats",
                      description="Do responses follow triggers more often than chance allows?")
+    parser.add_argument("--version", action="version", version=f"alliancestats {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     test = sub.add_parser("test", help="test RESPONSES.csv against TRIGGERS.csv")
     _add_data_arguments(test)
-    test.add_argument("--null", default="uniform", choices=[*NULLS, "all"])
+    test.add_argument("--null", default="uniform", choices=_NULL_CHOICES)
     test.add_argument("--method", default="auto", choices=["auto", "exact", "monte-carlo"],
                       help="with --null all, nulls with no exact form use Monte Carlo")
     test.add_argument("--alternative", default="greater",
                       choices=["greater", "less", "two-sided"])
-    test.add_argument("--distinct", action="store_true", help="uniform null: distinct days")
-    test.add_argument("--continuous", action="store_true", help="poisson null: continuous time")
-    test.add_argument("--strata", default="year",
-                      help="stratified null: year, quarter, month, a response column holding "
-                           "calendar periods, or break dates as 2017-01-20,2018-05-08")
-    test.add_argument("--drop-outside", action="store_true",
-                      help="drop responses outside the period instead of failing")
-    test.add_argument("--resamples", type=int, default=9999)
+    test.add_argument("--distinct", action="store_true", default=None,
+                      help="uniform null: distinct days")
+    test.add_argument("--continuous", action="store_true", default=None,
+                      help="poisson null: continuous time")
+    test.add_argument("--strata", default=None,
+                      help="stratified null: year (default), quarter, month, a response column "
+                           "holding calendar periods, or break dates as 2017-01-20,2018-05-08")
+    test.add_argument("--resamples", type=int, default=None,
+                      help="Monte Carlo draws (default 9999); only for Monte Carlo tests")
     audit = sub.add_parser("audit", help="every robustness check, one report")
     _add_data_arguments(audit)
     audit.add_argument("--subset-columns", default="",
@@ -57,64 +78,106 @@ def _parser() -> argparse.ArgumentParser:
     example = sub.add_parser("example", help="the Iran-Venezuela case study on bundled data")
     example.add_argument("--slack", type=int, default=3, help="days of slack after 30 days")
     example.add_argument("--audit", action="store_true", help="run the full robustness audit")
-    example.add_argument("--seed", type=int, default=0, help="seed for the audit's resamples")
+    example.add_argument("--seed", type=int, default=None,
+                         help="seed for the audit's resamples (default 0; only with --audit)")
     example.add_argument("--json", action="store_true", help="print one JSON object")
     example.add_argument("--plot", metavar="FILE.png", help="also draw the figures to FILE.png "
                          "(needs the plot extra)")
     return parser
 
 
-def _plots() -> Any:
+def _add_data_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("responses", metavar="RESPONSES.csv")
+    command.add_argument("triggers", metavar="TRIGGERS.csv")
+    command.add_argument("--start", required=True, help="first day of the period (inclusive)")
+    command.add_argument("--end", required=True, help="last day of the period (inclusive)")
+    command.add_argument("--window", type=int, help="days after a trigger (window [0, W + slack])")
+    command.add_argument("--slack", type=int, default=0, help="extra days added to --window")
+    command.add_argument("--lo", type=int, help="smallest lag in days (with --hi)")
+    command.add_argument("--hi", type=int, help="largest lag in days (with --lo)")
+    command.add_argument("--jitter-days", type=int, default=None, metavar="J",
+                         help="jitter null: move each response within ±J days "
+                              "(default: twice the window length)")
+    command.add_argument("--date-column", default=None,
+                         help="date column of both files (default 'date')")
+    command.add_argument("--response-date-column", default=None, metavar="COLUMN")
+    command.add_argument("--trigger-date-column", default=None, metavar="COLUMN")
+    command.add_argument("--id-column", default=None, metavar="COLUMN",
+                         help="response column that names each response in the output")
+    command.add_argument("--date-format", default=None, metavar="FORMAT",
+                         help="strftime format of every date in both files (e.g. %%d/%%m/%%Y, "
+                              "%%Y%%m%%d), or 'excel' for Excel serial days")
+    order = command.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", action="store_true",
+                       help="read dates like 02/03/2014 day first (2 March), in the files and "
+                            "in --start/--end")
+    order.add_argument("--monthfirst", action="store_true",
+                       help="read dates like 02/03/2014 month first (3 February)")
+    command.add_argument("--precision", default=None, choices=["month", "year"],
+                         help="allow dates without a day (2019-03) or month (2019), placed on "
+                              "the first day of the month or year")
+    command.add_argument("--triggers-where", action="append", default=[], metavar="COLUMN=VALUE",
+                         help="keep only triggers whose COLUMN equals VALUE (repeatable; numbers "
+                              "compare as numbers in numeric columns, text exactly)")
+    command.add_argument("--responses-where", action="append", default=[], metavar="COLUMN=VALUE",
+                         help="keep only responses whose COLUMN equals VALUE (repeatable)")
+    command.add_argument("--drop-outside", action="store_true",
+                         help="drop responses outside the period instead of failing")
+    command.add_argument("--seed", type=int, default=None)
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.add_argument("--plot", metavar="FILE.png", help="also draw the figures to FILE.png "
+                         "(needs the plot extra)")
+
+
+def _plots(path: str | None) -> Any:
+    """The plots module, after checking that ``path`` can take a figure (before any work)."""
+    if path is None:
+        return None
     from . import plots
 
-    plt = plots._pyplot()
-    plt.switch_backend("Agg")
+    with flags():
+        plots.check_figure_path(path, argument="plot")
+    plots._pyplot().switch_backend("Agg")
     return plots
 
 
-def _add_data_arguments(test: argparse.ArgumentParser) -> None:
-    test.add_argument("responses", metavar="RESPONSES.csv")
-    test.add_argument("triggers", metavar="TRIGGERS.csv")
-    test.add_argument("--start", required=True, help="first day of the period (inclusive)")
-    test.add_argument("--end", required=True, help="last day of the period (inclusive)")
-    test.add_argument("--window", type=int, help="days after a trigger (window [0, W + slack])")
-    test.add_argument("--slack", type=int, default=0, help="extra days added to --window")
-    test.add_argument("--lo", type=int, help="smallest lag in days (with --hi)")
-    test.add_argument("--hi", type=int, help="largest lag in days (with --lo)")
-    test.add_argument("--jitter-days", type=int, default=None, metavar="J",
-                      help="jitter null: move each response within ±J days "
-                           "(default: twice the window length)")
-    test.add_argument("--date-column", default="date")
-    test.add_argument("--triggers-where", action="append", default=[], metavar="COLUMN=VALUE",
-                      help="keep only triggers whose COLUMN equals VALUE (repeatable)")
-    test.add_argument("--responses-where", action="append", default=[], metavar="COLUMN=VALUE",
-                      help="keep only responses whose COLUMN equals VALUE (repeatable)")
-    test.add_argument("--seed", type=int, default=None)
-    test.add_argument("--json", action="store_true", help="print one JSON object")
-    test.add_argument("--plot", metavar="FILE.png", help="also draw the figures to FILE.png "
-                      "(needs the plot extra)")
+def _dump(payload: Any) -> str:
+    return json.dumps(json_ready(payload), indent=2, allow_nan=False)
 
 
-def _window(args: argparse.Namespace) -> Window:
-    if args.window is not None:
-        if args.lo is not None or args.hi is not None:
-            raise AllianceStatsError("give either --window (with --slack) or --lo and --hi")
-        return Window.after(days=args.window, slack=args.slack)
-    if args.lo is None or args.hi is None:
-        raise AllianceStatsError("give --window DAYS [--slack S], or both --lo and --hi")
-    return Window(args.lo, args.hi)
+def _chosen_nulls(args: argparse.Namespace) -> list[str]:
+    return list(NULLS) if args.null == "all" else [args.null]
+
+
+def _check_test_flags(args: argparse.Namespace) -> None:
+    """Every option given must apply to the nulls and method chosen."""
+    chosen = _chosen_nulls(args)
+    for option, flag in OPTION_FLAGS.items():
+        if getattr(args, "jitter_days" if option == "days" else option) is None:
+            continue
+        applies = [name for name, cls in NULLS.items() if option in cls.options]
+        if not set(applies) & set(chosen):
+            raise AllianceStatsError(
+                f"{flag} applies only to --null {' or '.join(applies)} (or all); this run uses "
+                f"--null {args.null}")
+    monte_carlo = args.method == "monte-carlo" or any(not NULLS[n].has_exact for n in chosen)
+    for value, flag in ((args.resamples, "--resamples"), (args.seed, "--seed")):
+        if value is not None and not monte_carlo:
+            raise AllianceStatsError(
+                f"{flag} applies only to Monte Carlo tests (--method monte-carlo, or a null with "
+                f"no exact form: {', '.join(n for n, c in NULLS.items() if not c.has_exact)}); "
+                f"--null {args.null} with --method {args.method} is exact")
 
 
 def _options(null: str, args: argparse.Namespace, window: Window) -> dict[str, Any]:
-    strata: Any = args.strata
+    """The options of ``null`` from the flags (see ``OPTION_FLAGS``), defaults filled in."""
+    strata: Any = args.strata if args.strata is not None else "year"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*", strata):
         strata = strata.split(",")
     jitter = args.jitter_days if args.jitter_days is not None else 2 * window.length
-    options = {"uniform": {"distinct": args.distinct},
-               "poisson": {"continuous": args.continuous},
-               "stratified": {"strata": strata},
-               "jitter": {"days": jitter}, "episode-jitter": {"days": jitter}}
-    return options.get(null, {})
+    values = {"distinct": bool(args.distinct), "continuous": bool(args.continuous),
+              "strata": strata, "days": jitter}
+    return {option: values[option] for option in NULLS[null].options if option in values}
 
 
 def _method(null: str, args: argparse.Namespace) -> str:
@@ -124,76 +187,63 @@ def _method(null: str, args: argparse.Namespace) -> str:
     return str(args.method)
 
 
-def _filtered(series: EventSeries, conditions: list[str], flag: str) -> EventSeries:
-    for condition in conditions:
-        column, sep, value = condition.partition("=")
-        if not sep or not column:
-            raise AllianceStatsError(f"{flag} must look like COLUMN=VALUE, got {condition!r}")
-        if column not in series.columns:
-            raise AllianceStatsError(f"{flag}: {series.name} has no column {column!r}; "
-                                     f"its columns are {series.columns}")
-        values = series.frame[column]
-        series = series.select((values.astype(str) == value).to_numpy())
-    return series
-
-
-def _load(args: argparse.Namespace) -> tuple[EventSeries, EventSeries, Window, Period]:
-    window = _window(args)
-    period = Period(args.start, args.end)
-    responses = _filtered(EventSeries.from_csv(args.responses, date_column=args.date_column),
-                          args.responses_where, "--responses-where")
-    triggers = _filtered(EventSeries.from_csv(args.triggers, date_column=args.date_column),
-                         args.triggers_where, "--triggers-where")
-    return responses, triggers, window, period
+def _run_test(args: argparse.Namespace) -> str:
+    _check_test_flags(args)
+    plots = _plots(args.plot)
+    responses, triggers, window, period = cli_input.load(args)
+    resamples = args.resamples if args.resamples is not None else 9999
+    with flags():
+        results = [coincidence_test(responses, triggers, window=window, period=period, null=null,
+                                    method=_method(null, args), n_resamples=resamples,
+                                    rng=args.seed, alternative=args.alternative,
+                                    drop_outside=args.drop_outside,
+                                    **_options(null, args, window))
+                   for null in _chosen_nulls(args)]
+    if plots is not None:
+        plots.save_result_figure(results[0], triggers, args.plot)
+    if args.json:
+        return _dump(tests_payload(results))
+    return "\n\n".join(res.summary() for res in results)
 
 
 def _run_audit(args: argparse.Namespace) -> str:
     from .audit import audit
 
-    responses, triggers, window, period = _load(args)
-    report = audit(responses, triggers, window=window, period=period,
-                   jitter_days=args.jitter_days, max_days=args.max_days,
-                   subset_columns=[c for c in args.subset_columns.split(",") if c],
-                   composition_attribute=args.composition,
-                   rate_breaks=[d for d in args.rate_breaks.split(",") if d],
-                   n_resamples=args.resamples, rng=args.seed)
-    if args.plot:
-        _plots().save_audit_figure(report, triggers, args.plot)
-    return json.dumps(report.to_dict(), indent=2) if args.json else report.text()
-
-
-def _run_test(args: argparse.Namespace) -> str:
-    responses, triggers, window, period = _load(args)
-    nulls = [n for n in NULLS if n != "episode-jitter"] if args.null == "all" else [args.null]
-    results = [coincidence_test(responses, triggers, window=window, period=period, null=null,
-                                method=_method(null, args),
-                                n_resamples=args.resamples, rng=args.seed,
-                                alternative=args.alternative, drop_outside=args.drop_outside,
-                                **_options(null, args, window))
-               for null in nulls]
-    if args.plot:
-        _plots().save_result_figure(results[0], triggers, args.plot)
-    if args.json:
-        return json.dumps(tests_payload(results), indent=2)
-    return "\n\n".join(res.summary() for res in results)
+    plots = _plots(args.plot)
+    responses, triggers, window, period = cli_input.load(args)
+    with flags():
+        report = audit(responses, triggers, window=window, period=period,
+                       jitter_days=args.jitter_days, max_days=args.max_days,
+                       subset_columns=[c for c in args.subset_columns.split(",") if c],
+                       composition_attribute=args.composition,
+                       rate_breaks=[d for d in args.rate_breaks.split(",") if d],
+                       n_resamples=args.resamples, rng=args.seed,
+                       drop_outside=args.drop_outside)
+    if plots is not None:
+        plots.save_audit_figure(report, triggers, args.plot)
+    return _dump(report.to_dict()) if args.json else report.text()
 
 
 def _run_example(args: argparse.Namespace) -> str:
     from .casestudy import case_study_report, case_study_results
     from .datasets import CAVEAT, load_iran_venezuela
 
+    if args.seed is not None and not args.audit:
+        raise AllianceStatsError("--seed applies only with --audit (the plain example is exact)")
+    plots = _plots(args.plot)
     if args.audit:
         from .casestudy import case_study_audit
 
-        report = case_study_audit(slack=args.slack, rng=args.seed)
-        if args.plot:
-            triggers = load_iran_venezuela().independent_sanctions
-            _plots().save_audit_figure(report, triggers, args.plot)
-        return json.dumps(report.to_dict(), indent=2) if args.json else report.text()
-    out = case_study_results(slack=args.slack)
-    if args.plot:
-        _plots().save_result_figure(out["independent"]["uniform"],
-                                    out["case"].independent_sanctions, args.plot)
+        with flags(slack="--slack"):
+            report = case_study_audit(slack=args.slack, rng=0 if args.seed is None else args.seed)
+        if plots is not None:
+            plots.save_audit_figure(report, load_iran_venezuela().independent_sanctions, args.plot)
+        return _dump(report.to_dict()) if args.json else report.text()
+    with flags(slack="--slack"):
+        out = case_study_results(slack=args.slack)
+    if plots is not None:
+        plots.save_result_figure(out["independent"]["uniform"],
+                                 out["case"].independent_sanctions, args.plot)
     if not args.json:
         return case_study_report(slack=args.slack, results=out)
     payload = tests_payload(list(out["independent"].values()))
@@ -204,20 +254,31 @@ def _run_example(args: argparse.Namespace) -> str:
                               "note": "selected on the outcome; not a baseline"}
     payload["coverage"] = out["independent"]["uniform"].coverage
     payload["caveat"] = CAVEAT
-    return json.dumps(payload, indent=2)
+    return _dump(payload)
+
+
+def _warn_lines(caught: list[warnings.WarningMessage]) -> list[str]:
+    lines: list[str] = []
+    for item in caught:
+        line = "warning: " + " ".join(str(item.message).split())
+        if line not in lines:
+            lines.append(line)
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            run = {"test": _run_test, "audit": _run_audit, "example": _run_example}[args.command]
+    run = {"test": _run_test, "audit": _run_audit, "example": _run_example}[args.command]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
             text = run(args)
-    except AllianceStatsError as exc:
-        message = " ".join(str(exc).split())
-        print(f"alliancestats: error: {message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        except AllianceStatsError as exc:
+            message = " ".join(str(exc).split())
+            print(f"alliancestats: error: {message}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    for line in _warn_lines(caught):
+        print(line, file=sys.stderr)
     print(text)
     return 0
 

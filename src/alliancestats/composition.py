@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,9 @@ from scipy import stats
 from statsmodels.stats.rates import test_poisson_2indep
 
 from ._dates import to_day_numbers, to_timestamp
-from ._validation import check_integer, check_rng
+from ._output import html_table, html_text, json_ready
+from ._setup import _responses_in_period as responses_in_period
+from ._validation import check_choice, check_integer, check_rng, format_rows
 from .errors import AllianceStatsError
 from .events import EventSeries
 from .period import Period
@@ -20,6 +22,9 @@ from .period import Period
 __all__ = ["CompositionResult", "composition_test", "rate_comparison"]
 
 MAX_TABLES = 2_000_000
+#: the ratio tests of :func:`statsmodels.stats.rates.test_poisson_2indep`
+RATE_METHODS = ("exact-cond", "cond-midp", "score", "wald", "wald-log", "score-log", "sqrt",
+                "etest", "etest-score", "etest-wald")
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +46,19 @@ class CompositionResult:
     pvalue: float
     method: str
     pvalue_se: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary: counts per level for matched and unmatched responses."""
+        counts = {str(level): {"matched": int(self.table.loc[True, level]),
+                               "unmatched": int(self.table.loc[False, level])}
+                  for level in self.table.columns}
+        return json_ready({"attribute": self.attribute, "pvalue": self.pvalue,
+                           "method": self.method, "pvalue_se": self.pvalue_se, "counts": counts})
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>Composition</b> of matched vs unmatched responses by "
+                f"{html_text(self.attribute)}: p = {self.pvalue:.4g} ({html_text(self.method)})</p>"
+                + html_table(self.table))
 
 
 def composition_test(table: pd.DataFrame, attribute: str, *, n_resamples: int = 9999,
@@ -65,15 +83,18 @@ def composition_test(table: pd.DataFrame, attribute: str, *, n_resamples: int = 
     """
     if not isinstance(table, pd.DataFrame) or "matched" not in table.columns:
         raise AllianceStatsError("`table` must be a per-response DataFrame with a 'matched' column")
-    if attribute not in table.columns:
+    if table.columns.duplicated().any():
+        raise AllianceStatsError("`table` has more than one column with the same name")
+    if not isinstance(attribute, str) or attribute not in table.columns:
         raise AllianceStatsError(f"`attribute`: no column {attribute!r}; columns are "
                                  f"{list(table.columns)}")
+    matched = _matched_column(table["matched"])
     values = table[attribute]
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
         raise AllianceStatsError(f"`attribute` column {attribute!r} is missing in rows "
                                  f"{missing.tolist()}")
-    counts = pd.crosstab(table["matched"].astype(bool), values).reindex([True, False], fill_value=0)
+    counts = pd.crosstab(matched, values).reindex([True, False], fill_value=0)
     if counts.shape[1] < 2:
         raise AllianceStatsError(f"`attribute` column {attribute!r} has a single level "
                                  f"({counts.columns[0]!r}); nothing to compare")
@@ -86,6 +107,21 @@ def composition_test(table: pd.DataFrame, attribute: str, *, n_resamples: int = 
     p = float(stats.fisher_exact(observed, method=method).pvalue)
     return CompositionResult(counts, attribute, p, "monte-carlo",
                              float(np.sqrt(p * (1 - p) / n_resamples)))
+
+
+def _matched_column(column: pd.Series) -> pd.Series:
+    """The ``matched`` column as booleans; anything but True/False is refused (the text
+    "False" is a non-empty string, so ``astype(bool)`` would call it matched)."""
+    if pd.api.types.is_bool_dtype(column.dtype) and not column.isna().any():
+        return column.astype(bool)
+    bad = [i for i, v in enumerate(column.to_numpy(dtype=object))
+           if not isinstance(v, (bool, np.bool_))]
+    if bad:
+        examples = ", ".join(repr(column.iloc[i]) for i in bad[:3])
+        raise AllianceStatsError(
+            f"`table` column 'matched' must hold True or False, got {examples} in rows "
+            f"{format_rows(bad)}; convert text first, e.g. table['matched'] == 'True'")
+    return column.astype(bool)
 
 
 def _n_tables(observed: np.ndarray) -> int:
@@ -108,14 +144,18 @@ def _ffh_exact(observed: np.ndarray) -> float:
 
 
 def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[Any],
-                    method: str = "exact-cond") -> tuple[pd.DataFrame, pd.DataFrame]:
+                    method: str = "exact-cond",
+                    drop_outside: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Do response rates differ between periods?
 
     The period is cut at ``breaks`` (each starts a new segment). Returns the
     segments (``start, end, days, count, rate_per_year``) and the comparisons of
     every pair of segments by
     :func:`statsmodels.stats.rates.test_poisson_2indep` (two-sided; default the
-    exact conditional test), with the rate ratio.
+    exact conditional test), with the rate ratio (infinite when the earlier
+    segment has no response; ratio and p-value NaN when neither has one: there is
+    nothing to compare). Every response must lie in the period; with
+    ``drop_outside=True`` the others are left out of every count.
 
     Examples
     --------
@@ -130,6 +170,12 @@ def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[
         raise AllianceStatsError("`responses` must be an alliancestats.EventSeries")
     if not isinstance(period, Period):
         raise AllianceStatsError("`period` must be an alliancestats.Period")
+    method = check_choice(method, "method", RATE_METHODS)
+    if not isinstance(drop_outside, (bool, np.bool_)):
+        raise AllianceStatsError(f"`drop_outside` must be True or False, got {drop_outside!r}")
+    responses, _ = responses_in_period(responses, period, bool(drop_outside))
+    if breaks is None or isinstance(breaks, (str, bytes)) or not isinstance(breaks, Iterable):
+        raise AllianceStatsError(f"`breaks` must be a sequence of dates, got {breaks!r}")
     cuts, _ = to_day_numbers(pd.Series(list(breaks), dtype=object), argument="breaks")
     cuts = np.unique(cuts)
     bad = cuts[(cuts <= period.first_day) | (cuts > period.last_day)]
@@ -146,6 +192,9 @@ def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[
     segments = pd.DataFrame(rows, columns=["start", "end", "days", "count", "rate_per_year"])
     tests = []
     for (i, a), (j, b) in itertools.combinations(segments.iterrows(), 2):
+        if a["count"] + b["count"] == 0:   # no response in either: nothing to compare
+            tests.append((i, j, np.nan, np.nan))
+            continue
         res = test_poisson_2indep(b["count"], b["days"], a["count"], a["days"], method=method)
         ratio = (b["count"] / b["days"]) / (a["count"] / a["days"]) if a["count"] else np.inf
         tests.append((i, j, float(ratio), float(res.pvalue)))

@@ -29,7 +29,6 @@ from ._setup import Setup, build_setup
 from ._validation import check_fraction
 from .errors import AllianceStatsError
 from .events import EventSeries
-from .matching import coverage_counts
 from .nulls import make_null
 from .nulls._placement import UnitPlacementNull
 from .period import Period

@@ -8,8 +8,12 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._dates import RowLabel, default_row_label, to_day_numbers, to_timestamps
-from ._validation import check_integer
+from ._csv import read_event_csv
+from ._dates import (MAX_DAY, MIN_DAY, DateOptions, RowLabel, check_date_options,
+                     default_row_label, to_day_numbers, to_timestamps)
+from ._event_input import (attributes_frame, check_comparable, check_label, dates_argument,
+                           require_column, require_unique_columns)
+from ._validation import check_integer, format_rows
 from .errors import AllianceStatsError
 
 __all__ = ["EventSeries"]
@@ -18,21 +22,52 @@ __all__ = ["EventSeries"]
 class EventSeries:
     """Events on the day grid, each with optional attributes.
 
-    Dates are converted to calendar days (DESIGN §1): a time of day is dropped,
-    and aware dates must share one time zone. Attributes (e.g. ``topic``,
-    ``target``) travel with the events through filtering and into result tables.
-    The input is copied, never modified.
+    Dates are converted to calendar days: a time of day is dropped, and aware
+    dates must share one time zone. How text is read (and what is refused rather
+    than guessed) is the same for every reader: see *Dates* below. Attributes
+    (e.g. ``topic``, ``target``) travel with the events through filtering and
+    into result tables. The input is copied, never modified.
 
     Parameters
     ----------
     dates : sequence of date-like
-        One date per event. Duplicates are allowed (two events on one day).
+        One date per event (a list, array, Series or Index; not a single string).
+        Duplicates are allowed (two events on one day).
     attributes : DataFrame or mapping of column -> sequence, optional
         Columns aligned with ``dates``.
     id_column : str, optional
         Attribute that identifies events in result tables; default: row labels.
     name : str, optional
         A label used in summaries (e.g. ``"meetings"``).
+    date_column : str
+        Name of the date column in :attr:`frame` (default ``"date"``).
+    date_format : str, optional
+        Read every date with this :func:`time.strftime` format (``"%d/%m/%Y"``;
+        ``"%Y%m%d"`` also reads numbers such as 20190305), or ``"excel"`` for
+        Excel serial day numbers.
+    dayfirst : bool, optional
+        How to read day/month/year text such as ``02/03/2014``: ``True`` day
+        first (2 March), ``False`` month first (3 February). Without it such a
+        column is refused unless both readings agree.
+    precision : {None, "month", "year"}
+        ``None``: every date must name a day. ``"month"``: a year and month
+        (``2019-03``, ``March 2019``) is allowed and placed on the first day of the
+        month. ``"year"``: a bare year is allowed too, placed on 1 January.
+
+    Notes
+    -----
+    *Dates.* ``datetime``, ``date``, ``Timestamp``, ``datetime64`` and year-first
+    text (``2019-03-05``, ``2019/03/05``, ``20190305``, with or without a time and
+    zone) name a day, as does text with a month name (``5 March 2019``).
+    Day/month/year text is read as ``dayfirst`` says, for the whole column; it is
+    never read one way in one row and the other way in the next, and a column
+    with values that fit only day-first (``25/03/2014``) is still refused until
+    you say so. Refused, with the rows and examples named: relative words
+    (``now``, ``today``), a time without a date, a date without a year, two-digit
+    years, numbers (without ``date_format``), years before 1 or after 9999, and
+    partial dates unless ``precision`` allows them. Excel serial days count from
+    1 = 1900-01-01 and include Excel's fictitious 29 February 1900 (serial 60,
+    refused), so serials from 61 on are days since 1899-12-30.
 
     Examples
     --------
@@ -42,6 +77,8 @@ class EventSeries:
     (3, datetime.date(2019, 1, 28))
     >>> len(s.where(target="IRN"))
     1
+    >>> EventSeries(["02/03/2014"], dayfirst=True).dates[0].date()
+    datetime.date(2014, 3, 2)
     """
 
     def __init__(
@@ -52,22 +89,20 @@ class EventSeries:
         id_column: str | None = None,
         name: str | None = None,
         date_column: str = "date",
+        date_format: str | None = None,
+        dayfirst: bool | None = None,
+        precision: str | None = None,
     ) -> None:
-        values = pd.Series(list(dates), dtype=object)
-        if attributes is None:
-            frame = pd.DataFrame(index=pd.RangeIndex(len(values)))
-        else:
-            frame = pd.DataFrame(attributes).reset_index(drop=True).copy()
-            if len(frame) != len(values):
-                raise AllianceStatsError(
-                    f"`attributes` has {len(frame)} rows but `dates` has {len(values)}"
-                )
+        values = dates_argument(dates)
+        check_label(date_column, "date_column")
+        frame = attributes_frame(attributes, len(values))
         if date_column in frame.columns:
             raise AllianceStatsError(
                 f"`attributes` already has a column {date_column!r}; pass the dates once"
             )
         frame.insert(0, date_column, values.to_numpy())
-        self._init(frame, date_column, id_column, name, argument="dates", row_label=None)
+        self._init(frame, date_column, id_column, name, argument="dates", row_label=None,
+                   options=check_date_options(date_format, dayfirst, precision))
 
     # -- construction -------------------------------------------------------
     def _init(
@@ -79,15 +114,20 @@ class EventSeries:
         *,
         argument: str,
         row_label: RowLabel | None,
+        options: DateOptions,
     ) -> None:
-        if id_column is not None and id_column not in frame.columns:
+        if id_column is not None and not (isinstance(id_column, str) and id_column in frame.columns):
             raise AllianceStatsError(
                 f"`id_column` {id_column!r} is not a column of `{argument}`; "
                 f"columns are {list(frame.columns)}"
             )
+        if name is not None and not isinstance(name, str):
+            raise AllianceStatsError(f"`name` must be a string or None, got {name!r}")
         column = None if argument == "dates" else date_column
         days, tz = to_day_numbers(
-            frame[date_column], argument=argument, column=column, row_label=row_label
+            frame[date_column], argument=argument, column=column, row_label=row_label,
+            date_format=options.date_format, dayfirst=options.dayfirst,
+            precision=options.precision,
         )
         frame = frame.copy()
         frame[date_column] = to_timestamps(days)
@@ -109,19 +149,26 @@ class EventSeries:
         date_column: str = "date",
         id_column: str | None = None,
         name: str | None = None,
+        date_format: str | None = None,
+        dayfirst: bool | None = None,
+        precision: str | None = None,
     ) -> "EventSeries":
         """Build a series from a DataFrame with one row per event.
 
         Every other column is kept as an attribute. Errors name the rows by
-        their index label.
+        their index label. ``date_format``, ``dayfirst`` and ``precision`` are
+        as in :class:`EventSeries`.
         """
         if not isinstance(frame, pd.DataFrame):
             raise AllianceStatsError(f"`frame` must be a pandas DataFrame, got {type(frame).__name__}")
-        _require_column(frame, date_column, "frame")
+        options = check_date_options(date_format, dayfirst, precision)
+        check_label(date_column, "date_column")
+        require_unique_columns(frame, "frame")
+        require_column(frame, date_column, "frame")
         obj = cls.__new__(cls)
         label = default_row_label(frame.index)
         obj._init(frame.copy(), date_column, id_column, name, argument="frame",
-                  row_label=lambda pos: label(pos))
+                  row_label=lambda pos: label(pos), options=options)
         return obj
 
     @classmethod
@@ -132,24 +179,32 @@ class EventSeries:
         date_column: str = "date",
         id_column: str | None = None,
         name: str | None = None,
+        date_format: str | None = None,
+        dayfirst: bool | None = None,
+        precision: str | None = None,
         **read_csv_options: Any,
     ) -> "EventSeries":
         """Read a CSV file with one row per event.
 
-        Errors name the file, the column and the line numbers (the header is
-        line 1). Extra keyword arguments go to :func:`pandas.read_csv`.
+        Errors name the file, the column and the line on which the row starts in
+        the file (the header is usually line 1; blank lines and quoted line breaks
+        are counted). A row with more or fewer fields than the header, or a
+        header naming one column twice, is an error. ``date_format``,
+        ``dayfirst`` and ``precision`` are as in :class:`EventSeries`; extra
+        keyword arguments go to :func:`pandas.read_csv` (with options that change
+        which lines are rows, such as ``skiprows`` or ``comment``, rows are named
+        ``data row N`` rather than by line).
         """
+        if not isinstance(path, (str, os.PathLike)):
+            raise AllianceStatsError(f"`path` must be a file path, got {type(path).__name__}")
         path = os.fspath(path)
-        try:
-            frame = pd.read_csv(path, dtype={date_column: object}, **read_csv_options)
-        except FileNotFoundError:
-            raise AllianceStatsError(f"{path}: file not found") from None
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise AllianceStatsError(f"{path}: cannot read as CSV ({exc})") from None
-        _require_column(frame, date_column, path)
+        options = check_date_options(date_format, dayfirst, precision)
+        check_label(date_column, "date_column")
+        frame, label = read_event_csv(path, date_column, read_csv_options)
+        require_column(frame, date_column, path)
         obj = cls.__new__(cls)
         obj._init(frame, date_column, id_column, name if name is not None else os.path.basename(path),
-                  argument=path, row_label=lambda pos: f"line {pos + 2}")
+                  argument=path, row_label=label, options=options)
         return obj
 
     def _replace(self, frame: pd.DataFrame, days: np.ndarray, name: str | None,
@@ -221,13 +276,20 @@ class EventSeries:
         """
         keep = np.ones(len(self), dtype=bool)
         for column, value in conditions.items():
-            _require_column(self._frame, column, "where")
+            require_column(self._frame, column, "where")
             values = self._frame[column]
             if callable(value):
-                mask = np.asarray(value(values), dtype=bool)
+                mask = np.asarray(value(values))
+                if mask.dtype != bool:
+                    raise AllianceStatsError(
+                        f"`where`: the function for column {column!r} must return booleans, "
+                        f"got dtype {mask.dtype}")
             elif isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Index)):
+                for item in value:
+                    check_comparable(values, item, column)
                 mask = values.isin(list(value)).to_numpy()
             else:
+                check_comparable(values, value, column)
                 mask = (values == value).to_numpy(dtype=bool, na_value=False)
             if mask.shape != keep.shape:
                 raise AllianceStatsError(
@@ -283,15 +345,15 @@ class EventSeries:
     def shifted(self, days: int) -> "EventSeries":
         """The same events moved by ``days`` calendar days (negative: earlier)."""
         days = check_integer(days, "days")
+        if abs(days) > MAX_DAY - MIN_DAY:
+            raise AllianceStatsError(f"`days` must be within ±{MAX_DAY - MIN_DAY}, got {days}")
         new_days = self._days + days
+        outside = np.flatnonzero((new_days < MIN_DAY) | (new_days > MAX_DAY))
+        if outside.size:
+            raise AllianceStatsError(
+                f"`days`: shifting by {days:+d} moves rows {format_rows(list(self._rows[outside]))} "
+                "outside the years 1 to 9999")
         frame = self._frame.copy()
         frame[self.date_column] = to_timestamps(new_days)
         name = f"{self.name} shifted {days:+d}d" if self.name else None
         return self._replace(frame, new_days, name, self._rows)
-
-
-def _require_column(frame: pd.DataFrame, column: str, argument: str) -> None:
-    if column not in frame.columns:
-        raise AllianceStatsError(
-            f"`{argument}` has no column {column!r}; its columns are {list(frame.columns)}"
-        )

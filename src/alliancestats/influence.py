@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._output import html_table, json_ready
 from ._setup import build_setup
 from .coincidence import coincidence_test
+from .matching import window_counts
 from .events import EventSeries
 from .period import Period
 from .window import Window
@@ -25,7 +27,9 @@ class InfluenceResult:
     ----------
     responses : pandas.DataFrame
         Leave-one-response-out: ``response_id, date, matched, k, n, pvalue`` of the
-        test without that response.
+        test without that response. With a single response, dropping it leaves
+        nothing to test: that row has ``k = n = 0`` and ``pvalue = 1`` (no data
+        is no evidence).
     triggers : pandas.DataFrame
         Leave-one-trigger-out: ``trigger_id, date, k, pvalue, sole_match_for`` (the
         responses matched only by this trigger), one row per trigger that matches
@@ -33,6 +37,8 @@ class InfluenceResult:
     fragile : pandas.DataFrame
         Matched responses that rest on a single trigger (the table rows).
     k, pvalue : the full-data values.
+    n_dropped : int
+        Responses outside the period dropped with ``drop_outside=True``.
     """
 
     responses: pd.DataFrame
@@ -40,11 +46,26 @@ class InfluenceResult:
     fragile: pd.DataFrame
     k: int
     pvalue: float
+    n_dropped: int = 0
 
     def max_pvalue(self) -> float:
         """Largest p-value after dropping any one response or trigger."""
-        return float(max(self.responses.pvalue.max(), self.triggers.pvalue.max()
-                         if len(self.triggers) else self.pvalue))
+        return float(max([*self.responses.pvalue, *self.triggers.pvalue]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (see :func:`alliancestats.result` conventions: numbers
+        that are not finite become null with a reason)."""
+        return json_ready({
+            "k": self.k, "pvalue": self.pvalue, "max_pvalue_leave_one_out": self.max_pvalue(),
+            "n_dropped": self.n_dropped, "responses": self.responses,
+            "triggers": self.triggers,
+            "single_trigger_matches": self.fragile["response_id"].tolist(),
+        })
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>Influence</b>: K = {self.k}, p = {self.pvalue:.4g}; largest p after "
+                f"dropping one event {self.max_pvalue():.4g}</p>"
+                + html_table(self.responses) + html_table(self.triggers))
 
 
 def influence(
@@ -54,6 +75,7 @@ def influence(
     window: Window,
     period: Period,
     null: str = "uniform",
+    drop_outside: bool = False,
     **test_options: Any,
 ) -> InfluenceResult:
     """Leave-one-out changes in K and p, for responses and for triggers.
@@ -62,6 +84,8 @@ def influence(
     the data minus one event. Only triggers that match some response are
     dropped in turn (removing any other trigger can only lower coverage and p).
     Monte Carlo nulls need ``rng=`` for the rows to be comparable.
+    ``drop_outside=True`` drops responses outside the period first (counted in
+    ``n_dropped``).
 
     Examples
     --------
@@ -72,7 +96,8 @@ def influence(
     >>> len(inf.fragile), round(inf.max_pvalue(), 3)
     (8, 0.19)
     """
-    setup, _ = build_setup(responses, triggers, window=window, period=period)
+    setup, n_dropped = build_setup(responses, triggers, window=window, period=period,
+                                   drop_outside=drop_outside)
     test = lambda r, t: coincidence_test(r, t, window=window, period=period,  # noqa: E731
                                          null=null, **test_options)
     full = test(setup.responses, triggers)
@@ -83,13 +108,15 @@ def influence(
         keep[i] = False
         if keep.any():
             res = test(setup.responses.select(keep), triggers)
-            rows.append((table.response_id.iloc[i], table.date.iloc[i], bool(table.matched.iloc[i]),
-                         res.k, res.n, res.pvalue))
+            k, n, p = res.k, res.n, res.pvalue
+        else:   # nothing left to test: K = 0 of 0, and P(K >= 0) = 1 under any null
+            k, n, p = 0, 0, 1.0
+        rows.append((table.response_id.iloc[i], table.date.iloc[i], bool(table.matched.iloc[i]),
+                     k, n, p))
     by_response = pd.DataFrame(rows, columns=["response_id", "date", "matched", "k", "n", "pvalue"])
-    positions = _matching_triggers(setup.response_days, triggers.days, window)
     trigger_rows = []
     ids = triggers.ids
-    for j in positions:
+    for j in _matching_triggers(setup.response_days, triggers.days, window):
         keep = np.ones(len(triggers), dtype=bool)
         keep[j] = False
         reduced = triggers.select(keep)
@@ -101,11 +128,16 @@ def influence(
                                                      "sole_match_for"])
     fragile = table[table.matched & (table.n_triggers_in_window == 1)].reset_index(drop=True)
     return InfluenceResult(responses=by_response, triggers=by_trigger, fragile=fragile,
-                           k=full.k, pvalue=full.pvalue)
+                           k=full.k, pvalue=full.pvalue, n_dropped=n_dropped)
 
 
 def _matching_triggers(response_days: np.ndarray, trigger_days: np.ndarray,
                        window: Window) -> list[int]:
-    lags = response_days[:, None] - np.asarray(trigger_days)[None, :]
-    hit = ((lags >= window.lo) & (lags <= window.hi)).any(axis=0)
-    return np.flatnonzero(hit).tolist()
+    """Positions of the triggers that match at least one response.
+
+    Trigger ``s`` matches response ``t`` when ``lo <= t - s <= hi``, i.e. when a
+    response lies at a lag in ``[-hi, -lo]`` from the trigger: the matching
+    primitive with the roles swapped, O((n + m) log n), no n x m matrix.
+    """
+    mirrored = Window(-window.hi, -window.lo)
+    return np.flatnonzero(window_counts(np.asarray(trigger_days), response_days, mirrored) > 0).tolist()

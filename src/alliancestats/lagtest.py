@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ._output import json_ready
 from ._setup import build_setup
 from ._validation import check_integer, check_rng
 from .errors import AllianceStatsError
@@ -56,6 +57,17 @@ class LagTestResult:
     median_lag_all_days: float
     null: str
     n_resamples: int
+    n: int = 0
+    n_dropped: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (an infinite median lag, when no trigger comes before,
+        is null with its reason)."""
+        return json_ready({"statistic": self.statistic, "pvalue": self.pvalue,
+                           "pvalue_se": self.pvalue_se, "median_lag": self.median_lag,
+                           "median_lag_all_days": self.median_lag_all_days, "null": self.null,
+                           "n_resamples": self.n_resamples, "n": self.n,
+                           "n_dropped": self.n_dropped})
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter((self.statistic, self.pvalue))
@@ -69,6 +81,7 @@ def lag_test(
     null: str = "uniform",
     n_resamples: int = 9999,
     rng: Any = None,
+    drop_outside: bool = False,
     **null_options: Any,
 ) -> LagTestResult:
     r"""Do responses come sooner after the most recent trigger than random days?
@@ -82,7 +95,8 @@ def lag_test(
 
     The null distribution is simulated by placing responses as the null does
     (``uniform``, ``stratified``, ``jitter`` or ``circular``);
-    :math:`p = (1 + \#\{S^* \le S\})/(1 + B)`, one-sided.
+    :math:`p = (1 + \#\{S^* \le S\})/(1 + B)`, one-sided. ``drop_outside=True``
+    drops responses outside the period first (counted in ``n_dropped``).
 
     Examples
     --------
@@ -100,7 +114,8 @@ def lag_test(
             "(uniform, stratified, jitter or circular)")
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     generator = check_rng(rng)
-    setup, _ = build_setup(responses, triggers, window=Window(0, 0), period=period)
+    setup, n_dropped = build_setup(responses, triggers, window=Window(0, 0), period=period,
+                                   drop_outside=drop_outside)
     lag_all = days_since_trigger(period.day_numbers, triggers.days)
     ordered = np.sort(lag_all)
     rank = np.searchsorted(ordered, lag_all, side="right") / period.n_days  # F(lag(d))
@@ -115,4 +130,5 @@ def lag_test(
                          pvalue_se=float(np.sqrt(p * (1 - p) / n_resamples)),
                          median_lag=float(np.median(lags)),
                          median_lag_all_days=float(np.median(lag_all)),
-                         null=model.name, n_resamples=n_resamples)
+                         null=model.name, n_resamples=n_resamples, n=setup.n,
+                         n_dropped=n_dropped)

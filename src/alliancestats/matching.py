@@ -183,7 +183,10 @@ def match_table(responses: EventSeries, triggers: EventSeries, *, window: Window
     Columns: ``response_id``, ``date``, ``matched``, ``lag_days`` (to the nearest
     qualifying trigger, ``<NA>`` if none), ``trigger_date``, ``trigger_id`` and
     ``n_triggers_in_window`` (every qualifying trigger, same-day ones included).
-    Response attributes follow. Rows keep the responses' order.
+    Response attributes follow (the date and id columns are already there as
+    ``date`` and ``response_id``). An attribute whose name is one of the columns
+    above (say ``matched``) is kept as ``response_matched``: ``response_`` is put in
+    front, repeatedly if that name is taken too. Rows keep the responses' order.
 
     Examples
     --------
@@ -213,8 +216,22 @@ def match_table(responses: EventSeries, triggers: EventSeries, *, window: Window
     attributes = responses.frame.drop(columns=[responses.date_column])
     if responses.id_column is not None:
         attributes = attributes.drop(columns=[responses.id_column])
-    attributes = attributes.drop(columns=[c for c in attributes.columns if c in table.columns])
-    return pd.concat([table, attributes.reset_index(drop=True)], axis=1)
+    return pd.concat([table, _renamed(attributes, table.columns).reset_index(drop=True)], axis=1)
+
+
+def _renamed(attributes: pd.DataFrame, taken: pd.Index) -> pd.DataFrame:
+    """Attributes named like a table column get ``response_`` in front (repeated
+    until the name is free), so none is lost or overwritten."""
+    used = set(taken) | set(attributes.columns)
+    names = {}
+    for column in attributes.columns:
+        if column in taken:
+            name = f"response_{column}"
+            while name in used:
+                name = f"response_{name}"
+            names[column] = name
+            used.add(name)
+    return attributes.rename(columns=names)
 
 
 def _check_types(**arguments: object) -> None:

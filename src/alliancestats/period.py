@@ -16,13 +16,21 @@ __all__ = ["Period"]
 
 @dataclass(frozen=True, init=False)
 class Period:
-    """The days ``[start, end]``, both inclusive (DESIGN §1).
+    """The days ``[start, end]``, both inclusive.
 
     Parameters
     ----------
     start, end : date-like
         First and last day of the period. A time of day is dropped. Time-zone
         aware bounds are read as dates in their zone; both must then share it.
+        Each bound must name a day (``"2020"`` is refused: write ``"2020-12-31"``),
+        read by the rules of :class:`EventSeries`.
+    dayfirst : bool, optional
+        How to read day/month/year text such as ``02/03/2014`` (as in
+        :class:`EventSeries`); without it such a bound is refused unless both
+        readings agree.
+    date_format : str, optional
+        A :func:`time.strftime` format for both bounds, or ``"excel"``.
 
     Attributes
     ----------
@@ -46,9 +54,11 @@ class Period:
     last_day: int
     tz: str | None = field(default=None, compare=False)
 
-    def __init__(self, start: Any, end: Any) -> None:
-        first, tz_start = day_number(start, argument="start")
-        last, tz_end = day_number(end, argument="end")
+    def __init__(self, start: Any, end: Any, *, dayfirst: bool | None = None,
+                 date_format: str | None = None) -> None:
+        first, tz_start = day_number(start, argument="start", dayfirst=dayfirst,
+                                     date_format=date_format)
+        last, tz_end = day_number(end, argument="end", dayfirst=dayfirst, date_format=date_format)
         if tz_start != tz_end:
             raise AllianceStatsError(
                 f"`start` and `end` must share a time zone, got {tz_start} and {tz_end}"
@@ -86,9 +96,9 @@ class Period:
 
     def contains(self, dates: Any) -> np.ndarray:
         """Boolean array: which of ``dates`` lie in the period."""
-        from ._dates import to_day_numbers
+        from .events import EventSeries
 
-        days, _ = to_day_numbers(pd.Series(list(dates), dtype=object), argument="dates")
+        days = EventSeries(dates).days
         return (days >= self.first_day) & (days <= self.last_day)
 
     def __repr__(self) -> str:

@@ -5,10 +5,12 @@ Each function draws on ``ax`` (a new figure if None) and returns the Axes.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 
+from ._dates import MAX_DAY, MIN_DAY
 from .breakeven import BreakEvenResult
 from .errors import AllianceStatsError
 from .events import EventSeries
@@ -16,7 +18,7 @@ from .result import CoincidenceResult
 from .sweep import SweepResult
 
 __all__ = ["plot_timeline", "plot_null_distribution", "plot_sweep", "plot_rate_curve",
-           "save_figure"]
+           "save_figure", "check_figure_path"]
 
 
 def _pyplot() -> Any:
@@ -41,8 +43,8 @@ def plot_timeline(result: CoincidenceResult, triggers: EventSeries, *, ax: Any =
     ax = _axes(ax, (11, 2.8))
     period, window = result.period, result.window
     for day in np.unique(triggers.days):
-        lo, hi = np.datetime64(int(day + window.lo), "D"), np.datetime64(int(day + window.hi + 1), "D")
-        ax.axvspan(lo, hi, ymin=0.0, ymax=0.45, color="tab:red", alpha=0.12, lw=0)
+        ax.axvspan(_edge(day + window.lo), _edge(day + window.hi + 1), ymin=0.0, ymax=0.45,
+                   color="tab:red", alpha=0.12, lw=0)
     ax.vlines(triggers.days.astype("datetime64[D]"), 0.05, 0.4, color="tab:red", lw=0.8,
               label=f"triggers ({len(triggers)}) and their windows")
     table = result.table
@@ -52,13 +54,22 @@ def plot_timeline(result: CoincidenceResult, triggers: EventSeries, *, ax: Any =
                label=f"matched responses ({result.k})")
     ax.scatter(dates[~matched], np.full((~matched).sum(), 0.7), facecolor="white",
                edgecolor="tab:blue", zorder=3, label=f"unmatched ({result.n - result.k})")
-    ax.set_xlim(np.datetime64(period.first_day, "D"), np.datetime64(period.last_day + 1, "D"))
+    ax.set_xlim(_edge(period.first_day), _edge(period.last_day + 1))
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.set_title(f"K = {result.k} of {result.n} within {window}; windows cover "
                  f"{result.coverage:.1%} of days")
     ax.legend(loc="upper left", fontsize="small", ncol=3, frameon=False)
     return ax
+
+
+def _edge(day: int) -> np.datetime64:
+    """The start of a day as a time matplotlib can draw: the grid ends inside
+    9999-12-31, so the end of that last day is its final second."""
+    day = int(min(max(day, MIN_DAY), MAX_DAY + 1))
+    if day > MAX_DAY:
+        return np.datetime64(MAX_DAY, "D").astype("datetime64[s]") + np.timedelta64(86399, "s")
+    return np.datetime64(day, "D").astype("datetime64[s]")
 
 
 def plot_null_distribution(result: CoincidenceResult, *, ax: Any = None) -> Any:
@@ -116,13 +127,41 @@ def plot_rate_curve(curve: BreakEvenResult, *, ax: Any = None) -> Any:
     return ax
 
 
+def check_figure_path(path: Any, *, argument: str = "path") -> str:
+    """Refuse, before any work, a path a figure cannot be saved to: its folder must
+    exist and its extension be a format matplotlib writes (``.png``, ``.pdf``, …)."""
+    _pyplot()
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise AllianceStatsError(f"`{argument}` must be a file path, got {type(path).__name__}")
+    path = os.fspath(path)
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise AllianceStatsError(f"`{argument}` {path!r}: folder {folder!r} does not exist")
+    if os.path.isdir(path):
+        raise AllianceStatsError(f"`{argument}` {path!r} is a folder; give a file name")
+    formats = FigureCanvasBase.get_supported_filetypes()
+    extension = os.path.splitext(path)[1].lstrip(".").lower()
+    if extension not in formats:
+        raise AllianceStatsError(
+            f"`{argument}` {path!r}: unknown figure format {extension!r}; end the name with one "
+            f"of {', '.join('.' + f for f in sorted(formats))}")
+    return path
+
+
 def save_figure(ax: Any, path: str) -> None:
     """Save the figure holding ``ax`` to ``path`` and close it."""
+    path = check_figure_path(path)
     plt = _pyplot()
     figure = ax.figure
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    try:
+        figure.savefig(path, dpi=120)
+    except OSError as exc:
+        raise AllianceStatsError(f"`path` {path!r}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        plt.close(figure)
 
 
 def _grid(rows: int, cols: int, size: tuple[float, float]) -> tuple[Any, Any]:

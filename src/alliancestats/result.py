@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator, NamedTuple
@@ -183,24 +182,28 @@ class CoincidenceResult:
         }])
 
     def _repr_html_(self) -> str:
+        from ._output import html_table, html_text
+
         head = self.to_frame().T.rename(columns={0: "value"})
-        return (f"<p><b>Coincidence test</b>: {html.escape(self.null_description)}</p>"
-                + head.to_html(float_format=lambda x: f"{x:.4g}")
-                + "<p>Per response (first 10 of " + str(self.n) + "):</p>"
-                + self.table.head(10).to_html(index=False))
+        return (f"<p><b>Coincidence test</b>: {html_text(self.null_description)}</p>"
+                + html_table(head)
+                + f"<p>Per response (first 10 of {self.n}):</p>"
+                + html_table(self.table.head(10), index=False))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable summary (Monte Carlo adds ``n_resamples``, ``pvalue_se``).
+        """JSON-ready summary (Monte Carlo adds ``n_resamples``, ``pvalue_se``).
 
-        ``log10_pvalue`` is None unless the p-value underflowed and its exact
-        logarithm is known.
+        A number that is not finite (``ratio`` when E[K] = 0, an infinite value
+        in a response attribute) is null, and ``null_reasons`` says why for each.
         """
+        from ._output import json_ready
+
         ci = self.confidence_interval()
         out: dict[str, Any] = {
             "k": self.k,
             "n": self.n,
             "statistic": self.statistic_name,
-            "statistic_value": _plain(self.statistic),
+            "statistic_value": self.statistic,
             "expected": self.expected,
             "pvalue": self.pvalue,
             "pvalue_underflow": self.pvalue_underflow,
@@ -208,7 +211,7 @@ class CoincidenceResult:
             "notes": list(self.notes),
             "method": self.method,
             "null": self.null,
-            "null_options": {k: _plain(v) for k, v in self.null_options.items()},
+            "null_options": self.null_options,
             "null_description": self.null_description,
             "alternative": self.alternative,
             "window": self.window.to_dict(),
@@ -217,16 +220,16 @@ class CoincidenceResult:
             "covered_days": self.covered_days,
             "rate": self.rate,
             "rate_ci_95": [ci.low, ci.high],
-            "ratio": None if not np.isfinite(self.ratio) else self.ratio,
+            "ratio": self.ratio,
             "n_dropped": self.n_dropped,
             "n_triggers": self.n_triggers,
             "effect_sizes": self.effect_sizes().to_dict(),
-            "table": _records(self.table),
+            "table": self.table,
         }
         if self.method == "monte-carlo":
             out["n_resamples"] = self.n_resamples
             out["pvalue_se"] = self.pvalue_se
-        return out
+        return json_ready(out)
 
     def __repr__(self) -> str:
         se = f" ± {self.pvalue_se:.4f}" if self.pvalue_se is not None else ""
@@ -248,7 +251,7 @@ def tests_payload(results: list[CoincidenceResult]) -> dict[str, Any]:
         entry: dict[str, Any] = {"null": res.null, "method": res.method,
                                  "expected": res.expected, "pvalue": res.pvalue}
         if res.statistic_name != "matches":
-            entry.update(statistic=res.statistic_name, statistic_value=_plain(res.statistic))
+            entry.update(statistic=res.statistic_name, statistic_value=res.statistic)
         if res.method == "monte-carlo":
             entry.update(n_resamples=res.n_resamples, pvalue_se=res.pvalue_se)
         if res.pvalue_underflow:
@@ -256,31 +259,7 @@ def tests_payload(results: list[CoincidenceResult]) -> dict[str, Any]:
         if res.notes:
             entry.update(notes=list(res.notes))
         tests.append(entry)
-    return {"k": first.k, "n": first.n, "window": first.window.to_dict(),
-            "period": first.period.to_dict(), "tests": tests}
+    from ._output import json_ready
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (np.generic,)):
-        return value.item()
-    if isinstance(value, (pd.Timestamp,)):
-        return str(value.date())
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
-
-
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = []
-    for record in table.to_dict("records"):
-        rows.append({key: (None if _isna(v) else
-                           str(v.date()) if isinstance(v, pd.Timestamp) else _plain(v))
-                     for key, v in record.items()})
-    return rows
-
-
-def _isna(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    return json_ready({"k": first.k, "n": first.n, "window": first.window.to_dict(),
+                       "period": first.period.to_dict(), "tests": tests})

@@ -1,11 +1,14 @@
-"""Simulated event series on the day grid, for calibration and power (DESIGN §3).
+"""Simulated event series on the day grid, for calibration and power.
 
 Every function takes ``rng=`` (a seed or a Generator) and returns an
-:class:`EventSeries`; the same seed gives the same series.
+:class:`EventSeries`; the same seed gives the same series. Rates must be finite,
+and a request whose expected number of events exceeds ``MAX_EVENTS`` is refused
+before any memory is taken.
 """
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, Sequence
 
 import numpy as np
@@ -17,7 +20,7 @@ from .errors import AllianceStatsError
 from .events import EventSeries
 from .nulls import make_null
 from .period import Period
-from .window import Window
+from .window import MAX_LAG, Window
 
 __all__ = ["poisson_series", "clustered_series", "coupled_responses", "delay_distribution",
            "simulate_null"]
@@ -25,14 +28,39 @@ __all__ = ["poisson_series", "clustered_series", "coupled_responses", "delay_dis
 DAYS_PER_YEAR = 365.25
 
 
+def check_probability(value: Any, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
+            or not 0 <= float(value) <= 1:
+        raise AllianceStatsError(f"`{name}` must be a number in [0, 1], got {value!r}")
+    return float(value)
+
+
+def _check_period(period: Any) -> None:
+    if not isinstance(period, Period):
+        raise AllianceStatsError(f"`period` must be an alliancestats.Period, got "
+                                 f"{type(period).__name__}")
+
+
 def _series(days: np.ndarray, name: str) -> EventSeries:
     return EventSeries(to_timestamps(np.sort(days)), name=name)
 
 
+#: most events one simulated series may hold (expected count, checked before drawing)
+MAX_EVENTS = 10_000_000
+
+
 def _check_rate(rate: Any, name: str) -> float:
-    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)) or not rate >= 0:
-        raise AllianceStatsError(f"`{name}` must be a non-negative number, got {rate!r}")
+    if isinstance(rate, (bool, np.bool_)) or not isinstance(rate, numbers.Real) \
+            or not 0 <= float(rate) < np.inf:
+        raise AllianceStatsError(f"`{name}` must be a finite non-negative number, got {rate!r}")
     return float(rate)
+
+
+def _check_size(expected: float, what: str) -> None:
+    if expected > MAX_EVENTS:
+        raise AllianceStatsError(
+            f"{what} would draw about {expected:.3g} events, more than the {MAX_EVENTS:,} one "
+            "series may hold; lower the rate or shorten the period")
 
 
 def poisson_series(rate_per_year: float | Sequence[float], *, period: Period,
@@ -51,15 +79,20 @@ def poisson_series(rate_per_year: float | Sequence[float], *, period: Period,
     True
     """
     generator = check_rng(rng)
-    rates = np.atleast_1d(np.asarray(rate_per_year, dtype=float))
-    for r in rates:
-        _check_rate(float(r), "rate_per_year")
-    cuts = np.sort(to_day_numbers(list(breaks), argument="breaks")[0]) if len(breaks) else np.array([], int)
+    _check_period(period)
+    given = list(rate_per_year) if np.iterable(rate_per_year) and not isinstance(
+        rate_per_year, (str, bytes)) else [rate_per_year]
+    rates = np.array([_check_rate(r, "rate_per_year") for r in given], dtype=float)
+    if breaks is None or isinstance(breaks, (str, bytes)) or not np.iterable(breaks):
+        raise AllianceStatsError(f"`breaks` must be a sequence of dates, got {breaks!r}")
+    breaks = list(breaks)
+    cuts = np.sort(to_day_numbers(breaks, argument="breaks")[0]) if breaks else np.array([], int)
     if len(rates) != len(cuts) + 1:
         raise AllianceStatsError(f"`rate_per_year` needs one rate per segment: {len(cuts) + 1} "
                                  f"segments, {len(rates)} rates")
     days = period.day_numbers
     segment = np.searchsorted(cuts, days, side="right")
+    _check_size(float(rates[segment].sum() / DAYS_PER_YEAR), "`rate_per_year`")
     counts = generator.poisson(rates[segment] / DAYS_PER_YEAR)
     return _series(np.repeat(days, counts), "poisson")
 
@@ -75,10 +108,16 @@ def clustered_series(parent_rate_per_year: float, *, mean_cluster_size: float, s
     the period's ends).
     """
     generator = check_rng(rng)
-    _check_rate(parent_rate_per_year, "parent_rate_per_year")
-    _check_rate(mean_cluster_size, "mean_cluster_size")
+    _check_period(period)
+    parent_rate = _check_rate(parent_rate_per_year, "parent_rate_per_year")
+    size = _check_rate(mean_cluster_size, "mean_cluster_size")
     spread = check_integer(spread_days, "spread_days", minimum=0)
+    if spread > MAX_LAG:
+        raise AllianceStatsError(f"`spread_days` must be at most {MAX_LAG}, got {spread}")
     first, n_days = period.first_day - spread, period.n_days + 2 * spread
+    parents = parent_rate * n_days / DAYS_PER_YEAR
+    _check_size(parents, "`parent_rate_per_year`")
+    _check_size(parents * size, "`parent_rate_per_year` x `mean_cluster_size`")
     n_parents = generator.poisson(parent_rate_per_year * n_days / DAYS_PER_YEAR)
     centres = first + generator.integers(0, n_days, n_parents)
     sizes = generator.poisson(mean_cluster_size, n_parents)
@@ -93,19 +132,27 @@ def delay_distribution(lo: int, hi: int) -> np.ndarray:
     hi = check_integer(hi, "hi")
     if lo > hi:
         raise AllianceStatsError(f"delay needs `lo` <= `hi`, got {lo} > {hi}")
+    if max(abs(lo), abs(hi)) > MAX_LAG:
+        raise AllianceStatsError(f"delays must be within ±{MAX_LAG} days, got {lo}..{hi}")
     delays = np.arange(lo, hi + 1)
     return np.vstack([delays, np.full(delays.size, 1 / delays.size)])
 
 
 def _check_delay(delay: Any) -> tuple[np.ndarray, np.ndarray]:
-    table = np.asarray(delay, dtype=float)
-    if table.ndim != 2 or table.shape[0] != 2 or table.shape[1] == 0:
-        raise AllianceStatsError("`delay` must be (delays, probabilities) rows, e.g. "
-                                 "delay_distribution(0, 33)")
-    delays, probs = table[0].astype(np.int64), table[1]
+    rule = "`delay` must be (delays, probabilities) rows of numbers, e.g. delay_distribution(0, 33)"
+    try:
+        table = np.asarray(delay, dtype=float)
+    except (TypeError, ValueError):
+        raise AllianceStatsError(rule) from None
+    if table.ndim != 2 or table.shape[0] != 2 or table.shape[1] == 0 \
+            or not np.all(np.isfinite(table)):
+        raise AllianceStatsError(rule)
+    delays, probs = table[0], table[1]
+    if np.any(delays != np.floor(delays)) or np.any(np.abs(delays) > MAX_LAG):
+        raise AllianceStatsError(f"`delay` delays must be whole days within ±{MAX_LAG}")
     if np.any(probs < 0) or not np.isclose(probs.sum(), 1):
         raise AllianceStatsError("`delay` probabilities must be >= 0 and sum to 1")
-    return delays, probs
+    return delays.astype(np.int64), probs / probs.sum()
 
 
 def coupled_responses(triggers: EventSeries, *, n: int, coupling: float, delay: Any,
@@ -118,9 +165,13 @@ def coupled_responses(triggers: EventSeries, *, n: int, coupling: float, delay: 
     uniform day of the period (background).
     """
     generator = check_rng(rng)
+    _check_period(period)
+    if not isinstance(triggers, EventSeries):
+        raise AllianceStatsError(f"`triggers` must be an alliancestats.EventSeries, got "
+                                 f"{type(triggers).__name__}")
     n = check_integer(n, "n", minimum=1)
-    if not 0 <= coupling <= 1:
-        raise AllianceStatsError(f"`coupling` must be in [0, 1], got {coupling!r}")
+    _check_size(n, "`n`")
+    coupling = check_probability(coupling, "coupling")
     delays, probs = _check_delay(delay)
     inside = triggers.days[(triggers.days >= period.first_day) & (triggers.days <= period.last_day)]
     days = period.first_day + generator.integers(0, period.n_days, n)

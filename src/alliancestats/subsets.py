@@ -33,6 +33,7 @@ def subset_tests(
     placebo_shifts: Iterable[int] = (-365, 365),
     placebos: Mapping[str, EventSeries] | None = None,
     null: str = "uniform",
+    drop_outside: bool = False,
     **test_options: Any,
 ) -> pd.DataFrame:
     """Test the responses against trigger subsets and placebo trigger series.
@@ -44,6 +45,8 @@ def subset_tests(
 
     A placebo should not look like the real thing: if shifted lists give a K as
     remarkable as the real one, the real one is not evidence of a link.
+    ``drop_outside=True`` drops responses outside the period before any test
+    (``n`` counts those tested).
 
     Returns
     -------
@@ -59,10 +62,20 @@ def subset_tests(
     >>> t[["kind", "label", "k"]].values.tolist()
     [['all', 'all', 21], ['subset', 'target=IRN', 17], ['subset', 'target=VEN', 14], ['placebo', 'shifted -365d', 20], ['placebo', 'shifted +365d', 14]]
     """
-    build_setup(responses, triggers, window=window, period=period)
+    setup, _ = build_setup(responses, triggers, window=window, period=period,
+                           drop_outside=drop_outside)
+    responses = setup.responses
+    if by is None or isinstance(by, (str, bytes)) or not isinstance(by, Iterable):
+        raise AllianceStatsError(f"`by` must be a sequence of column names, got {by!r}")
+    if placebo_shifts is None or not isinstance(placebo_shifts, Iterable):
+        raise AllianceStatsError(f"`placebo_shifts` must be a sequence of day counts, got "
+                                 f"{placebo_shifts!r}")
+    if placebos is not None and not isinstance(placebos, Mapping):
+        raise AllianceStatsError(f"`placebos` must map labels to EventSeries, got "
+                                 f"{type(placebos).__name__}")
     series: list[tuple[str, str, EventSeries]] = [("all", "all", triggers)]
     for column in by:
-        if column not in triggers.columns:
+        if not isinstance(column, str) or column not in triggers.columns:
             raise AllianceStatsError(f"`by`: triggers have no column {column!r}; "
                                      f"columns are {triggers.columns}")
         levels = pd.unique(triggers.frame[column].dropna())

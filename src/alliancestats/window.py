@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ._dates import MAX_DAY, MIN_DAY
 from ._validation import check_integer
 from .errors import AllianceStatsError
 
 __all__ = ["Window"]
 
+#: no lag can exceed the span of the day grid (0001-01-01 to 9999-12-31)
+MAX_LAG = MAX_DAY - MIN_DAY
+
 
 @dataclass(frozen=True)
 class Window:
-    """The lags ``[lo, hi]`` in days, both inclusive (DESIGN §1).
+    """The lags ``[lo, hi]`` in days, both inclusive.
 
     A response on day ``t`` is *matched* when some trigger on day ``s`` has
     ``lo <= t - s <= hi``. Positive lags mean the response comes after the
@@ -40,6 +44,11 @@ class Window:
     def __post_init__(self) -> None:
         lo = check_integer(self.lo, "lo")
         hi = check_integer(self.hi, "hi")
+        for name, value in (("lo", lo), ("hi", hi)):
+            if abs(value) > MAX_LAG:
+                raise AllianceStatsError(
+                    f"`{name}` must be within ±{MAX_LAG} days (the span of the years 1 to 9999), "
+                    f"got {value}")
         if lo > hi:
             raise AllianceStatsError(f"window needs `lo` <= `hi`, got lo={lo}, hi={hi}")
         object.__setattr__(self, "lo", lo)
@@ -50,6 +59,9 @@ class Window:
         """``[0, days + slack]``: same day up to ``days + slack`` days after."""
         days = check_integer(days, "days", minimum=0)
         slack = check_integer(slack, "slack", minimum=0)
+        if days + slack > MAX_LAG:
+            raise AllianceStatsError(
+                f"`days` + `slack` must be at most {MAX_LAG} days, got {days + slack}")
         return cls(0, days + slack)
 
     @classmethod

@@ -1,0 +1,109 @@
+"""The guard for the command line: random arguments to every subcommand.
+
+Each run exits 0 or 2 (argparse, too, exits 2); bad input gives one line on stderr
+and no traceback; ``--json`` output is strict JSON; warnings are ``warning:`` lines.
+"""
+
+import json
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from alliancestats.cli import main
+
+FILES = {
+    "meetings.csv": "id,date,topic,n\nM1,2019-02-10,a,1\nM2,2019-03-01,b,\nM3,2019-07-04,a,3\n",
+    "sanctions.csv": "id,date,target\nS1,2019-01-28,IRN\nS2,2019-02-20,VEN\nS3,2019-10-30,IRN\n",
+    "dayfirst.csv": "id,date\nD1,10/02/2019\nD2,01/03/2019\n",
+    "empty.csv": "id,date\n",
+    "short.csv": "id,date\nX1\n",
+    "blank.csv": "",
+}
+VALUES = {
+    "--start": ["2019-01-01", "01/01/2019", "2019", "now"],
+    "--end": ["2019-12-31", "31/12/2019", "2018-01-01"],
+    "--window": ["30", "0", "-1", "100000000000000000000", "x"],
+    "--slack": ["3", "-2"], "--lo": ["-5", "0"], "--hi": ["10", "-10"],
+    "--null": ["uniform", "poisson", "stratified", "jitter", "circular", "shuffle-triggers", "all",
+               "nope"],
+    "--method": ["auto", "exact", "monte-carlo"], "--alternative": ["greater", "two-sided"],
+    "--resamples": ["20", "0"], "--seed": ["1", "-1"], "--jitter-days": ["5", "-3"],
+    "--strata": ["year", "topic", "2019-06-01", "nope"],
+    "--date-column": ["date", "day"], "--response-date-column": ["date", "day"],
+    "--trigger-date-column": ["date"], "--id-column": ["id", "nope"],
+    "--date-format": ["%d/%m/%Y", "excel", "%Y"], "--precision": ["month", "year", "week"],
+    "--triggers-where": ["target=IRN", "target=3", "nope=1", "target"],
+    "--responses-where": ["n=3", "n=x", "topic=a"],
+    "--subset-columns": ["target", "nope"], "--composition": ["topic", "nope"],
+    "--rate-breaks": ["2019-06-01", "2030-01-01", "x"], "--max-days": ["3", "-1"],
+    "--plot": ["{dir}/missing/x.png", "{dir}/x.nope"],
+}
+SWITCHES = ["--distinct", "--continuous", "--drop-outside", "--json", "--dayfirst", "--monthfirst"]
+COMMON = ["--start", "--end", "--window", "--slack", "--lo", "--hi", "--jitter-days",
+          "--date-column", "--response-date-column", "--trigger-date-column", "--id-column",
+          "--date-format", "--precision", "--triggers-where", "--responses-where", "--seed",
+          "--plot"]
+ONLY = {"test": ["--null", "--method", "--alternative", "--resamples", "--strata"],
+        "audit": ["--subset-columns", "--composition", "--rate-breaks", "--max-days", "--resamples"]}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli_guard")
+    for name, text in FILES.items():
+        (path / name).write_text(text)
+    (path / "folder.csv").mkdir()
+    return path
+
+
+@st.composite
+def argv(draw, folder):
+    command = draw(st.sampled_from(["test", "test", "test", "audit", "example"]))
+    if command == "example":
+        args = ["example"] + draw(st.lists(st.sampled_from(["--json", "--audit", "--seed=2",
+                                                           "--slack=-1"]), max_size=2, unique=True))
+        return args if "--audit" not in args else [a for a in args if a != "--audit"]
+    files = st.sampled_from([*FILES, "folder.csv", "missing.csv"])
+    good = draw(st.booleans())
+    responses = "meetings.csv" if good else draw(files)
+    triggers = "sanctions.csv" if good else draw(files)
+    args = [command, str(folder / responses), str(folder / triggers),
+            "--start", "2019-01-01", "--end", "2019-12-31", "--window", "30"]
+    flags = draw(st.lists(st.sampled_from(COMMON + ONLY[command]), max_size=3, unique=True))
+    for flag in flags:
+        args += [flag, draw(st.sampled_from(VALUES[flag])).format(dir=folder)]
+    args += draw(st.lists(st.sampled_from(SWITCHES), max_size=2, unique=True))
+    if command == "audit":
+        args += ["--max-days", "2", "--resamples", "9"]
+    return args
+
+
+def _run(args, capsys):
+    try:
+        code = main(args)
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_command_line_guard(folder, capsys):
+    @settings(max_examples=min(40, settings.default.max_examples), deadline=None, database=None,
+              derandomize=bool(os.environ.get("CI")),
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(argv(folder))
+    def run(args):
+        code, out, err = _run(args, capsys)
+        assert code in (0, 2), (args, code, err)
+        assert "Traceback" not in err
+        if code == 2:
+            assert out == "" and err.count("\n") == 1, (args, err)
+            return
+        assert all(line.startswith("warning: ") for line in err.splitlines()), (args, err)
+        if "--json" in args:
+            json.loads(out, parse_constant=lambda c: pytest.fail(f"bare {c} in --json output"))
+
+    run()
