@@ -22,6 +22,8 @@ from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
 from .countries import to_alpha3
 from .dyads import MEETING_CODES, SANCTION_CODES, EventTable, scan
+from .io import CAMEO, PLOVER, CodeSet
+from .scanning import ScanResult
 from .composition import composition_test, rate_comparison
 from .errors import AllianceStatsError, DegenerateDataWarning
 from .events import EventSeries
@@ -59,6 +61,10 @@ __all__ = [
     "MEETING_CODES",
     "SANCTION_CODES",
     "scan",
+    "ScanResult",
+    "CAMEO",
+    "PLOVER",
+    "CodeSet",
     "to_alpha3",
     "Period",
     "Window",
