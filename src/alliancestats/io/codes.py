@@ -24,8 +24,8 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 import pandas as pd
 
-from .._validation import format_rows
 from ..errors import AllianceStatsError
+from ._text import first_rows, show
 
 __all__ = ["CodeSet", "CodeSystem", "CAMEO", "PLOVER", "LABELS", "code_system", "CODE_SYSTEMS"]
 
@@ -81,7 +81,7 @@ class CodeSystem:
         codes, problems = self._normalise_distinct(np.asarray(distinct, dtype=object))
         if problems:
             where = f"`{argument}`, column {column!r}"
-            lines = "; ".join(f"{distinct[i]!r} ({_first_rows(positions, i, row_label)}): {why}"
+            lines = "; ".join(f"{show(distinct[i])} ({first_rows(positions, i, row_label)}): {why}"
                               for i, why in problems[:8])
             more = f" and {len(problems) - 8} more" if len(problems) > 8 else ""
             raise AllianceStatsError(f"{where}: {len(problems)} value(s) are not {self.name} codes "
@@ -136,12 +136,6 @@ class CodeSystem:
         for code in exclude:
             keep &= ~self._under(cats, code)
         return keep
-
-
-def _first_rows(positions: np.ndarray, index: int, row_label: Callable[[int], str]) -> str:
-    rows = np.flatnonzero(positions == index)
-    shown = [row_label(int(r)) for r in rows[:3]]
-    return "rows " + format_rows(shown) + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
 
 
 def _digits(value: Any) -> tuple[str | None, bool]:
@@ -224,11 +218,11 @@ class CameoCodes(CodeSystem):
     def _query_code(self, code: Any, argument: str) -> str:
         result, status = self._one(code)
         if status == "ambiguous":
-            raise AllianceStatsError(f"`{argument}`: {code!r} {self._ambiguity(code)}; give codes "
+            raise AllianceStatsError(f"`{argument}`: {show(code)} {self._ambiguity(code)}; give codes "
                                      "as text")
         if result is None or result not in self.labels:
             hint = status if status not in ("ok", "padded", "missing") else "not in the CAMEO codebook"
-            raise AllianceStatsError(f"`{argument}`: {code!r} is not a CAMEO code ({hint}); "
+            raise AllianceStatsError(f"`{argument}`: {show(code)} is not a CAMEO code ({hint}); "
                                      "CAMEO codes are 2-4 digits such as '04', '043', '0311'")
         return result
 
@@ -290,7 +284,7 @@ class PloverCodes(CodeSystem):
     def _query_code(self, code: Any, argument: str) -> str:
         result, status = self._one(code)
         if result is None:
-            raise AllianceStatsError(f"`{argument}`: {code!r} is not a PLOVER code ({status}); this "
+            raise AllianceStatsError(f"`{argument}`: {show(code)} is not a PLOVER code ({status}); this "
                                      "table is coded in PLOVER (POLECAT), so query it with PLOVER "
                                      "codes such as 'CONSULT' or PLOVER.MEETINGS")
         return result

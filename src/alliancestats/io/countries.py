@@ -41,13 +41,13 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from .._validation import format_rows
 from ..errors import AllianceStatsError
+from ._text import first_rows, show
 
 __all__ = ["SCHEMES", "NON_STATE", "to_alpha3", "normalise_country_column", "CountryColumn"]
 
 SCHEMES = ("name", "iso3", "iso2", "fips", "cameo", "cow", "iso-numeric")
-SCHEME_LABELS = {"name": "a country name", "iso3": "ISO 3166 alpha-3", "iso2": "ISO 3166 alpha-2",
+SCHEME_LABELS = {"name": "country names", "iso3": "ISO 3166 alpha-3", "iso2": "ISO 3166 alpha-2",
                  "fips": "FIPS 10-4", "cameo": "CAMEO", "cow": "Correlates of War",
                  "iso-numeric": "ISO 3166 numeric"}
 UNKNOWN_RULES = ("raise", "missing")
@@ -79,6 +79,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 class _Tables:
     lookups: dict[str, dict[str, str]]   # scheme -> normalised value -> code or _NO_ISO
     non_state: dict[str, str]            # code -> description
+    labels: dict[str, str]               # code -> a name, for messages
 
 
 @functools.lru_cache(maxsize=1)
@@ -113,7 +114,10 @@ def _tables() -> _Tables:
         "cow": cow,
         "iso-numeric": numeric,
     }
-    return _Tables(lookups=lookups, non_state=non_state)
+    labels = {r["alpha_3"]: r["common_name"] or r["name"] for r in iso_rows}
+    labels |= {r["alpha_3"]: r["name"] for r in historical if r["kind"] == "dissolved"}
+    labels |= non_state | {"XKX": "Kosovo"}
+    return _Tables(lookups=lookups, non_state=non_state, labels=labels)
 
 
 def non_state_codes() -> dict[str, str]:
@@ -201,7 +205,8 @@ def _read_any(value: Any) -> _Reading:
 
 
 def _describe(code: str) -> str:
-    return _tables().non_state.get(code, code)
+    label = _tables().labels.get(code)
+    return f"{label} ({code})" if label else code
 
 
 def to_alpha3(name: Any, scheme: str | None = None) -> str | None:
@@ -290,6 +295,14 @@ def normalise_country_column(values: pd.Series, *, scheme: str | None, unknown: 
         _check_scheme(scheme, "countries")
     positions, distinct = pd.factorize(values, use_na_sentinel=True)
     distinct = np.asarray(distinct, dtype=object)
+    if any(isinstance(v, str) and v.strip() == "" for v in distinct):   # blank: no country
+        blank_index = [i for i, v in enumerate(distinct) if isinstance(v, str) and v.strip() == ""]
+        remap = np.arange(len(distinct))
+        keep = np.setdiff1d(remap, blank_index)
+        remap[:] = -1
+        remap[keep] = np.arange(len(keep))
+        positions = np.where(positions >= 0, remap[np.maximum(positions, 0)], -1)
+        distinct = distinct[keep]
     if scheme is None:
         readings = [_read_any(v) for v in distinct]
         _refuse_ambiguous(distinct, readings, positions, argument, column, row_label)
@@ -303,11 +316,11 @@ def normalise_country_column(values: pd.Series, *, scheme: str | None, unknown: 
     bad = [i for i, code in enumerate(codes) if code is None]
     counts = np.bincount(positions[positions >= 0], minlength=len(distinct))
     table = pd.DataFrame({"value": [distinct[i] for i in bad], "rows": [int(counts[i]) for i in bad],
-                          "reason": [reasons[i] or f"not a known {SCHEME_LABELS.get(scheme or '', 'country')} value"
+                          "reason": [reasons[i] or f"not in {SCHEME_LABELS.get(scheme or '', 'any country scheme')}"
                                      for i in bad]})
     if bad and unknown == "raise":
         where = _where(argument, column)
-        shown = "; ".join(f"{distinct[i]!r} ({_first_rows(positions, i, row_label)})"
+        shown = "; ".join(f"{show(distinct[i])} ({first_rows(positions, i, row_label)})"
                           + (f": {reasons[i]}" if reasons[i] else "") for i in bad[:10])
         more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
         hint = (f"; it was read as {SCHEME_LABELS[scheme]} (countries={scheme!r})" if scheme else "")
@@ -321,25 +334,19 @@ def _where(argument: str, column: str) -> str:
     return f"`{argument}`, column {column!r}"
 
 
-def _first_rows(positions: np.ndarray, index: int, row_label: Callable[[int], str]) -> str:
-    rows = np.flatnonzero(positions == index)
-    shown = [row_label(int(r)) for r in rows[:3]]
-    return "rows " + format_rows(shown) + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
-
-
 def _refuse_ambiguous(distinct: np.ndarray, readings: list[_Reading], positions: np.ndarray,
                       argument: str, column: str, row_label: Callable[[int], str]) -> None:
     """Without a scheme: refuse numbers, values read two ways, and codes of two schemes."""
     where = _where(argument, column)
     numbers_ = [i for i, v in enumerate(distinct) if _shape(v) == "number"]
     if numbers_:
-        shown = ", ".join(f"{distinct[i]!r} ({_first_rows(positions, i, row_label)})" for i in numbers_[:5])
+        shown = ", ".join(f"{show(distinct[i])} ({first_rows(positions, i, row_label)})" for i in numbers_[:5])
         raise AllianceStatsError(
             f"{where}: numeric country codes {shown} could be Correlates of War numbers or ISO "
             "3166 numeric codes; pass countries='cow' or countries='iso-numeric'")
     ambiguous = [i for i, r in enumerate(readings) if r.readings]
     if ambiguous:
-        shown = "; ".join(f"{distinct[i]!r} is {_readings_text(readings[i])}" for i in ambiguous[:6])
+        shown = "; ".join(f"{show(distinct[i])} is {_readings_text(readings[i])}" for i in ambiguous[:6])
         schemes = sorted({s for i in ambiguous for s in readings[i].readings if s != "name"})
         raise AllianceStatsError(
             f"{where}: country codes that could be read two ways: {shown}; name the scheme with "
@@ -354,7 +361,7 @@ def _refuse_ambiguous(distinct: np.ndarray, readings: list[_Reading], positions:
             for i in coded:
                 if len(readings[i].schemes) == 1:
                     only.setdefault(readings[i].schemes[0], distinct[i])
-            shown = ", ".join(f"{v!r} only in {SCHEME_LABELS[s]}" for s, v in only.items())
+            shown = ", ".join(f"{show(v)} only in {SCHEME_LABELS[s]}" for s, v in only.items())
             raise AllianceStatsError(
                 f"{where}: the column mixes codes of two schemes ({shown}); no one scheme reads "
                 "them all. Name the scheme with countries= and fix the other values")
