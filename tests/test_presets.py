@@ -94,8 +94,9 @@ def test_preset_columns_missing_or_file_in_another_layout(tmp_path):
     with pytest.raises(AllianceStatsError, match="file not found"):
         EventTable.from_csv(tmp_path / "none.tab", preset=ICEWS)
     latin = tmp_path / "latin.tab"
-    first = "\n".join(text.replace("Code", "CAMEO Code", 1).splitlines()[:5]) + "\n"
-    latin.write_bytes(first.encode("latin-1"))          # "Nicolás" in Latin-1 is not UTF-8
+    lines = text.replace("Code", "CAMEO Code", 1).splitlines()[:5]
+    lines[1] = lines[1].replace("\tVenezuela\t", "\tCôte d'Ivoire\t")
+    latin.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))   # Latin-1 "ô" is not UTF-8
     with pytest.raises(AllianceStatsError, match="pass encoding='latin-1'"):
         EventTable.from_csv(latin, preset=ICEWS)
     assert len(EventTable.from_csv(latin, preset=ICEWS, encoding="latin-1")) == 4
