@@ -87,7 +87,8 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
         ``trigger_actor``.)
     alternative : {"greater", "less", "two-sided"}
     min_days : int
-        Leave out dyads with fewer response days (counted in the result).
+        Leave out dyads with fewer response days; they (and requested ``dyads`` with no
+        response day) are counted in ``n_below_min_days``.
 
     Returns
     -------
@@ -164,28 +165,31 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
 
 
 def _pairs(reduced: Reduced, table: EventTable, dyads: Sequence[tuple[str, str]] | None,
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The dyads to scan (ids ``a < b``) and their triples: ``(a, b, dyad of triple, day)``."""
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """The dyads to scan (ids ``a < b``), their triples ``(a, b, dyad of triple, day)`` and
+    how many requested ``dyads`` have no triple at all."""
     countries = list(reduced.countries)
     n_countries = max(len(countries), 1)
     pair, day = reduced.pair_a * n_countries + reduced.pair_b, reduced.pair_day
+    absent = 0
     if dyads is not None:
         wanted = []
         for x, y in dyads:
             cx, cy = sorted((table.country(x, "dyads"), table.country(y, "dyads")))
-            if cx in countries and cy in countries:
-                wanted.append(countries.index(cx) * n_countries + countries.index(cy))
-        keep = np.isin(pair, wanted)
+            wanted.append(countries.index(cx) * n_countries + countries.index(cy)
+                          if cx in countries and cy in countries else (cx, cy))
+        keep = np.isin(pair, [w for w in wanted if not isinstance(w, tuple)])
         pair, day = pair[keep], day[keep]
+        absent = len(set(wanted)) - len(np.unique(pair))
     unique, dyad_of = np.unique(pair, return_inverse=True)
-    return unique // n_countries, unique % n_countries, dyad_of, day
+    return unique // n_countries, unique % n_countries, dyad_of, day, absent
 
 
 def _statistics(reduced: Reduced, table: EventTable, *, triggers: EventSeries | None,
                 actor: str | None, model: Any, window: Window, period: Period, codes: Any,
                 trigger_codes: Any, dyads: Any, reverse: bool, alternative: str,
                 min_days: int) -> ScanResult:
-    dyad_a, dyad_b, dyad_of, dyad_day = _pairs(reduced, table, dyads)
+    dyad_a, dyad_b, dyad_of, dyad_day, absent = _pairs(reduced, table, dyads)
     if len(dyad_a) == 0:
         raise AllianceStatsError("`scan`: no dyad has events with these codes in the period")
     dyad_group = np.arange(len(dyad_a))
@@ -219,7 +223,7 @@ def _statistics(reduced: Reduced, table: EventTable, *, triggers: EventSeries | 
     return _assemble(result, reduced, dyad_a[kept], dyad_b[kept], model=model, window=window,
                      period=period, alternative=alternative, codes=codes, actor=actor,
                      trigger_codes=trigger_codes, triggers=triggers, reverse=reverse,
-                     n_small=int(small.sum()))
+                     n_small=int(small.sum()) + absent)
 
 
 def _assemble(result: Any, reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndarray, *,
@@ -231,6 +235,13 @@ def _assemble(result: Any, reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndar
                       np.where(result.covered_days == T, "full coverage",
                                np.where(result.forced, "K forced", "")))
     testable = reason == ""
+    if not testable.any():
+        counts = pd.Series(reason).value_counts()
+        raise AllianceStatsError(
+            f"`scan`: no dyad can be tested: {len(reason)} dyad(s), untestable "
+            f"({', '.join(f'{v} {k}' for k, v in counts.items())}); with no coverage K is 0 and "
+            "with full coverage K is n whatever happens. Check the trigger codes, the window and "
+            "the period")
     frame = pd.DataFrame({
         "a": reduced.countries[dyad_a].astype(str), "b": reduced.countries[dyad_b].astype(str),
         "n": result.n, "k": result.k, "covered_days": result.covered_days,
