@@ -9,6 +9,7 @@ import sys
 import warnings
 from typing import Any, NoReturn, Sequence
 
+from . import cli_scan
 from .coincidence import coincidence_test
 from .errors import AllianceStatsError
 from .events import EventSeries
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="dates that cut the period for the rate comparison, comma-separated")
     audit.add_argument("--max-days", type=int, default=90, help="window sweep [0, h], h <= this")
     audit.add_argument("--resamples", type=int, default=999)
+    cli_scan.add_parser(sub)
     example = sub.add_parser("example", help="the Iran-Venezuela case study on bundled data")
     example.add_argument("--slack", type=int, default=3, help="days of slack after 30 days")
     example.add_argument("--audit", action="store_true", help="run the full robustness audit")
@@ -74,6 +76,7 @@ def _plots() -> Any:
 
 def _add_data_arguments(test: argparse.ArgumentParser) -> None:
     test.add_argument("responses", metavar="RESPONSES.csv")
+    cli_scan.add_distinct_days_argument(test)
     test.add_argument("triggers", metavar="TRIGGERS.csv")
     test.add_argument("--start", required=True, help="first day of the period (inclusive)")
     test.add_argument("--end", required=True, help="last day of the period (inclusive)")
@@ -140,8 +143,8 @@ def _filtered(series: EventSeries, conditions: list[str], flag: str) -> EventSer
 def _load(args: argparse.Namespace) -> tuple[EventSeries, EventSeries, Window, Period]:
     window = _window(args)
     period = Period(args.start, args.end)
-    responses = _filtered(EventSeries.from_csv(args.responses, date_column=args.date_column),
-                          args.responses_where, "--responses-where")
+    responses = cli_scan.apply_distinct_days(_filtered(EventSeries.from_csv(
+        args.responses, date_column=args.date_column), args.responses_where, "--responses-where"), args)
     triggers = _filtered(EventSeries.from_csv(args.triggers, date_column=args.date_column),
                          args.triggers_where, "--triggers-where")
     return responses, triggers, window, period
@@ -212,7 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            run = {"test": _run_test, "audit": _run_audit, "example": _run_example}[args.command]
+            run = {"test": _run_test, "audit": _run_audit, "example": _run_example,
+                   "scan": cli_scan.run}[args.command]
             text = run(args)
     except AllianceStatsError as exc:
         message = " ".join(str(exc).split())
