@@ -125,3 +125,14 @@ def test_parquet_without_pyarrow_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     with pytest.raises(AllianceStatsError, match=r"pip install 'alliancestats\[parquet\]'"):
         EventTable.from_parquet(tmp_path / "x.parquet", preset=ICEWS)
+
+
+@pytest.mark.parametrize("name,preset", [
+    ("icews_sample.tab", ICEWS), ("gdelt1_sample.export.CSV", GDELT1),
+    ("gdelt2_sample.export.CSV", GDELT2), ("gdelt1_backfile_sample.CSV", GDELT1),
+    ("polecat_sample.txt", POLECAT)])
+def test_arrow_and_pandas_readers_give_the_same_table(name, preset):
+    pytest.importorskip("pyarrow")
+    arrow = EventTable.from_csv(DATA / name, preset=preset, engine="pyarrow")
+    pandas = EventTable.from_csv(DATA / name, preset=preset, engine="pandas")
+    pd.testing.assert_frame_equal(arrow.frame, pandas.frame)

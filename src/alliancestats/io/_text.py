@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
+import pandas as pd
 
 from .._validation import format_rows
 
@@ -19,3 +20,21 @@ def first_rows(positions: np.ndarray, index: int, row_label: Callable[[int], str
     rows = np.flatnonzero(positions == index)
     shown = [row_label(int(r)) for r in rows[:3]]
     return "rows " + format_rows(shown) + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
+
+
+def distinct_values(values: pd.Series, *, missing_as_value: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, distinct)``: each row's index into its distinct values, computed once.
+
+    A categorical column (as the Arrow reader returns) gives them for free. Missing
+    values get position -1, or with ``missing_as_value`` a distinct value of their own.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        positions = values.cat.codes.to_numpy()
+        distinct = np.asarray(values.cat.categories, dtype=object)
+    else:
+        positions, distinct = pd.factorize(values, use_na_sentinel=True)
+        distinct = np.asarray(distinct, dtype=object)
+    if missing_as_value and (positions < 0).any():
+        distinct = np.append(distinct, None)
+        positions = np.where(positions < 0, len(distinct) - 1, positions).astype(np.int64)
+    return positions, distinct

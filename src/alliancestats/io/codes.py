@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AllianceStatsError
-from ._text import first_rows, show
+from ._text import distinct_values, first_rows, show
 
 __all__ = ["CodeSet", "CodeSystem", "CAMEO", "PLOVER", "LABELS", "code_system", "CODE_SYSTEMS"]
 
@@ -77,8 +77,8 @@ class CodeSystem:
         """
         if modes is not None:
             values = self._with_modes(values, modes)
-        positions, distinct = pd.factorize(values, use_na_sentinel=True)
-        codes, problems = self._normalise_distinct(np.asarray(distinct, dtype=object))
+        positions, distinct = distinct_values(values)
+        codes, problems = self._normalise_distinct(distinct)
         if problems:
             where = f"`{argument}`, column {column!r}"
             lines = "; ".join(f"{show(distinct[i])} ({first_rows(positions, i, row_label)}): {why}"

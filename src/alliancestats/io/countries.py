@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AllianceStatsError
-from ._text import first_rows, show
+from ._text import distinct_values, first_rows, show
 
 __all__ = ["SCHEMES", "NON_STATE", "to_alpha3", "normalise_country_column", "CountryColumn"]
 
@@ -293,8 +293,7 @@ def normalise_country_column(values: pd.Series, *, scheme: str | None, unknown: 
     """
     if scheme is not None:
         _check_scheme(scheme, "countries")
-    positions, distinct = pd.factorize(values, use_na_sentinel=True)
-    distinct = np.asarray(distinct, dtype=object)
+    positions, distinct = distinct_values(values)
     if any(isinstance(v, str) and v.strip() == "" for v in distinct):   # blank: no country
         blank_index = [i for i, v in enumerate(distinct) if isinstance(v, str) and v.strip() == ""]
         remap = np.arange(len(distinct))
@@ -314,7 +313,8 @@ def normalise_country_column(values: pd.Series, *, scheme: str | None, unknown: 
         reasons = [f"known to {SCHEME_LABELS[scheme]} but has no ISO 3166 code" if c == _NO_ISO
                    else None for c in raw]
     bad = [i for i, code in enumerate(codes) if code is None]
-    counts = np.bincount(positions[positions >= 0], minlength=len(distinct))
+    counts = (np.bincount(positions[positions >= 0], minlength=len(distinct)) if bad
+              else np.zeros(len(distinct), np.int64))
     table = pd.DataFrame({"value": [distinct[i] for i in bad], "rows": [int(counts[i]) for i in bad],
                           "reason": [reasons[i] or f"not in {SCHEME_LABELS.get(scheme or '', 'any country scheme')}"
                                      for i in bad]})

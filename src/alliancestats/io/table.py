@@ -146,18 +146,23 @@ class EventTable:
                  columns: Mapping[str, str] | None = None, countries: Any = None,
                  code_system: Any = None, unknown: str = "raise", date_format: str | None = None,
                  sep: str | None = None, keep: Sequence[str] | str | None = None,
-                 **read_csv_options: Any) -> "EventTable":
+                 engine: str = "auto", **read_csv_options: Any) -> "EventTable":
         """Read a CSV or tab-separated event file (codes and countries read as text).
 
         With a preset only the needed columns are read; ``keep`` names others to
         keep (or ``"all"``). Without a preset every column is kept. Errors name the
         file, the column and the line. Other options (like ``encoding``) go to
         :func:`pandas.read_csv`. Parameters as in :meth:`from_frame`.
+
+        ``engine="auto"`` reads with Arrow's multi-threaded CSV reader when pyarrow is
+        installed (the ``parquet`` extra), only the needed columns are read and no
+        pandas options other than ``encoding`` are given; ``"pandas"`` or
+        ``"pyarrow"`` choose. Both give the same table.
         """
         path = os.fspath(path)
         names = _names(preset, columns, path)
         frame, label = read_text(path, preset=preset, names=names, keep=keep, sep=sep,
-                                 options=read_csv_options)
+                                 options=read_csv_options, engine=engine)
         return cls._build(frame, names=names, preset=preset, countries=countries,
                           code_system=code_system, unknown=unknown, date_format=date_format,
                           argument=path, row_label=label)
