@@ -96,7 +96,7 @@ class ScanResult:
         >>> res = als.scan(table, window=als.Window.after(days=30),
         ...                period=als.Period("2015-01-01", "2020-12-31"), trigger_actor="USA")
         >>> pooled = res.pooled()
-        >>> pooled.k == res.table.k[res.table.testable].sum(), pooled.n_dyads == res.n_testable
+        >>> bool(pooled.k == res.table.k[res.table.testable].sum()), pooled.n_dyads == res.n_testable
         (True, True)
         """
         rows = np.flatnonzero(self.table["testable"].to_numpy()) if testable_only \
