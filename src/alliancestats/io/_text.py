@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from importlib import resources
 from typing import Any, Callable
 
 import numpy as np
@@ -38,3 +40,10 @@ def distinct_values(values: pd.Series, *, missing_as_value: bool = False) -> tup
         distinct = np.append(distinct, None)
         positions = np.where(positions < 0, len(distinct) - 1, positions).astype(np.int64)
     return positions, distinct
+
+
+def read_table(name: str) -> list[dict[str, str]]:
+    """Rows of one of the shipped lookup tables (``alliancestats/io/tables``)."""
+    path = resources.files("alliancestats.io").joinpath("tables", name)
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

@@ -25,17 +25,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AllianceStatsError
-from ._text import distinct_values, first_rows, show
+from ._text import distinct_values, first_rows, read_table, show
 
 __all__ = ["CodeSet", "CodeSystem", "CAMEO", "PLOVER", "LABELS", "code_system", "CODE_SYSTEMS"]
 
 MODE_SEPARATOR = ":"
-
-
-def _table(name: str) -> list[dict[str, str]]:
-    path = resources.files("alliancestats.io").joinpath("tables", name)
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 @dataclass(frozen=True)
@@ -157,7 +151,7 @@ class CameoCodes(CodeSystem):
     name = "CAMEO"
 
     def __init__(self) -> None:
-        self.labels = {r["code"]: r["label"] for r in _table("cameo_events.csv")}
+        self.labels = {r["code"]: r["label"] for r in read_table("cameo_events.csv")}
         self.MEETINGS = CodeSet("meetings", "CAMEO", ("040", "042", "043", "044", "046"),
                                 description="consult, make or host a visit, meet at a third "
                                             "location, negotiate (not telephone 041 or mediate 045)")
@@ -236,7 +230,7 @@ class PloverCodes(CodeSystem):
     name = "PLOVER"
 
     def __init__(self) -> None:
-        rows = _table("plover_events.csv")
+        rows = read_table("plover_events.csv")
         self.modes = {r["event_type"]: tuple(r["modes"].split()) for r in rows}
         self.MEETINGS = CodeSet("meetings", "PLOVER", ("CONSULT",), ("CONSULT:phone",),
                                 description="every CONSULT event except by phone")

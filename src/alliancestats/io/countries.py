@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AllianceStatsError
-from ._text import distinct_values, first_rows, show
+from ._text import distinct_values, first_rows, read_table, show
 
 __all__ = ["SCHEMES", "NON_STATE", "to_alpha3", "normalise_country_column", "CountryColumn"]
 
@@ -69,12 +69,6 @@ def _key(name: str) -> str:
     return re.sub(r"^st ", "saint ", text)
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    path = resources.files("alliancestats.io").joinpath("tables", name)
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 @dataclass(frozen=True)
 class _Tables:
     lookups: dict[str, dict[str, str]]   # scheme -> normalised value -> code or _NO_ISO
@@ -87,8 +81,8 @@ def _tables() -> _Tables:
     iso = resources.files("alliancestats.datasets").joinpath("iso3166_countries.csv")
     with iso.open(encoding="utf-8") as handle:
         iso_rows = list(csv.DictReader(handle))
-    historical = _rows("historical_codes.csv")
-    cameo = _rows("cameo_countries.csv")
+    historical = read_table("historical_codes.csv")
+    cameo = read_table("cameo_countries.csv")
     non_state = {r["code"]: f"{r['name']} ({r['kind']})" for r in cameo if not r["alpha_3"]}
     organisations = {c for c, d in non_state.items() if d.endswith("(organisation)")}
     iso3 = {r["alpha_3"]: r["alpha_3"] for r in iso_rows} | {"XKX": "XKX"}
@@ -99,17 +93,17 @@ def _tables() -> _Tables:
             if r[field]:
                 names[_key(r[field])] = r["alpha_3"]
     names |= {_key(r["name"]): r["alpha_3"] for r in historical if r["kind"] == "dissolved"}
-    names |= {_key(r["name"]): r["alpha_3"] for r in _rows("country_names.csv")}
+    names |= {_key(r["name"]): r["alpha_3"] for r in read_table("country_names.csv")}
     numeric = {str(int(r["numeric"])): r["alpha_3"] for r in iso_rows if r["numeric"]}
     numeric |= {str(int(r["numeric"])): r["alpha_3"] for r in historical if r["numeric"]}
-    cow_rows = _rows("cow_states.csv")
+    cow_rows = read_table("cow_states.csv")
     cow = {r["cow_abbr"]: r["alpha_3"] or _NO_ISO for r in cow_rows}
     cow |= {str(int(r["cow_number"])): r["alpha_3"] or _NO_ISO for r in cow_rows}
     lookups = {
         "name": names,
         "iso3": iso3,
         "iso2": {r["alpha_2"]: r["alpha_3"] for r in iso_rows} | {"XK": "XKX"},
-        "fips": {r["fips"]: r["alpha_3"] or _NO_ISO for r in _rows("fips10_4.csv")},
+        "fips": {r["fips"]: r["alpha_3"] or _NO_ISO for r in read_table("fips10_4.csv")},
         "cameo": iso3 | {r["code"]: r["alpha_3"] or r["code"] for r in cameo},
         "cow": cow,
         "iso-numeric": numeric,

@@ -93,23 +93,19 @@ ICEWS = Preset(
            "Sectors, Target Country, Story ID, Sentence Number, Publisher, City, District, "
            "Province, Country, Latitude, Longitude)")
 
-GDELT1 = Preset(
-    name="GDELT1",
-    columns={"date": "SQLDATE", "source": "Actor1CountryCode", "target": "Actor2CountryCode",
-             "code": "EventCode"},
-    sep="\t", header=False, column_names=_gdelt_columns(adm2=False), date_format="%Y%m%d",
-    code_system="cameo", countries="cameo",
-    source="GDELT 1.0 event export (daily YYYYMMDD.export.CSV files): tab-separated, no "
-           "header, 58 columns (57 in the files before 2013-04-01, which lack SOURCEURL)")
+def _gdelt(name: str, adm2: bool, source: str) -> Preset:
+    return Preset(name=name, columns={"date": "SQLDATE", "source": "Actor1CountryCode",
+                                      "target": "Actor2CountryCode", "code": "EventCode"},
+                  sep="\t", header=False, column_names=_gdelt_columns(adm2=adm2),
+                  date_format="%Y%m%d", code_system="cameo", countries="cameo", source=source)
 
-GDELT2 = Preset(
-    name="GDELT2",
-    columns={"date": "SQLDATE", "source": "Actor1CountryCode", "target": "Actor2CountryCode",
-             "code": "EventCode"},
-    sep="\t", header=False, column_names=_gdelt_columns(adm2=True), date_format="%Y%m%d",
-    code_system="cameo", countries="cameo",
-    source="GDELT 2.0 event export (15-minute YYYYMMDDHHMMSS.export.CSV files): "
-           "tab-separated, no header, 61 columns (adds the three Geo ADM2Code columns)")
+
+GDELT1 = _gdelt("GDELT1", False,
+                "GDELT 1.0 event export (daily YYYYMMDD.export.CSV files): tab-separated, no "
+                "header, 58 columns (57 in the files before 2013-04-01, which lack SOURCEURL)")
+GDELT2 = _gdelt("GDELT2", True,
+                "GDELT 2.0 event export (15-minute YYYYMMDDHHMMSS.export.CSV files): "
+                "tab-separated, no header, 61 columns (adds the three Geo ADM2Code columns)")
 
 POLECAT = Preset(
     name="POLECAT",

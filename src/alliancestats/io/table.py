@@ -159,13 +159,10 @@ class EventTable:
         pandas options other than ``encoding`` are given; ``"pandas"`` or
         ``"pyarrow"`` choose. Both give the same table.
         """
-        path = os.fspath(path)
-        names = _names(preset, columns, path)
-        frame, label = read_text(path, preset=preset, names=names, keep=keep, sep=sep,
-                                 options=read_csv_options, engine=engine)
-        return cls._build(frame, names=names, preset=preset, countries=countries,
-                          code_system=code_system, unknown=unknown, date_format=date_format,
-                          argument=path, row_label=label)
+        return cls._from_file(path, lambda p, names: read_text(
+            p, preset=preset, names=names, keep=keep, sep=sep, options=read_csv_options,
+            engine=engine), preset=preset, columns=columns, countries=countries,
+            code_system=code_system, unknown=unknown, date_format=date_format)
 
     @classmethod
     def from_parquet(cls, path: str | os.PathLike[str], *, preset: Preset | None = None,
@@ -178,12 +175,19 @@ class EventTable:
         Parameters as in :meth:`from_csv`; the preset's column names, date format,
         code system and country scheme apply, its separator does not.
         """
+        return cls._from_file(path, lambda p, names: read_parquet(
+            p, preset=preset, names=names, keep=keep), preset=preset, columns=columns,
+            countries=countries, code_system=code_system, unknown=unknown,
+            date_format=date_format)
+
+    @classmethod
+    def _from_file(cls, path: str | os.PathLike[str], read: Any, *, preset: Preset | None,
+                   columns: Mapping[str, str] | None, **normalise: Any) -> "EventTable":
         path = os.fspath(path)
         names = _names(preset, columns, path)
-        frame, label = read_parquet(path, preset=preset, names=names, keep=keep)
-        return cls._build(frame, names=names, preset=preset, countries=countries,
-                          code_system=code_system, unknown=unknown, date_format=date_format,
-                          argument=path, row_label=label)
+        frame, label = read(path, names)
+        return cls._build(frame, names=names, preset=preset, argument=path, row_label=label,
+                          **normalise)
 
     @classmethod
     def read(cls, path: str | os.PathLike[str], **options: Any) -> "EventTable":
