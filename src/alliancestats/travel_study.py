@@ -17,6 +17,7 @@ country, the days on which a separate Secretary visit began; the window is 1 to
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,8 +33,8 @@ __all__ = ["PERIOD", "WINDOW", "NULLS", "visits_table", "TravelStudy", "travel_s
 PERIOD = Period("1977-01-01", "2024-12-31")
 WINDOW = Window(1, 90)
 #: the placement nulls reported, with their options: calendar year strata, ±1 year
-NULLS = {"uniform": {}, "stratified": {"strata": "year"}, "jitter": {"days": 365},
-         "circular": {}}
+NULLS: dict[str, dict[str, Any]] = {"uniform": {}, "stratified": {"strata": "year"},
+                                    "jitter": {"days": 365}, "circular": {}}
 PRESIDENT, SECRETARY, WITH_PRESIDENT = "president", "secretary", "secretary with president"
 
 
@@ -111,7 +112,7 @@ def travel_study(trips: EventTable | None = None) -> TravelStudy:
     {'uniform': 0.0003, 'stratified': 0.0606, 'jitter': 0.088, 'circular': 0.0007}
     """
     table = visits_table(trips)
-    common = dict(window=WINDOW, period=PERIOD, trigger_actor="USA", codes=[PRESIDENT],
+    common: dict[str, Any] = dict(window=WINDOW, period=PERIOD, trigger_actor="USA", codes=[PRESIDENT],
                   trigger_codes=[SECRETARY])
     scans = {null: scan(table, null=null, **common, **options) for null, options in NULLS.items()}
     reverse = scan(table, null="stratified", reverse=True, **common, **NULLS["stratified"])

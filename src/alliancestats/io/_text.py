@@ -37,7 +37,7 @@ def distinct_values(values: pd.Series, *, missing_as_value: bool = False) -> tup
         positions, distinct = pd.factorize(values, use_na_sentinel=True)
         distinct = np.asarray(distinct, dtype=object)
     if missing_as_value and (positions < 0).any():
-        distinct = np.append(distinct, None)
+        distinct = np.concatenate([distinct, np.array([None], dtype=object)])
         positions = np.where(positions < 0, len(distinct) - 1, positions).astype(np.int64)
     return positions, distinct
 

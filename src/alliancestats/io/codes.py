@@ -137,9 +137,11 @@ def _digits(value: Any) -> tuple[str | None, bool]:
     if isinstance(value, (bool, np.bool_)):
         return None, False
     if isinstance(value, numbers.Integral):
-        return (str(int(value)), True) if value >= 0 else (None, True)
+        whole = int(value)
+        return (str(whole), True) if whole >= 0 else (None, True)
     if isinstance(value, numbers.Real):
-        return (str(int(value)), True) if float(value).is_integer() and value >= 0 else (None, True)
+        number = float(value)
+        return (str(int(number)), True) if number.is_integer() and number >= 0 else (None, True)
     if isinstance(value, str) and value.strip().isdigit():
         return value.strip(), False
     return None, False

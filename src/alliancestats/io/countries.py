@@ -129,7 +129,8 @@ def _as_number_text(value: Any) -> str | None:
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
-        return str(int(value)) if float(value).is_integer() else None
+        number = float(value)
+        return str(int(number)) if number.is_integer() else None
     if isinstance(value, str) and value.strip().isdigit():
         return str(int(value.strip()))
     return None
@@ -341,17 +342,17 @@ def _refuse_ambiguous(distinct: np.ndarray, readings: list[_Reading], positions:
     ambiguous = [i for i, r in enumerate(readings) if r.readings]
     if ambiguous:
         shown = "; ".join(f"{show(distinct[i])} is {_readings_text(readings[i])}" for i in ambiguous[:6])
-        schemes = sorted({s for i in ambiguous for s in readings[i].readings if s != "name"})
+        choices = sorted({s for i in ambiguous for s in readings[i].readings if s != "name"})
         raise AllianceStatsError(
             f"{where}: country codes that could be read two ways: {shown}; name the scheme with "
-            f"countries= (one of {', '.join(map(repr, schemes))})")
+            f"countries= (one of {', '.join(map(repr, choices))})")
     for shape, schemes in SHAPE_SCHEMES.items():
         coded = [i for i, v in enumerate(distinct) if _shape(v) == shape and readings[i].schemes]
-        common = set(schemes)
+        common: set[str] = set(schemes)
         for i in coded:
             common &= set(readings[i].schemes)
         if coded and not common:
-            only = {}
+            only: dict[str, Any] = {}
             for i in coded:
                 if len(readings[i].schemes) == 1:
                     only.setdefault(readings[i].schemes[0], distinct[i])

@@ -36,6 +36,7 @@ def _describe_codes(codes: Any) -> str:
 def _union_days(reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each dyad, the distinct actor days on either member: ``(dyad index, day)`` sorted."""
     target, day = reduced.actor_target, reduced.actor_day
+    assert target is not None and day is not None   # only called with a trigger actor
     n_countries = len(reduced.countries)
     counts = np.bincount(target, minlength=n_countries)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])   # actor triples are sorted by target
@@ -247,7 +248,7 @@ def _assemble(result: Any, reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndar
         "n": result.n, "k": result.k, "covered_days": result.covered_days,
         "coverage": result.covered_days / T, "expected": result.expected,
         "pvalue": result.pvalue, "testable": testable,
-        "untestable": pd.Series(np.where(testable, None, reason), dtype=object)})
+        "untestable": pd.Series(reason, dtype=object).where(~testable, None)})
     adjusted = np.full(len(frame), np.nan)
     if testable.any():
         adjusted[testable] = multipletests(result.pvalue[testable], method="fdr_bh")[1]

@@ -37,6 +37,7 @@ from .._setup import BATCH_ELEMENTS, Setup, in_reach
 from ..events import EventSeries
 from ..matching import window_counts
 from ..nulls import NullModel
+from ..nulls._interval import IntervalNull
 from ..period import Period
 from ..window import Window
 
@@ -146,6 +147,7 @@ def _placement_setup(chunk: Chunk) -> Setup:
 
 
 def _interval(model: NullModel, chunk: Chunk) -> np.ndarray:
+    assert isinstance(model, IntervalNull)
     first, last = model.intervals(_placement_setup(chunk))   # the null's own intervals
     p = _covered_in(chunk, chunk.response_dyad, first, last) / (last - first + 1)
     return sum_of_independent(chunk.response_dyad, np.column_stack([1 - p, p]), len(chunk.n),
