@@ -136,3 +136,8 @@ def test_arrow_and_pandas_readers_give_the_same_table(name, preset):
     arrow = EventTable.from_csv(DATA / name, preset=preset, engine="pyarrow")
     pandas = EventTable.from_csv(DATA / name, preset=preset, engine="pandas")
     pd.testing.assert_frame_equal(arrow.frame, pandas.frame)
+
+
+def test_a_preset_passed_as_columns_says_how_to_pass_it():
+    with pytest.raises(AllianceStatsError, match="pass it as preset=EventTable.ICEWS"):
+        EventTable.from_csv(DATA / "icews_sample.tab", columns=EventTable.ICEWS)

@@ -25,6 +25,9 @@ STANDARD = REQUIRED + ("mode",)
 
 def _names(preset: Preset | None, columns: Mapping[str, str] | None, argument: str) -> dict[str, str]:
     names = dict(preset.columns) if preset is not None else {k: k for k in REQUIRED}
+    if isinstance(columns, Preset):
+        raise AllianceStatsError(f"`columns` got the preset {columns.name}; pass it as "
+                                 f"preset=EventTable.{columns.name}")
     if columns is not None:
         unknown = sorted(set(columns) - set(STANDARD))
         if unknown:
