@@ -160,7 +160,8 @@ class EventTable:
         ``engine="auto"`` reads with Arrow's multi-threaded CSV reader when pyarrow is
         installed (the ``parquet`` extra), only the needed columns are read and no
         pandas options other than ``encoding`` are given; ``"pandas"`` or
-        ``"pyarrow"`` choose. Both give the same table.
+        ``"pyarrow"`` choose. Both give the same date, country and code columns
+        (columns kept with ``keep`` are text with the Arrow reader).
         """
         return cls._from_file(path, lambda p, names: read_text(
             p, preset=preset, names=names, keep=keep, sep=sep, options=read_csv_options,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -70,9 +70,6 @@ class ScanResult:
 
     def __len__(self) -> int:
         return len(self.table)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.table.itertuples(index=False))
 
     @property
     def n_testable(self) -> int:
