@@ -286,7 +286,9 @@ class EventTable:
         sub = sub.astype({c: object for c in sub.columns if isinstance(sub[c].dtype, pd.CategoricalDtype)})
         return EventSeries.from_frame(sub.reset_index(drop=True), name=name)
 
-    def _default_codes(self, codes: Any, kind: str) -> Any:
+    def default_codes(self, codes: Any, kind: str) -> Any:
+        """``codes``, or when None the code system's named set ``kind`` ("MEETINGS" or
+        "SANCTIONS"); a code system without one (labels) needs explicit codes."""
         if codes is not None:
             return codes
         default = getattr(self.code_system, kind)
@@ -312,7 +314,7 @@ class EventTable:
             many times, so days, not reports, are counted. The command line's
             ``alliancestats test`` and :func:`alliancestats.scan` count the same way.
         """
-        codes = self._default_codes(codes, "MEETINGS")
+        codes = self.default_codes(codes, "MEETINGS")
         ia, ib = self._country_index(a, "a"), self._country_index(b, "b")
         src = self.frame["source"].cat.codes.to_numpy()
         tgt = self.frame["target"].cat.codes.to_numpy()
@@ -332,7 +334,7 @@ class EventTable:
         Default codes: the code system's ``SANCTIONS`` (CAMEO 163). Events of the
         actor on itself (source = target) are never included.
         """
-        codes = self._default_codes(codes, "SANCTIONS")
+        codes = self.default_codes(codes, "SANCTIONS")
         index = self._country_index(source, "source")
         src = self.frame["source"].cat.codes.to_numpy()
         tgt = self.frame["target"].cat.codes.to_numpy()

@@ -151,10 +151,10 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
     if model.name not in SCAN_NULLS:
         raise AllianceStatsError(f"`null`: the scan offers the placement nulls "
                                  f"{', '.join(map(repr, SCAN_NULLS))}, got {null!r}")
-    codes = table._default_codes(codes, "MEETINGS")
+    codes = table.default_codes(codes, "MEETINGS")
     actor = table.country(trigger_actor, "trigger_actor") if trigger_actor is not None else None
     if actor is not None:
-        trigger_codes = table._default_codes(trigger_codes, "SANCTIONS")
+        trigger_codes = table.default_codes(trigger_codes, "SANCTIONS")
     reach = (period.first_day - window.hi, period.last_day - window.lo)
     whole = (period.first_day, period.last_day)
     reduced = reduce_events(table, codes=codes, dyad_days=reach if reverse else whole,

@@ -41,10 +41,6 @@ class Reduced:
     actor_day: np.ndarray | None
 
 
-def _distinct(keys: np.ndarray) -> np.ndarray:
-    return np.unique(keys)
-
-
 def reduce_events(table: EventTable, *, codes: Any, dyad_days: tuple[int, int],
                   trigger_actor: str | None = None, trigger_codes: Any = None,
                   actor_days: tuple[int, int] | None = None) -> Reduced:
@@ -64,7 +60,7 @@ def reduce_events(table: EventTable, *, codes: Any, dyad_days: tuple[int, int],
             & (days >= first) & (days <= last))
     a, b = np.minimum(src[keep], tgt[keep]), np.maximum(src[keep], tgt[keep])
     span = last - first + 1
-    key = _distinct((a * n_countries + b) * span + (days[keep] - first))
+    key = np.unique((a * n_countries + b) * span + (days[keep] - first))
     pair, day = np.divmod(key, span)
     pair_a, pair_b = np.divmod(pair, n_countries)
 
@@ -75,7 +71,7 @@ def reduce_events(table: EventTable, *, codes: Any, dyad_days: tuple[int, int],
         chosen = (table.code_mask(trigger_codes, argument="trigger_codes") & (src == actor)
                   & (tgt >= 0) & (tgt != actor) & (days >= lo) & (days <= hi))
         span_actor = hi - lo + 1
-        key = _distinct(tgt[chosen] * span_actor + (days[chosen] - lo))
+        key = np.unique(tgt[chosen] * span_actor + (days[chosen] - lo))
         actor_target, offset = np.divmod(key, span_actor)
         actor_day = offset + lo
     return Reduced(countries=countries, pair_a=pair_a, pair_b=pair_b, pair_day=day + first,
