@@ -33,7 +33,7 @@ from typing import Callable
 import numpy as np
 from scipy import stats
 
-from .._setup import BATCH_ELEMENTS, Setup, in_reach
+from .._setup import Setup, in_reach
 from ..events import EventSeries
 from ..matching import window_counts
 from ..nulls import NullModel
@@ -43,6 +43,8 @@ from ..window import Window
 
 #: a pmf whose largest mass reaches this is a forced K (as coincidence_test warns)
 FORCED = 1 - 1e-12
+#: largest (dyads x days) array one batch of dyads may hold
+BATCH_ELEMENTS = 4_000_000
 
 
 @dataclass(frozen=True)
