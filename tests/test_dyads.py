@@ -22,6 +22,7 @@ def test_country_normalisation():
                                    "  venezuela ", "Côte d'Ivoire", "Russian Federation",
                                    "United States")] == \
         ["IRN", "IRN", "IRN", "IRN", "VEN", "CIV", "RUS", "USA"]
+    assert to_alpha3("IR", scheme="fips") == "IRN"
 
 
 def test_shipped_synthetic_table_is_the_generator_output(table):
@@ -48,7 +49,7 @@ def test_dyad_and_actor_series(table):
 
 
 def test_scan_agrees_with_per_dyad_tests(table):
-    res = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA")
+    res = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA").table
     assert res.iloc[0][["a", "b"]].tolist() == ["IRN", "VEN"] and res.iloc[0].pvalue_bh < 0.01
     assert (res.pvalue_bh >= res.pvalue - 1e-15).all()
     for _, row in res.sample(8, random_state=1).iterrows():
@@ -65,7 +66,7 @@ def test_scan_agrees_with_per_dyad_tests(table):
 def test_scan_with_one_trigger_series_and_chosen_dyads(table):
     triggers = table.actor_series("USA", targets=["IRN"])
     res = scan(table, triggers, window=WINDOW, period=PERIOD, dyads=[("Iran", "Venezuela"),
-                                                                    ("Cuba", "Russia")])
+                                                                    ("Cuba", "Russia")]).table
     assert sorted(map(tuple, res[["a", "b"]].values)) == [("CUB", "RUS"), ("IRN", "VEN")]
     assert res.coverage.nunique() == 1
 
@@ -84,9 +85,9 @@ def test_scan_many_dyads_vectorised():
     mapping = dict(zip(codes, real))
     frame["source"] = frame.source.map(mapping)
     frame["target"] = frame.target.map(mapping)
-    table = EventTable.from_frame(frame)
+    table = EventTable.from_frame(frame, countries="iso3")
     triggers = EventSeries(np.datetime64("2015-01-01") + rng.integers(0, 2000, 30).astype("timedelta64[D]"))
-    res = scan(table, triggers, window=WINDOW, period=PERIOD)
+    res = scan(table, triggers, window=WINDOW, period=PERIOD).table
     assert len(res) > 10_000
     assert res.n.sum() == len(frame[frame.source != frame.target][["date", "source", "target"]]
                               .assign(a=lambda d: np.minimum(d.source, d.target),
@@ -98,10 +99,11 @@ def test_event_table_bad_input(tmp_path):
     with pytest.raises(AllianceStatsError, match=r"lacks required column\(s\) 'code'"):
         EventTable.from_frame(pd.DataFrame({"date": [], "source": [], "target": []}))
     with pytest.raises(AllianceStatsError, match=r"'Event Date' \(date\)"):
-        EventTable.from_frame(pd.DataFrame({"date": []}), columns=EventTable.ICEWS)
+        EventTable.from_frame(pd.DataFrame({"date": []}), preset=EventTable.ICEWS)
     frame = pd.DataFrame({"date": ["2019-01-01"] * 3, "source": ["Iran", "Atlantis", "Oz"],
                           "target": ["Venezuela"] * 3, "code": ["042"] * 3})
-    with pytest.raises(AllianceStatsError, match=r"unknown country names 'Atlantis', 'Oz' \(rows 1, 2\)"):
+    with pytest.raises(AllianceStatsError, match=r"2 unknown country value\(s\) in 2 row\(s\): "
+                                                 r"'Atlantis' \(rows 1\); 'Oz' \(rows 2\)"):
         EventTable.from_frame(frame)
     table = EventTable.from_frame(frame.iloc[:1])
     with pytest.raises(AllianceStatsError, match="dyad IRN-CUB has no event"):
@@ -117,5 +119,5 @@ def test_icews_layout(tmp_path):
     pd.DataFrame({"Event Date": ["2019-01-10", "2019-02-01"], "Source Country": ["Iran", "Venezuela"],
                   "Target Country": ["Venezuela", "Iran"], "CAMEO Code": ["042", "043"]}
                  ).to_csv(path, index=False)
-    table = EventTable.from_csv(path, columns=EventTable.ICEWS)
+    table = EventTable.from_csv(path, columns=dict(EventTable.ICEWS.columns), countries="name")
     assert len(table.dyad_series("IRN", "VEN")) == 2

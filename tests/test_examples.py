@@ -24,3 +24,9 @@ def test_scan_example_runs(capsys):
     runpy.run_path(str(EXAMPLES / "scan_dyads.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert "SYNTHETIC" in out and "Top dyad IRN-VEN" in out
+
+
+def test_travels_example_runs(capsys):
+    runpy.run_path(str(EXAMPLES / "travels_study.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "uniform" in out and "139   603" in out and "K forced" in out

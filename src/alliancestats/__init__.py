@@ -27,6 +27,8 @@ from .diagnose import Diagnosis, diagnose
 from .effect_sizes import EffectSizes, effect_sizes
 from .countries import to_alpha3
 from .dyads import MEETING_CODES, SANCTION_CODES, EventTable, scan
+from .io import CAMEO, PLOVER, CodeSet
+from .scanning import ScanResult
 from .composition import composition_test, rate_comparison
 from .errors import AllianceStatsError, DegenerateDataWarning
 from .events import EventSeries
@@ -73,6 +75,10 @@ __all__ = [
     "MEETING_CODES",
     "SANCTION_CODES",
     "scan",
+    "ScanResult",
+    "CAMEO",
+    "PLOVER",
+    "CodeSet",
     "to_alpha3",
     "Period",
     "Window",

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 import numpy as np
 import pandas as pd
 
+from . import cli_scan
 from .errors import AllianceStatsError
 from .events import EventSeries
 from .period import Period
@@ -150,6 +151,7 @@ def load(args: argparse.Namespace) -> tuple[EventSeries, EventSeries, Window, Pe
     with flags():
         triggers = EventSeries.from_csv(args.triggers, date_column=trigger_column, **options)
     responses = filtered(responses, args.responses_where, "--responses-where")
+    responses = cli_scan.apply_distinct_days(responses, args)
     triggers = filtered(triggers, args.triggers_where, "--triggers-where")
     if len(triggers) == 0:
         warnings.warn(f"no triggers in {triggers.name}"

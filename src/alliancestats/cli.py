@@ -16,6 +16,7 @@ import warnings
 from typing import Any, NoReturn, Sequence
 
 from . import _cli_input as cli_input
+from . import cli_scan
 from ._cli_input import OPTION_FLAGS, flags
 from ._output import json_ready
 from .coincidence import coincidence_test
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="dates that cut the period for the rate comparison, comma-separated")
     audit.add_argument("--max-days", type=int, default=90, help="window sweep [0, h], h <= this")
     audit.add_argument("--resamples", type=int, default=999)
+    cli_scan.add_parser(sub)
     example = sub.add_parser("example", help="the Iran-Venezuela case study on bundled data")
     example.add_argument("--slack", type=int, default=3, help="days of slack after 30 days")
     example.add_argument("--audit", action="store_true", help="run the full robustness audit")
@@ -88,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_data_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("responses", metavar="RESPONSES.csv")
+    cli_scan.add_distinct_days_argument(command)
     command.add_argument("triggers", metavar="TRIGGERS.csv")
     command.add_argument("--start", required=True, help="first day of the period (inclusive)")
     command.add_argument("--end", required=True, help="last day of the period (inclusive)")
@@ -268,7 +271,8 @@ def _warn_lines(caught: list[warnings.WarningMessage]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    run = {"test": _run_test, "audit": _run_audit, "example": _run_example}[args.command]
+    run = {"test": _run_test, "audit": _run_audit, "example": _run_example,
+           "scan": cli_scan.run}[args.command]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -1,9 +1,12 @@
-"""Data shipped with alliancestats: the Iran–Venezuela case study (DESIGN §5).
+"""Data shipped with alliancestats.
 
-Both tables are reconstructions compiled from public sources, because the
-study's own appendix was not available: the meetings from the study's
-bibliography, the sanctions from public timelines. ``provenance()`` returns the
-full account of how each list was built and what is uncertain.
+* The Iran–Venezuela case study: both tables are reconstructions compiled from
+  public sources, because the study's own appendix was not available: the meetings
+  from the study's bibliography, the sanctions from public timelines.
+  ``provenance()`` returns the full account of how each list was built.
+* The foreign trips of the U.S. President and Secretary of State, 1866–2025, from
+  the Office of the Historian (public domain): ``load_us_travels()``;
+  ``provenance("us_travels")`` gives the source.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from ..events import EventSeries
 from ..period import Period
 from ..window import Window
 
-__all__ = ["CaseStudy", "load_iran_venezuela", "load_synthetic_events", "provenance", "CAVEAT"]
+__all__ = ["CaseStudy", "load_iran_venezuela", "load_synthetic_events", "load_us_travels",
+           "provenance", "CAVEAT"]
 
 MEETINGS_FILE = "iran_venezuela_meetings.csv"
+TRAVELS_FILE = "us_travels.csv"
 SANCTIONS_FILE = "us_sanctions_iran_venezuela.csv"
 
 CAVEAT = (
@@ -92,9 +97,41 @@ def load_iran_venezuela() -> CaseStudy:
                      window=Window.after(days=30, slack=3))
 
 
-def provenance() -> str:
-    """The data README: sources, how each list was built, known gaps."""
-    return _path("README.md").read_text(encoding="utf-8")
+def provenance(dataset: str = "iran_venezuela") -> str:
+    """The provenance of a shipped dataset: sources, how it was built, known gaps.
+
+    ``dataset`` is ``"iran_venezuela"`` (default) or ``"us_travels"``.
+    """
+    files = {"iran_venezuela": "README.md", "us_travels": "us_travels_README.md"}
+    if dataset not in files:
+        from ..errors import AllianceStatsError
+
+        raise AllianceStatsError(f"`dataset` must be one of {', '.join(map(repr, files))}, "
+                                 f"got {dataset!r}")
+    return _path(files[dataset]).read_text(encoding="utf-8")
+
+
+def load_us_travels():  # type: ignore[no-untyped-def]
+    """Foreign trips of the U.S. President and Secretary of State, 1866–2025.
+
+    One row per trip leg to one country, from the Office of the Historian, U.S.
+    Department of State (public domain; ``provenance("us_travels")``), read with
+    the ``EventTable.US_TRAVELS`` preset: the day is ``start_date``, the source the
+    United States, the target the country visited, the code the ``role``
+    (``"president"`` or ``"secretary"``). Every other column is kept.
+
+    Examples
+    --------
+    >>> trips = load_us_travels()
+    >>> len(trips), trips.frame.code.value_counts().to_dict()
+    (4271, {'secretary': 3439, 'president': 832})
+    >>> len(trips.unknown_countries)    # every country string maps to a code
+    0
+    """
+    from ..io.table import EventTable
+
+    with resources.as_file(_path(TRAVELS_FILE)) as path:
+        return EventTable.from_csv(path, preset=EventTable.US_TRAVELS, keep="all")
 
 
 def load_synthetic_events():  # type: ignore[no-untyped-def]

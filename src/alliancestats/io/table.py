@@ -1,0 +1,345 @@
+"""``EventTable``: a dyadic event table read from real data, with explicit code systems."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import AllianceStatsError
+from ..events import EventSeries
+from .codes import CodeSystem, code_system as _code_system
+from .countries import UNKNOWN_RULES, _check_scheme, normalise_country_column, to_alpha3
+from .presets import GDELT1, GDELT2, ICEWS, POLECAT, US_TRAVELS, Preset
+from .readers import PARQUET_SUFFIXES, RowLabel, day_numbers, read_parquet, read_text
+
+__all__ = ["EventTable"]
+
+REQUIRED = ("date", "source", "target", "code")
+STANDARD = REQUIRED + ("mode",)
+
+
+def _names(preset: Preset | None, columns: Mapping[str, str] | None, argument: str) -> dict[str, str]:
+    names = dict(preset.columns) if preset is not None else {k: k for k in REQUIRED}
+    if isinstance(columns, Preset):
+        raise AllianceStatsError(f"`columns` got the preset {columns.name}; pass it as "
+                                 f"preset=EventTable.{columns.name}")
+    if columns is not None:
+        unknown = sorted(set(columns) - set(STANDARD))
+        if unknown:
+            raise AllianceStatsError(f"`columns` keys must be among {', '.join(STANDARD)}; got {unknown}")
+        names.update(columns)
+    if preset is not None:
+        for key in preset.fixed:
+            names.pop(key, None)
+    return names
+
+
+def _schemes(countries: Any, preset: Preset | None) -> dict[str, str | None]:
+    if countries is None:
+        scheme = preset.countries if preset is not None else None
+        return {"source": scheme, "target": scheme}
+    if isinstance(countries, str):
+        _check_scheme(countries, "countries")
+        return {"source": countries, "target": countries}
+    if isinstance(countries, Mapping):
+        extra = sorted(set(countries) - {"source", "target"})
+        if extra:
+            raise AllianceStatsError(f"`countries` as a mapping takes 'source' and 'target', got {extra}")
+        out = {key: countries.get(key, preset.countries if preset is not None else None)
+               for key in ("source", "target")}
+        for value in out.values():
+            if value is not None:
+                _check_scheme(value, "countries")
+        return out
+    raise AllianceStatsError(f"`countries` must be a scheme name, a mapping of 'source'/'target' to "
+                             f"scheme names, or None; got {type(countries).__name__}")
+
+
+@dataclass(frozen=True, eq=False)
+class EventTable:
+    """A dyadic event table: day, source country, target country, event code.
+
+    Build one with :meth:`from_csv`, :meth:`from_parquet` or :meth:`from_frame`,
+    naming the layout (``preset=EventTable.ICEWS``, ``GDELT1``, ``GDELT2``,
+    ``POLECAT``, ``US_TRAVELS``) or the columns, the country scheme and the code
+    system.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        ``date`` (day precision), ``source`` and ``target`` (categorical ISO 3166
+        alpha-3 or explicit non-state codes; missing where the input had none or,
+        with ``unknown="missing"``, an unknown value), ``code`` (categorical, in the
+        table's code system), then any columns kept from the input.
+    code_system : CodeSystem
+        ``CAMEO``, ``PLOVER`` or ``LABELS``.
+    unknown_countries : pandas.DataFrame
+        Country values kept as missing with ``unknown="missing"``: ``column``,
+        ``value``, ``rows`` (how many rows), ``reason``. Empty otherwise.
+    preset : Preset or None
+        The layout it was read with.
+    """
+
+    frame: pd.DataFrame
+    code_system: CodeSystem
+    unknown_countries: pd.DataFrame = field(repr=False)
+    preset: Preset | None = None
+
+    ICEWS = ICEWS
+    GDELT1 = GDELT1
+    GDELT2 = GDELT2
+    POLECAT = POLECAT
+    US_TRAVELS = US_TRAVELS
+
+    # -- construction -----------------------------------------------------------------
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, *, preset: Preset | None = None,
+                   columns: Mapping[str, str] | None = None, countries: Any = None,
+                   code_system: Any = None, unknown: str = "raise", date_format: str | None = None,
+                   argument: str = "frame", row_label: RowLabel | None = None) -> "EventTable":
+        """Read a DataFrame with one row per event.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            The events; never modified.
+        preset : Preset, optional
+            A published layout (``EventTable.ICEWS``, ...): column names, date format,
+            code system and country scheme.
+        columns : mapping, optional
+            ``date``, ``source``, ``target``, ``code`` (and ``mode`` for PLOVER) to the
+            frame's column names; overrides the preset's. Default: the same names.
+        countries : str or mapping, optional
+            The scheme of the country columns: ``"name"``, ``"iso3"``, ``"iso2"``,
+            ``"fips"``, ``"cameo"``, ``"cow"`` or ``"iso-numeric"``, or a mapping with
+            keys ``source`` and ``target``. Default: the preset's; without a preset
+            each value is read in every scheme it fits, and a value two schemes read
+            differently (``CH``: Switzerland or China) is an error.
+        code_system : {"cameo", "plover", "labels"}, optional
+            Default: the preset's, else ``"cameo"``.
+        unknown : {"raise", "missing"}
+            What to do with a country value no table knows: raise listing the values
+            and rows (default), or keep it as missing and list it in
+            ``unknown_countries``.
+        date_format : str, optional
+            ``strftime`` format of the dates (e.g. ``"%Y%m%d"``); default: the preset's,
+            else ISO dates.
+        """
+        if not isinstance(frame, pd.DataFrame):
+            raise AllianceStatsError(f"`{argument}` must be a DataFrame, got {type(frame).__name__}")
+        names = _names(preset, columns, argument)
+        missing = [f"{names[k]!r} ({k})" for k in names if names[k] not in frame.columns]
+        if missing:
+            what = f"preset {preset.name} needs" if preset is not None else "lacks required"
+            raise AllianceStatsError(f"`{argument}` {what} column(s) {', '.join(missing)}; "
+                                     f"its columns are {list(frame.columns)}")
+        label = row_label or (lambda pos: repr(frame.index[pos]) if isinstance(frame.index[pos], str)
+                              else str(frame.index[pos]))
+        return cls._build(frame, names=names, preset=preset, countries=countries,
+                          code_system=code_system, unknown=unknown, date_format=date_format,
+                          argument=argument, row_label=label)
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike[str], *, preset: Preset | None = None,
+                 columns: Mapping[str, str] | None = None, countries: Any = None,
+                 code_system: Any = None, unknown: str = "raise", date_format: str | None = None,
+                 sep: str | None = None, keep: Sequence[str] | str | None = None,
+                 engine: str = "auto", **read_csv_options: Any) -> "EventTable":
+        """Read a CSV or tab-separated event file (codes and countries read as text).
+
+        With a preset only the needed columns are read; ``keep`` names others to
+        keep (or ``"all"``). Without a preset every column is kept. Errors name the
+        file, the column and the line. Other options (like ``encoding``) go to
+        :func:`pandas.read_csv`. Parameters as in :meth:`from_frame`.
+
+        ``engine="auto"`` reads with Arrow's multi-threaded CSV reader when pyarrow is
+        installed (the ``parquet`` extra), only the needed columns are read and no
+        pandas options other than ``encoding`` are given; ``"pandas"`` or
+        ``"pyarrow"`` choose. Both give the same date, country and code columns
+        (columns kept with ``keep`` are text with the Arrow reader).
+        """
+        return cls._from_file(path, lambda p, names: read_text(
+            p, preset=preset, names=names, keep=keep, sep=sep, options=read_csv_options,
+            engine=engine), preset=preset, columns=columns, countries=countries,
+            code_system=code_system, unknown=unknown, date_format=date_format)
+
+    @classmethod
+    def from_parquet(cls, path: str | os.PathLike[str], *, preset: Preset | None = None,
+                     columns: Mapping[str, str] | None = None, countries: Any = None,
+                     code_system: Any = None, unknown: str = "raise",
+                     date_format: str | None = None,
+                     keep: Sequence[str] | str | None = None) -> "EventTable":
+        """Read a Parquet event file (needs the ``parquet`` extra: pyarrow).
+
+        Parameters as in :meth:`from_csv`; the preset's column names, date format,
+        code system and country scheme apply, its separator does not.
+        """
+        return cls._from_file(path, lambda p, names: read_parquet(
+            p, preset=preset, names=names, keep=keep), preset=preset, columns=columns,
+            countries=countries, code_system=code_system, unknown=unknown,
+            date_format=date_format)
+
+    @classmethod
+    def _from_file(cls, path: str | os.PathLike[str], read: Any, *, preset: Preset | None,
+                   columns: Mapping[str, str] | None, **normalise: Any) -> "EventTable":
+        path = os.fspath(path)
+        names = _names(preset, columns, path)
+        frame, label = read(path, names)
+        return cls._build(frame, names=names, preset=preset, argument=path, row_label=label,
+                          **normalise)
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str], **options: Any) -> "EventTable":
+        """:meth:`from_parquet` for ``.parquet``/``.pq`` files, :meth:`from_csv` otherwise."""
+        if os.fspath(path).lower().endswith(PARQUET_SUFFIXES):
+            return cls.from_parquet(path, **options)
+        return cls.from_csv(path, **options)
+
+    @classmethod
+    def _build(cls, raw: pd.DataFrame, *, names: dict[str, str], preset: Preset | None,
+               countries: Any, code_system: Any, unknown: str, date_format: str | None,
+               argument: str, row_label: RowLabel) -> "EventTable":
+        if unknown not in UNKNOWN_RULES:
+            raise AllianceStatsError(f"`unknown` must be 'raise' or 'missing', got {unknown!r}")
+        system = _code_system(code_system if code_system is not None else
+                              (preset.code_system if preset is not None else "cameo"))
+        schemes = _schemes(countries, preset)
+        fmt = date_format if date_format is not None else (preset.date_format if preset else None)
+        days = day_numbers(raw[names["date"]], date_format=fmt, argument=argument,
+                           column=names["date"], row_label=row_label)
+        sides, reports = {}, []
+        fixed = preset.fixed if preset is not None else {}
+        for key in ("source", "target"):
+            if key in fixed:
+                code = to_alpha3(fixed[key], schemes[key])
+                sides[key] = (np.array([code], dtype=object), np.zeros(len(raw), dtype=np.int64))
+                continue
+            read = normalise_country_column(raw[names[key]], scheme=schemes[key], unknown=unknown,
+                                            argument=argument, column=names[key], row_label=row_label)
+            sides[key] = (read.codes, read.positions)
+            reports.append(read.unknown.assign(column=names[key]))
+        categories = sorted({c for codes, _ in sides.values() for c in codes if c is not None})
+        index = {c: i for i, c in enumerate(categories)}
+        out = {"date": pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[s]"))}
+        for key, (codes, positions) in sides.items():
+            lookup = np.array([index[c] if c is not None else -1 for c in codes] + [-1], dtype=np.int64)
+            out[key] = pd.Categorical.from_codes(lookup[positions], categories=categories)
+        out["code"] = system.normalise_column(
+            raw[names["code"]], argument=argument, column=names["code"], row_label=row_label,
+            modes=raw[names["mode"]] if "mode" in names else None)
+        frame = pd.DataFrame(out)
+        used = set(names.values())
+        extras = [c for c in raw.columns if c not in used]
+        if extras:
+            kept = raw[extras].rename(columns={c: f"{c}_raw" for c in extras if c in out})
+            frame = pd.concat([frame, kept.reset_index(drop=True)], axis=1)
+        unknown_table = (pd.concat(reports, ignore_index=True)[["column", "value", "rows", "reason"]]
+                         if reports else pd.DataFrame(columns=["column", "value", "rows", "reason"]))
+        return cls(frame=frame, code_system=system, unknown_countries=unknown_table, preset=preset)
+
+    # -- views ----------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __repr__(self) -> str:
+        unknown = int(self.unknown_countries["rows"].sum()) if len(self.unknown_countries) else 0
+        note = f", {unknown} rows with unknown countries kept as missing" if unknown else ""
+        return (f"EventTable({len(self)} events, {self.code_system.name} codes, "
+                f"{len(self.frame.source.cat.categories)} countries{note})")
+
+    @cached_property
+    def days(self) -> np.ndarray:
+        """Day numbers of the events (days since 1970-01-01)."""
+        days = self.frame["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        days.setflags(write=False)
+        return days
+
+    def code_mask(self, codes: Any, *, argument: str = "codes") -> np.ndarray:
+        """Which events have a code under ``codes`` (a code, a list or a code set)."""
+        column = self.frame["code"]
+        keep = self.code_system.match(codes, column.cat.categories, argument=argument)
+        positions = column.cat.codes.to_numpy()
+        return np.append(keep, False)[positions]
+
+    def country(self, name: Any, argument: str = "country") -> str:
+        """The table's code for a country name or code (``"Iran"``, ``"IRN"``, ``"EUR"``)."""
+        categories = self.frame["source"].cat.categories
+        if isinstance(name, str) and name.strip().upper() in categories:
+            return name.strip().upper()
+        code = to_alpha3(name)
+        if code is None:
+            raise AllianceStatsError(f"`{argument}`: unknown country {name!r}")
+        return code
+
+    def _country_index(self, name: Any, argument: str) -> int:
+        code = self.country(name, argument)
+        categories = self.frame["source"].cat.categories
+        return int(categories.get_loc(code)) if code in categories else -2
+
+    def _series(self, mask: np.ndarray, name: str) -> EventSeries:
+        sub = self.frame[mask]
+        sub = sub.astype({c: object for c in sub.columns if isinstance(sub[c].dtype, pd.CategoricalDtype)})
+        return EventSeries.from_frame(sub.reset_index(drop=True), name=name)
+
+    def default_codes(self, codes: Any, kind: str) -> Any:
+        """``codes``, or when None the code system's named set ``kind`` ("MEETINGS" or
+        "SANCTIONS"); a code system without one (labels) needs explicit codes."""
+        if codes is not None:
+            return codes
+        default = getattr(self.code_system, kind)
+        if default is None:
+            raise AllianceStatsError(f"`codes`: {self.code_system.name} codes have no default "
+                                     f"{kind.lower()} set; give codes=")
+        return default
+
+    def dyad_series(self, a: Any, b: Any, *, codes: Any = None, directed: bool = False,
+                    distinct_days: bool = True) -> EventSeries:
+        """Events between countries ``a`` and ``b`` with a code under ``codes``.
+
+        Parameters
+        ----------
+        a, b : str
+            Countries, by name or code.
+        codes : code, list of codes or CodeSet, optional
+            Default: the code system's ``MEETINGS`` (CAMEO 040, 042-044, 046).
+        directed : bool
+            Only events with ``a`` as source (default: either direction).
+        distinct_days : bool
+            Keep one event per day (default True): event data report one meeting
+            many times, so days, not reports, are counted. The command line's
+            ``alliancestats test`` and :func:`alliancestats.scan` count the same way.
+        """
+        codes = self.default_codes(codes, "MEETINGS")
+        ia, ib = self._country_index(a, "a"), self._country_index(b, "b")
+        src = self.frame["source"].cat.codes.to_numpy()
+        tgt = self.frame["target"].cat.codes.to_numpy()
+        forward = (src == ia) & (tgt == ib)
+        mask = forward if directed else forward | ((src == ib) & (tgt == ia))
+        mask &= self.code_mask(codes)
+        ca, cb = self.country(a, "a"), self.country(b, "b")
+        if not mask.any():
+            raise AllianceStatsError(f"dyad {ca}-{cb} has no event with codes {codes!r}")
+        series = self._series(mask, f"{ca}-{cb} events")
+        return series.distinct_days() if distinct_days else series
+
+    def actor_series(self, source: Any, *, targets: Sequence[Any] | None = None,
+                     codes: Any = None) -> EventSeries:
+        """Events by ``source`` on any other country (or on ``targets``) with a code under ``codes``.
+
+        Default codes: the code system's ``SANCTIONS`` (CAMEO 163). Events of the
+        actor on itself (source = target) are never included.
+        """
+        codes = self.default_codes(codes, "SANCTIONS")
+        index = self._country_index(source, "source")
+        src = self.frame["source"].cat.codes.to_numpy()
+        tgt = self.frame["target"].cat.codes.to_numpy()
+        mask = (src == index) & (tgt != index) & self.code_mask(codes)
+        if targets is not None:
+            wanted = [self._country_index(t, "targets") for t in targets]
+            mask &= np.isin(tgt, wanted)
+        return self._series(mask, f"{self.country(source, 'source')} events")

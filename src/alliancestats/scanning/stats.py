@@ -1,0 +1,230 @@
+r"""Stage 2 of the scan: exact null distributions of K for many dyads at once.
+
+Input: for every dyad its response days (offsets into the period) and a *coverage
+group* whose trigger days give its coverage mask (one group per dyad, or one group
+shared by all). Nothing here reads event rows, so any engine's stage 1 can feed it.
+
+Dyads are processed in chunks (a few thousand rows of ``T`` days); within a chunk
+every step is vectorised across dyads: the coverage masks come from the library's
+one matching primitive (:func:`alliancestats.matching.window_counts`, with each
+group's days offset so that groups never meet), and the null distributions loop
+only over response ranks, shifts or strata, never over a dyad's responses.
+
+Each placement null is one function returning the exact pmf of K per dyad:
+
+* ``uniform``: :math:`K_d \sim \mathrm{Binomial}(n_d, C_d/T)` (``distinct=True``:
+  hypergeometric), as :class:`~alliancestats.nulls.UniformNull`;
+* ``stratified``, ``jitter``: each response uniform on its own interval (the
+  intervals come from the null classes themselves), :math:`K_d` Poisson-binomial,
+  computed by convolving the responses' Bernoulli pmfs;
+* ``circular``: :math:`K_d(\delta)` for all ``T`` shifts at once by FFT
+  cross-correlation of the response indicator with the coverage mask.
+
+A new placement null (e.g. one that moves episodes rigidly) is one more function
+registered in :data:`SCAN_NULLS`; :func:`sum_of_independent` convolves any per-unit
+pmfs per dyad.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy import stats
+
+from .._setup import Setup, in_reach
+from ..events import EventSeries
+from ..matching import window_counts
+from ..nulls import NullModel
+from ..nulls._interval import IntervalNull
+from ..period import Period
+from ..window import Window
+
+#: a pmf whose largest mass reaches this is a forced K (as coincidence_test warns)
+FORCED = 1 - 1e-12
+#: largest (dyads x days) array one batch of dyads may hold
+BATCH_ELEMENTS = 4_000_000
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Dyads of one batch with their coverage masks (``mask[group[d]]`` is dyad d's)."""
+
+    mask: np.ndarray          # (groups in chunk, T) bool
+    cumulative: np.ndarray    # (groups in chunk, T + 1) covered days before each offset
+    group: np.ndarray         # (dyads,) row of mask for each dyad
+    n: np.ndarray             # (dyads,) responses
+    response_dyad: np.ndarray  # (R,) dyad (0..dyads-1) of each response, sorted
+    response_offset: np.ndarray  # (R,) offsets 0..T-1
+    width: int                # max n + 1
+    window: Window
+    period: Period
+
+
+@dataclass(frozen=True)
+class DyadStatistics:
+    """Per-dyad outcome of stage 2 (arrays aligned with the input dyads)."""
+
+    n: np.ndarray
+    k: np.ndarray
+    covered_days: np.ndarray
+    expected: np.ndarray
+    pvalue: np.ndarray
+    forced: np.ndarray
+    pmf_values: np.ndarray    # every dyad's pmf over 0..n_d, concatenated
+    pmf_start: np.ndarray     # dyad d's pmf is pmf_values[pmf_start[d]: pmf_start[d] + n_d + 1]
+
+    def pmf(self, dyad: int) -> np.ndarray:
+        start = self.pmf_start[dyad]
+        return self.pmf_values[start: start + self.n[dyad] + 1]
+
+
+def coverage_masks(trigger_group: np.ndarray, trigger_days: np.ndarray, groups: np.ndarray,
+                   window: Window, period: Period) -> np.ndarray:
+    """Coverage masks ``(len(groups), T)`` of several trigger groups in one call.
+
+    Each group's trigger and query days are offset by ``group * S`` with
+    ``S = T + L`` so that no window reaches another group; the count is then the
+    matching primitive :func:`~alliancestats.matching.window_counts` itself.
+    """
+    T, stride = period.n_days, period.n_days + window.length
+    local = np.full(int(max(groups.max(initial=0), trigger_group.max(initial=0))) + 1, -1, np.int64)
+    local[groups] = np.arange(len(groups))
+    reach = in_reach(trigger_days, window, period)
+    keep = reach & (local[trigger_group] >= 0)
+    shift = window.hi - period.first_day
+    trigger_keys = local[trigger_group[keep]] * stride + trigger_days[keep] + shift
+    query = (np.arange(len(groups))[:, None] * stride + np.arange(T)[None, :] + window.hi).ravel()
+    return (window_counts(query, trigger_keys, window) > 0).reshape(len(groups), T)
+
+
+def sum_of_independent(unit_dyad: np.ndarray, unit_pmf: np.ndarray, n_dyads: int,
+                       width: int) -> np.ndarray:
+    """pmf of each dyad's sum of independent units, shape ``(n_dyads, width)``.
+
+    ``unit_pmf[u, j]`` is P(unit u contributes j). Loops over a unit's rank within
+    its dyad (all dyads at once) and over ``j``; the support after ``r`` units is
+    cut to ``r * (w - 1) + 1`` so the work is about ``sum_d n_d^2``.
+    """
+    order = np.argsort(unit_dyad, kind="stable")
+    dyad, pmf = unit_dyad[order], unit_pmf[order]
+    counts = np.bincount(dyad, minlength=n_dyads)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(len(dyad)) - starts[dyad]
+    out = np.zeros((n_dyads, width))
+    out[:, 0] = 1.0
+    step = pmf.shape[1] - 1
+    for r in range(int(counts.max(initial=0))):
+        pick = rank == r
+        rows, p = dyad[pick], pmf[pick]
+        hi = min(width, (r + 1) * step + 1)
+        current = out[rows, :hi]
+        new = current * p[:, :1]
+        for j in range(1, step + 1):
+            new[:, j:] += current[:, : hi - j] * p[:, j: j + 1]
+        out[rows, :hi] = new
+    return out
+
+
+def _covered_in(chunk: Chunk, dyad: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    rows = chunk.group[dyad]
+    return chunk.cumulative[rows, last + 1] - chunk.cumulative[rows, first]
+
+
+def _uniform(model: NullModel, chunk: Chunk) -> np.ndarray:
+    covered = chunk.cumulative[chunk.group, -1]
+    k = np.arange(chunk.width)[None, :]
+    n, T = chunk.n[:, None], chunk.period.n_days
+    if model.values.get("distinct"):
+        return stats.hypergeom.pmf(k, T, covered[:, None], n)
+    return stats.binom.pmf(k, n, covered[:, None] / T)
+
+
+def _placement_setup(chunk: Chunk) -> Setup:
+    days = chunk.period.first_day + chunk.response_offset
+    responses = EventSeries(days.astype("datetime64[D]"))
+    return Setup(responses=responses, triggers=EventSeries([]), window=chunk.window,
+                 period=chunk.period)
+
+
+def _interval(model: NullModel, chunk: Chunk) -> np.ndarray:
+    assert isinstance(model, IntervalNull)
+    first, last = model.intervals(_placement_setup(chunk))   # the null's own intervals
+    p = _covered_in(chunk, chunk.response_dyad, first, last) / (last - first + 1)
+    return sum_of_independent(chunk.response_dyad, np.column_stack([1 - p, p]), len(chunk.n),
+                              chunk.width)
+
+
+def _circular(model: NullModel, chunk: Chunk) -> np.ndarray:
+    T, dyads = chunk.period.n_days, len(chunk.n)
+    indicator = np.zeros((dyads, T))
+    indicator[chunk.response_dyad, chunk.response_offset] = 1.0
+    mask = chunk.mask[chunk.group].astype(float)
+    # K(delta) = sum_t r[t] * mask[(t + delta) mod T]: a circular cross-correlation
+    k = np.fft.irfft(np.conj(np.fft.rfft(indicator, axis=1)) * np.fft.rfft(mask, axis=1), n=T, axis=1)
+    k = np.rint(k).astype(np.int64)
+    counts = np.bincount((np.arange(dyads)[:, None] * chunk.width + k).ravel(),
+                         minlength=dyads * chunk.width)
+    return counts.reshape(dyads, chunk.width) / T
+
+
+#: placement nulls the scan computes exactly, by name
+SCAN_NULLS: dict[str, Callable[[NullModel, Chunk], np.ndarray]] = {
+    "uniform": _uniform, "stratified": _interval, "jitter": _interval, "circular": _circular}
+
+
+def tail_pvalues(pmf: np.ndarray, k: np.ndarray, alternative: str) -> np.ndarray:
+    """Row-wise p-values of observed ``k`` under ``pmf``: the rule of ``coincidence_test``
+    (``greater`` P(K >= k), ``less`` P(K <= k), ``two-sided`` twice the smaller, capped)."""
+    rows = np.arange(len(k))
+    upper = np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1][rows, k]
+    lower = np.cumsum(pmf, axis=1)[rows, k]
+    p = {"greater": upper, "less": lower}.get(alternative, 2 * np.minimum(upper, lower))
+    return np.clip(p, 0.0, 1.0)
+
+
+def dyad_statistics(model: NullModel, *, dyad_group: np.ndarray, response_dyad: np.ndarray,
+                    response_offset: np.ndarray, trigger_group: np.ndarray,
+                    trigger_days: np.ndarray, window: Window, period: Period,
+                    alternative: str) -> DyadStatistics:
+    """K, coverage, E[K], exact p-value and whether K is forced, for every dyad.
+
+    ``response_dyad`` must be sorted; ``dyad_group[d]`` names the trigger group
+    (``trigger_group``/``trigger_days``) that covers dyad ``d``.
+    """
+    T, n_dyads = period.n_days, len(dyad_group)
+    n = np.bincount(response_dyad, minlength=n_dyads)
+    order = np.argsort(dyad_group, kind="stable")
+    size = max(1, BATCH_ELEMENTS // (T + 1))
+    out_k, out_c = np.zeros(n_dyads, np.int64), np.zeros(n_dyads, np.int64)
+    out_e, out_p = np.zeros(n_dyads), np.zeros(n_dyads)
+    forced = np.zeros(n_dyads, bool)
+    values: list[np.ndarray] = []
+    starts = np.searchsorted(response_dyad, np.arange(n_dyads + 1))
+    compute = SCAN_NULLS[model.name]
+    for lo in range(0, n_dyads, size):
+        dyads = order[lo: lo + size]
+        groups, group_row = np.unique(dyad_group[dyads], return_inverse=True)
+        mask = coverage_masks(trigger_group, trigger_days, groups, window, period)
+        cumulative = np.zeros((len(groups), T + 1), dtype=np.int64)
+        np.cumsum(mask, axis=1, out=cumulative[:, 1:])
+        lengths = n[dyads]
+        local = np.repeat(np.arange(len(dyads)), lengths)
+        index = np.repeat(starts[dyads] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        chunk = Chunk(mask=mask, cumulative=cumulative, group=group_row, n=n[dyads],
+                      response_dyad=local, response_offset=response_offset[index],
+                      width=int(n[dyads].max(initial=0)) + 1, window=window, period=period)
+        k = np.bincount(local, weights=mask[group_row[local], chunk.response_offset],
+                        minlength=len(dyads)).astype(np.int64)
+        pmf = compute(model, chunk)
+        out_k[dyads], out_c[dyads] = k, cumulative[group_row, -1]
+        out_e[dyads] = pmf @ np.arange(chunk.width)
+        out_p[dyads] = tail_pvalues(pmf, k, alternative)
+        forced[dyads] = pmf.max(axis=1) >= FORCED
+        values.append(pmf[np.arange(chunk.width)[None, :] <= lengths[:, None]])
+    pmf_start = np.zeros(n_dyads, np.int64)
+    pmf_start[order] = np.concatenate([[0], np.cumsum(n[order] + 1)[:-1]]).astype(np.int64)
+    return DyadStatistics(n=n, k=out_k, covered_days=out_c, expected=out_e, pvalue=out_p,
+                          forced=forced, pmf_values=np.concatenate(values) if values else np.empty(0),
+                          pmf_start=pmf_start)

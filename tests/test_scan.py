@@ -1,0 +1,228 @@
+"""The scan: each dyad's p-value equals the single test's, the FDR family holds testable
+dyads only, the actor never triggers itself, and the pooled test is exact."""
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from alliancestats import (AllianceStatsError, EventTable, Period, Window, coincidence_test,
+                           coverage)
+from alliancestats._setup import build_setup
+from alliancestats.nulls import make_null
+from alliancestats.datasets import load_synthetic_events
+from alliancestats.scanning import scan, stats as scan_stats
+
+PERIOD = Period("2015-01-01", "2020-12-31")
+WINDOW = Window.after(days=30)
+NULLS = [("uniform", {}), ("uniform", {"distinct": True}), ("stratified", {}),
+         ("stratified", {"strata": ["2017-01-20", "2019-06-01"]}), ("jitter", {"days": 45}),
+         ("circular", {})]
+
+
+@pytest.fixture(scope="module")
+def table():
+    return load_synthetic_events()
+
+
+def _single(table, a, b, null, options, alternative="greater", reverse=False):
+    meetings = table.dyad_series(a, b)                      # one per day, as the scan counts
+    meetings = meetings.select((meetings.days >= PERIOD.first_day) & (meetings.days <= PERIOD.last_day))
+    sanctions = table.actor_series("USA", targets=[a, b])
+    if reverse:
+        sanctions = sanctions.distinct_days()
+        inside = (sanctions.days >= PERIOD.first_day) & (sanctions.days <= PERIOD.last_day)
+        meetings, sanctions = sanctions.select(inside), table.dyad_series(a, b)
+    return coincidence_test(meetings, sanctions, window=WINDOW, period=PERIOD, null=null,
+                            alternative=alternative, **options)
+
+
+@pytest.mark.parametrize("null,options", NULLS)
+def test_each_dyad_equals_its_single_test(table, null, options):
+    res = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", null=null, **options)
+    rows = res.table[res.table.testable].sample(6, random_state=3)
+    for row in rows.itertuples():
+        single = _single(table, row.a, row.b, null, options)
+        assert (row.n, row.k) == (single.n, single.k)
+        assert row.coverage == pytest.approx(single.coverage)
+        assert row.expected == pytest.approx(single.expected, rel=1e-9)
+        assert row.pvalue == pytest.approx(single.pvalue, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("alternative", ["less", "two-sided"])
+def test_alternatives_and_reverse_direction(table, alternative):
+    res = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", null="jitter", days=60,
+               alternative=alternative)
+    back = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", reverse=True,
+                alternative=alternative)
+    for scanned, reverse, null, options in ((res, False, "jitter", {"days": 60}),
+                                            (back, True, "uniform", {})):
+        for row in scanned.table.head(4).itertuples():
+            single = _single(table, row.a, row.b, null, options, alternative, reverse=reverse)
+            assert (row.n, row.k, row.pvalue) == (single.n, single.k, pytest.approx(single.pvalue))
+    assert "USA's events with codes" in back.responses
+
+
+def test_one_trigger_series_for_all_dyads_and_chosen_dyads(table):
+    triggers = table.actor_series("USA", targets=["IRN"])
+    res = scan(table, triggers, window=WINDOW, period=PERIOD,
+               dyads=[("Iran", "Venezuela"), ("Cuba", "Russia"), ("Cuba", "Fiji")])
+    assert sorted(map(tuple, res.table[["a", "b"]].values)) == [("CUB", "RUS"), ("IRN", "VEN")]
+    assert res.n_below_min_days == 1          # Cuba-Fiji: no meeting at all, counted
+    assert res.table.coverage.nunique() == 1
+    meetings = table.dyad_series("CUB", "RUS")
+    single = coincidence_test(meetings.select(meetings.days <= PERIOD.last_day), triggers,
+                              window=WINDOW, period=PERIOD)
+    row = res.table.set_index("a").loc["CUB"]
+    assert (row.k, row.pvalue) == (single.k, pytest.approx(single.pvalue))
+
+
+def _events(rows):
+    return pd.DataFrame(rows, columns=["date", "source", "target", "code"])
+
+
+def test_untestable_dyads_are_reported_and_left_out_of_the_fdr_family():
+    rows = [("2019-01-05", "USA", "IRN", "163"), ("2019-03-01", "USA", "CUB", "163")]
+    rows += [(f"2019-01-{d:02d}", "IRN", "VEN", "042") for d in (10, 20)]          # covered days
+    rows += [("2019-06-01", "IRN", "VEN", "042")]                                 # uncovered
+    rows += [(f"2019-0{m}-15", "BRA", "NIC", "042") for m in (2, 5, 8)]           # no trigger at all
+    rows += [(f"2019-03-{d:02d}", "CUB", "RUS", "043") for d in (3, 9)]
+    rows += [("2019-07-01", "CUB", "RUS", "043")]
+    period = Period("2019-01-01", "2019-12-31")
+    table = EventTable.from_frame(_events(rows))
+    res = scan(table, window=WINDOW, period=period, trigger_actor="USA")
+    by_dyad = res.table.set_index(["a", "b"])
+    assert by_dyad.loc[("BRA", "NIC"), "untestable"] == "no coverage"
+    assert not by_dyad.loc[("BRA", "NIC"), "testable"] and np.isnan(by_dyad.loc[("BRA", "NIC"), "pvalue_bh"])
+    testable = res.table[res.table.testable]
+    assert len(testable) == 2 and res.n_testable == 2
+    assert testable.pvalue_bh.tolist() == pytest.approx(
+        multipletests(testable.pvalue, method="fdr_bh")[1].tolist())
+    # stratified by month: IRN-VEN's June meeting sits in a month with no covered day, but
+    # its January meetings in a partly covered month keep K random
+    strat = scan(table, window=WINDOW, period=period, trigger_actor="USA", null="stratified",
+                 strata="month").table.set_index(["a", "b"])
+    assert strat.loc[("IRN", "VEN"), "untestable"] is None
+    full = Period("2019-01-05", "2019-02-04")     # every day within 30 days after the sanction
+    extra = rows + [("2019-01-25", "USA", "RUS", "163"), ("2019-01-08", "CUB", "RUS", "043"),
+                    ("2019-01-30", "CUB", "RUS", "043")]
+    res_full = scan(EventTable.from_frame(_events(extra)), window=WINDOW, period=full,
+                    trigger_actor="USA").table.set_index(["a", "b"])
+    assert res_full.loc[("IRN", "VEN"), "untestable"] == "full coverage"
+    assert res_full.loc[("CUB", "RUS"), "testable"]
+    with pytest.raises(AllianceStatsError, match=r"no dyad can be tested: 1 dyad\(s\), untestable "
+                                                 r"\(1 full coverage\)"):
+        scan(table, window=WINDOW, period=full, trigger_actor="USA", dyads=[("IRN", "VEN")])
+
+
+def test_no_testable_dyad_is_an_error():
+    rows = [("2019-01-05", "USA", "IRN", "163"), ("2019-06-01", "BRA", "NIC", "042")]
+    table = EventTable.from_frame(_events(rows))
+    with pytest.raises(AllianceStatsError, match=r"no dyad can be tested: 1 dyad\(s\), untestable "
+                                                 r"\(1 no coverage\)"):
+        scan(table, window=WINDOW, period=Period("2019-01-01", "2019-12-31"), trigger_actor="USA")
+
+
+def test_the_actor_never_triggers_itself():
+    base = [("2019-02-01", "USA", "IRN", "163")] + [
+        (f"2019-{m:02d}-10", "USA", "IRN", "042") for m in (2, 4, 6, 9)]
+    selfish = base + [(f"2019-{m:02d}-01", "USA", "USA", "163") for m in (4, 6, 9)]
+    period = Period("2019-01-01", "2019-12-31")
+    plain = scan(EventTable.from_frame(_events(base)), window=WINDOW, period=period, trigger_actor="USA")
+    with_self = scan(EventTable.from_frame(_events(selfish)), window=WINDOW, period=period,
+                     trigger_actor="USA")
+    cols = ["n", "k", "covered_days", "pvalue"]
+    pd.testing.assert_frame_equal(plain.table[cols], with_self.table[cols])
+    assert plain.table.k.tolist() == [1]
+
+
+def test_small_batches_give_the_same_table(table, monkeypatch):
+    full = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", null="circular")
+    monkeypatch.setattr(scan_stats, "BATCH_ELEMENTS", 3 * (PERIOD.n_days + 1))   # 3 dyads a batch
+    small = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", null="circular")
+    pd.testing.assert_frame_equal(full.table, small.table)
+    assert all(np.array_equal(full.pmf(i), small.pmf(i)) for i in range(len(full)))
+
+
+def test_sum_of_independent_against_enumeration():
+    rng = np.random.default_rng(5)
+    units = rng.integers(0, 4, size=11)
+    pmfs = rng.dirichlet(np.ones(3), size=11)          # each unit adds 0, 1 or 2
+    out = scan_stats.sum_of_independent(units, pmfs, 4, 2 * 11 + 1)
+    for dyad in range(4):
+        mine = np.flatnonzero(units == dyad)
+        brute = np.zeros(2 * 11 + 1)
+        for values in itertools.product(range(3), repeat=len(mine)):
+            brute[sum(values)] += np.prod([pmfs[u, v] for u, v in zip(mine, values)])
+        assert out[dyad] == pytest.approx(brute, abs=1e-12)
+    p = rng.random(7)
+    bern = scan_stats.sum_of_independent(np.zeros(7, int), np.column_stack([1 - p, p]), 1, 8)[0]
+    assert bern == pytest.approx(stats.poisson_binom.pmf(np.arange(8), p))
+
+
+def test_pooled_test_against_enumeration_and_monte_carlo():
+    # two dyads over a 10-day period; responses placed uniformly: enumerate every placement
+    table_rows = [("2019-01-03", "IRN", "VEN", "042"), ("2019-01-08", "IRN", "VEN", "042"),
+                  ("2019-01-04", "CUB", "RUS", "042")]
+    rows = [("2019-01-02", "USA", "IRN", "163"), ("2019-01-06", "USA", "CUB", "163")] + table_rows
+    table = EventTable.from_frame(_events(rows))
+    period, window = Period("2019-01-01", "2019-01-10"), Window(0, 2)
+    res = scan(table, window=window, period=period, trigger_actor="USA")
+    pooled = res.pooled()
+    masks = {}
+    for row in res.table.itertuples():
+        sanctions = table.actor_series("USA", targets=[row.a, row.b])
+        masks[(row.a, row.b)] = coverage(sanctions, window=window, period=period).mask
+    dyads = list(masks)
+    ns = [int(res.table.set_index(["a", "b"]).loc[d, "n"]) for d in dyads]
+    hits = total = 0
+    for placement in itertools.product(range(10), repeat=sum(ns)):
+        k = sum(masks[dyads[0]][placement[i]] for i in range(ns[0])) + \
+            sum(masks[dyads[1]][placement[ns[0] + i]] for i in range(ns[1]))
+        hits += k >= pooled.k
+        total += 1
+    assert pooled.pvalue == pytest.approx(hits / total)
+    assert pooled.k == int(res.table.k.sum()) and pooled.n == 3
+    # Monte Carlo on the stratified null of the synthetic table, within 4 standard errors
+    synthetic = load_synthetic_events()
+    strat = scan(synthetic, window=WINDOW, period=PERIOD, trigger_actor="USA", null="stratified")
+    exact = strat.pooled()
+    rng = np.random.default_rng(11)
+    draws = np.zeros(4000)
+    for row in strat.table[strat.table.testable].itertuples():
+        meetings = synthetic.dyad_series(row.a, row.b)
+        meetings = meetings.select((meetings.days >= PERIOD.first_day) & (meetings.days <= PERIOD.last_day))
+        setup, _ = build_setup(meetings, synthetic.actor_series("USA", targets=[row.a, row.b]),
+                               window=WINDOW, period=PERIOD)
+        p = make_null("stratified", {}).probabilities(setup)
+        draws += (rng.random((4000, len(p))) < p).sum(axis=1)
+    p_mc = (1 + (draws >= exact.k).sum()) / 4001
+    se = np.sqrt(p_mc * (1 - p_mc) / 4000)
+    assert abs(p_mc - exact.pvalue) < 4 * se
+
+
+def test_bad_input(table):
+    with pytest.raises(AllianceStatsError, match="either `triggers`"):
+        scan(table, window=WINDOW, period=PERIOD)
+    with pytest.raises(AllianceStatsError, match="placement nulls 'uniform', 'stratified', 'jitter', "
+                                                 "'circular', got 'poisson'"):
+        scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", null="poisson")
+    with pytest.raises(AllianceStatsError, match="`reverse=True` needs `trigger_actor`"):
+        scan(table, table.actor_series("USA"), window=WINDOW, period=PERIOD, reverse=True)
+    with pytest.raises(AllianceStatsError, match="null 'jitter' needs `days=J`"):
+        scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", null="jitter")
+    with pytest.raises(AllianceStatsError, match="`trigger_actor`: unknown country 'Narnia'"):
+        scan(table, window=WINDOW, period=PERIOD, trigger_actor="Narnia")
+    with pytest.raises(AllianceStatsError, match="no dyad has events"):
+        scan(table, window=WINDOW, period=Period("1990-01-01", "1990-12-31"), trigger_actor="USA")
+
+
+def test_result_to_dict_is_json_safe(table):
+    import json
+    res = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA")
+    payload = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert payload["fdr_family"] == "testable dyads only" and payload["n_dyads"] == len(res)
+    assert "<b>Scan</b>" in res._repr_html_() and "66 testable" in repr(res).replace("66 dyads, ", "")
