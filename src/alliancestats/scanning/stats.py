@@ -37,7 +37,7 @@ from .._setup import Setup, in_reach
 from ..events import EventSeries
 from ..matching import window_counts
 from ..nulls import NullModel
-from ..nulls._interval import IntervalNull
+from ..nulls._placement import UnitPlacementNull
 from ..period import Period
 from ..window import Window
 
@@ -149,8 +149,9 @@ def _placement_setup(chunk: Chunk) -> Setup:
 
 
 def _interval(model: NullModel, chunk: Chunk) -> np.ndarray:
-    assert isinstance(model, IntervalNull)
-    first, last = model.intervals(_placement_setup(chunk))   # the null's own intervals
+    assert isinstance(model, UnitPlacementNull)
+    units = model.units(_placement_setup(chunk))   # the null's own candidate ranges
+    first, last = units.low[units.unit] + units.rel, units.high[units.unit] + units.rel
     p = _covered_in(chunk, chunk.response_dyad, first, last) / (last - first + 1)
     return sum_of_independent(chunk.response_dyad, np.column_stack([1 - p, p]), len(chunk.n),
                               chunk.width)
