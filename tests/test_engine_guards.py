@@ -13,6 +13,7 @@ from alliancestats import (AllianceStatsError, DegenerateDataWarning, EventSerie
                            coincidence_test)
 from alliancestats import _inference
 from alliancestats._setup import build_setup
+from alliancestats.window import MAX_LAG
 from alliancestats.nulls import make_null
 
 PERIOD = Period("2020-01-01", "2020-12-30")   # T = 365
@@ -86,9 +87,9 @@ def test_every_exact_method_estimates_its_cost_before_running():
 
 
 @pytest.mark.filterwarnings("ignore::alliancestats.DegenerateDataWarning")  # every day covered
-def test_a_window_of_a_hundred_million_days_stays_small():
+def test_the_longest_window_stays_small():
     case = als.datasets.load_iran_venezuela()
-    window = Window(0, 10**8)
+    window = Window(0, MAX_LAG)                    # about 3.65 million days
     for null in ("poisson", "shuffle-triggers", "uniform", "circular"):
         for name in ("matches", "pairs", "trigger-rate"):
             peak = _peak(lambda: coincidence_test(case.meetings, case.independent_sanctions,
@@ -100,20 +101,23 @@ def test_a_window_of_a_hundred_million_days_stays_small():
     assert res.method == "exact" and res.k == res.n  # every meeting comes after some sanction
 
 
-# -- windows near the int64 limits -------------------------------------------------------------
+# -- windows at the limits of the day grid ---------------------------------------------------------
 
 @pytest.mark.filterwarnings("ignore::alliancestats.DegenerateDataWarning")  # covered everywhere
-@pytest.mark.parametrize("window", [Window(0, 2**62), Window(-2**62, 2**62), Window(0, 2**63 - 1),
-                                    Window(-2**63 + 1, 0), Window(2**62, 2**62 + 5),
-                                    Window(-2**70, 2**70)])
-def test_huge_windows_match_like_their_clipped_equivalent(window):
+@pytest.mark.parametrize("window", [Window(0, MAX_LAG), Window(-MAX_LAG, MAX_LAG),
+                                    Window(-MAX_LAG, 0), Window(MAX_LAG - 5, MAX_LAG),
+                                    Window(-MAX_LAG, -MAX_LAG + 5)])
+def test_longest_windows_match_like_their_clipped_equivalent(window):
     responses, triggers = _series([0, 30, 100, 364]), _series([-50, 20, 90, 400])
     clip = lambda lag: min(max(lag, -10**6), 10**6)  # noqa: E731  (far beyond every lag here)
     clipped = Window(clip(window.lo), clip(window.hi))
-    a = coincidence_test(responses, triggers, window=window, period=PERIOD)
-    b = coincidence_test(responses, triggers, window=clipped, period=PERIOD)
-    assert (a.k, a.covered_days, a.pvalue) == (b.k, b.covered_days, b.pvalue)
-    np.testing.assert_array_equal(a.table.matched, b.table.matched)
+    for null in ("uniform", "poisson", "circular"):
+        a = coincidence_test(responses, triggers, window=window, period=PERIOD, null=null)
+        b = coincidence_test(responses, triggers, window=clipped, period=PERIOD, null=null)
+        assert (a.k, a.covered_days) == (b.k, b.covered_days)
+        if null != "poisson":          # the poisson rate is spread over the whole reach
+            assert a.pvalue == b.pvalue
+        np.testing.assert_array_equal(a.table.matched, b.table.matched)
     for name in ("pairs", "trigger-rate"):
         assert coincidence_test(responses, triggers, window=window, period=PERIOD,
                                 statistic=name).statistic == \
@@ -121,10 +125,11 @@ def test_huge_windows_match_like_their_clipped_equivalent(window):
                              statistic=name).statistic
 
 
-def test_trigger_nulls_refuse_a_reach_beyond_2_62_days():
-    with pytest.raises(AllianceStatsError, match="too long for a null that redraws triggers"):
-        coincidence_test(_series([3]), _series([1]), window=Window(0, 2**70), period=PERIOD,
-                         null="poisson")
+@pytest.mark.parametrize("lo, hi", [(0, MAX_LAG + 1), (-MAX_LAG - 1, 0), (0, 2**63 - 1),
+                                    (-2**70, 2**70)])
+def test_a_lag_beyond_the_day_grid_is_refused(lo, hi):
+    with pytest.raises(AllianceStatsError, match=r"must be within ±3652058 days"):
+        Window(lo, hi)
 
 
 # -- p-values never 0 ------------------------------------------------------------------------------

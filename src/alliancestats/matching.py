@@ -35,8 +35,8 @@ def realised_lags(days: np.ndarray, sorted_days: np.ndarray, window: Window) -> 
 
     Every lag ``t - s`` lies in ``[min(days) - max(s), max(days) - min(s)]``; clipping
     the window to one day beyond that range on each side changes no match, and keeps
-    ``days - hi`` and ``days - lo`` inside int64 however long the window is (a window
-    of ``2**62`` days, or one entirely beyond the data, is then handled exactly).
+    ``days - hi`` and ``days - lo`` close to the data however long the window is (a
+    window of millions of days, or one entirely beyond the data, is handled exactly).
     """
     if len(days) == 0 or len(sorted_days) == 0:
         return 0, 0
