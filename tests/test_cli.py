@@ -38,7 +38,8 @@ def test_null_all_with_lo_hi_and_seed(files, run_cli):
     code, out, _ = run_cli(argv)
     tests = json.loads(out)["tests"]
     assert code == 0 and [t["null"] for t in tests] == ["uniform", "poisson", "stratified", "jitter",
-                                                        "circular", "shuffle-triggers"]
+                                                        "episode-jitter", "circular",
+                                                        "shuffle-triggers"]
     assert tests[-1]["method"] == "monte-carlo" and tests[-1]["n_resamples"] == 200
     assert tests[-1]["pvalue_se"] > 0
     assert all(t["method"] == "exact" for t in tests[:-1])

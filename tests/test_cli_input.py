@@ -5,6 +5,7 @@ import json
 import pytest
 
 import alliancestats as als
+from alliancestats.nulls import EXACT, NULLS
 
 MEETINGS = ("meeting_id,date,topic,n\nM1,2019-02-10,a,1\nM2,2019-03-01,b,\nM3,2019-07-04,a,3\n"
             "M4,2019-11-11,c,3\n")
@@ -51,6 +52,9 @@ def test_warnings_go_to_stderr(files, run_cli, tmp_path):
     (["--jitter-days", "5", "--null", "circular"], ["--jitter-days applies only to --null jitter"]),
     (["--resamples", "50"], ["--resamples applies only to Monte Carlo"]),
     (["--seed", "1", "--null", "poisson"], ["--seed applies only to Monte Carlo"]),
+    (["--gap", "3", "--null", "jitter"], ["--gap applies only to --null episode-jitter"]),
+    (["--statistic", "pairs", "--resamples", "50"], ["--resamples applies only to Monte Carlo",
+                                                     "--statistic pairs"]),
 ])
 def test_options_that_do_not_apply_are_refused(files, run_cli, extra, pieces):
     _error(run_cli, _test(files, *extra), *pieces)
@@ -62,6 +66,45 @@ def test_options_that_apply_are_accepted(files, run_cli):
                   ["--null", "shuffle-triggers", "--resamples", "30", "--seed", "3"]):
         code, out, err = run_cli(_test(files, "--json", *extra))
         assert code == 0 and json.loads(out)["k"] == 3, (extra, err)
+
+
+def test_statistic_flag_is_coincidence_tests_option(files, run_cli):
+    responses = als.EventSeries.from_csv(files[0])
+    triggers = als.EventSeries.from_csv(files[1], date_column="day")
+    args = dict(window=als.Window.after(days=30), period=als.Period("2019-01-01", "2019-12-31"))
+    for statistic, extra in (("pairs", []), ("trigger-rate", ["--resamples", "99", "--seed", "5"])):
+        code, out, err = run_cli(_test(files, "--json", "--statistic", statistic, *extra))
+        assert code == 0, err
+        test = json.loads(out)["tests"][0]
+        api = als.coincidence_test(responses, triggers, statistic=statistic, n_resamples=99,
+                                   rng=5, **args)
+        assert (test["statistic"], test["statistic_value"], test["pvalue"]) == \
+            (statistic, api.statistic, api.pvalue)
+        code, out, _ = run_cli(_test(files, "--statistic", statistic, *extra))
+        assert code == 0 and api.summary().splitlines()[0] in out
+    # --null all --method exact: the nulls with no exact trigger-rate fall back to Monte Carlo
+    code, out, err = run_cli(_test(files, "--json", "--null", "all", "--method", "exact",
+                                   "--statistic", "trigger-rate", "--resamples", "20"))
+    assert code == 0, err
+    assert {t["null"]: t["method"] for t in json.loads(out)["tests"]} == {
+        null: "exact" if (null, "trigger-rate") in EXACT else "monte-carlo" for null in NULLS}
+
+
+def test_episode_jitter_takes_jitter_days_and_gap(files, run_cli):
+    responses = als.EventSeries.from_csv(files[0])
+    triggers = als.EventSeries.from_csv(files[1], date_column="day")
+    window, period = als.Window.after(days=30), als.Period("2019-01-01", "2019-12-31")
+    for extra, options in (([], dict(days=2 * window.length)),
+                           (["--jitter-days", "20", "--gap", "40"], dict(days=20, gap=40))):
+        code, out, err = run_cli(_test(files, "--json", "--null", "episode-jitter", *extra))
+        api = als.coincidence_test(responses, triggers, window=window, period=period,
+                                   null="episode-jitter", **options)
+        assert code == 0 and json.loads(out)["tests"][0]["pvalue"] == api.pvalue, err
+    code, out, _ = run_cli(_test(files, "--json", "--null", "all", "--jitter-days", "20"))
+    by_null = {t["null"]: t for t in json.loads(out)["tests"]}
+    assert by_null["episode-jitter"]["pvalue"] == als.coincidence_test(
+        responses, triggers, window=window, period=period, null="episode-jitter",
+        days=20).pvalue
 
 
 def test_example_seed_needs_audit(run_cli):

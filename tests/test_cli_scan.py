@@ -54,6 +54,9 @@ def test_scan_bad_input_exits_2_with_one_line(tmp_path, capsys):
         (SCAN + ["--codes", "99x"], "'99x' is not a CAMEO code"),
         (SCAN[:-2], "give --window DAYS"),
         (SCAN[:2] + ["--preset", "gdelt1"] + SCAN[4:], "preset GDELT1 expects 58"),
+        (SCAN + ["--jitter-days", "5"], "--jitter-days applies only to --null jitter"),
+        (SCAN + ["--min-days", "0"], "--min-days must be >= 1"),
+        (SCAN[:-2] + ["--lo", "0", "--hi", "9999999"], "--hi must be within"),
     ]:
         code, out, err = _run(argv, capsys)
         assert code == 2 and out == "" and err.count("\n") == 1 and piece in err, (argv, err)

@@ -1,19 +1,23 @@
-"""Command-line input: files, filters, and errors that name flags rather than parameters."""
+"""Command-line input shared by every subcommand: the flags for the period, the window and
+the null's options, files and filters, the one-per-day rule, and errors that name flags
+rather than parameters."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import warnings
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
-from . import cli_scan
+from ._output import json_ready
 from .errors import AllianceStatsError
 from .events import EventSeries
+from .nulls import EXACT, NULLS
 from .period import Period
 from .window import Window
 
@@ -27,11 +31,117 @@ FLAGS = {
     "subset_columns": "--subset-columns", "attribute": "--composition",
     "composition_attribute": "--composition", "breaks": "--rate-breaks",
     "rate_breaks": "--rate-breaks", "distinct": "--distinct", "continuous": "--continuous",
-    "null": "--null", "lo": "--lo", "hi": "--hi", "plot": "--plot",
+    "null": "--null", "lo": "--lo", "hi": "--hi", "plot": "--plot", "gap": "--gap",
+    "statistic": "--statistic",
 }
 #: null option -> flag (which nulls a flag applies to follows from each null's options)
 OPTION_FLAGS = {"distinct": "--distinct", "continuous": "--continuous", "strata": "--strata",
-                "days": "--jitter-days"}
+                "days": "--jitter-days", "gap": "--gap"}
+#: null option -> the attribute argparse stores its flag in
+_DEST = {"distinct": "distinct", "continuous": "continuous", "strata": "strata",
+         "days": "jitter_days", "gap": "gap"}
+_OPTION_HELP = {
+    "distinct": dict(action="store_true", default=None, help="uniform null: distinct days"),
+    "continuous": dict(action="store_true", default=None, help="poisson null: continuous time"),
+    "jitter_days": dict(type=int, default=None, metavar="J",
+                        help="jitter and episode-jitter nulls: move each response (or episode) "
+                             "by up to ±J days (default: twice the window length)"),
+    "gap": dict(type=int, default=None, metavar="G",
+                help="episode-jitter null: responses at most G days apart form one episode, "
+                     "moved as a block (default: the window length)"),
+}
+DISTINCT_DAYS_HELP = ("count one response per day, as EventTable.dyad_series does (default: on; "
+                      "--no-distinct-days counts every row)")
+
+
+# -- arguments shared by the subcommands -------------------------------------------------------
+
+def add_period_window_arguments(command: argparse.ArgumentParser) -> None:
+    """``--start``/``--end`` and ``--window [--slack]`` or ``--lo``/``--hi``."""
+    command.add_argument("--start", required=True, help="first day of the period (inclusive)")
+    command.add_argument("--end", required=True, help="last day of the period (inclusive)")
+    command.add_argument("--window", type=int, help="days after a trigger (window [0, W + slack])")
+    command.add_argument("--slack", type=int, default=0, help="extra days added to --window")
+    command.add_argument("--lo", type=int, help="smallest lag in days (with --hi)")
+    command.add_argument("--hi", type=int, help="largest lag in days (with --lo)")
+
+
+def add_null_arguments(command: argparse.ArgumentParser, choices: Iterable[str], *,
+                       strata_help: str) -> None:
+    """``--null`` among ``choices`` (``"all"``: every null), the flags of those nulls'
+    options (see :data:`OPTION_FLAGS`) and ``--alternative``."""
+    choices = list(choices)
+    command.add_argument("--null", default="uniform", choices=choices)
+    offered = {option for name in choices if name in NULLS for option in NULLS[name].options}
+    for option, flag in OPTION_FLAGS.items():
+        if option not in offered:
+            continue
+        if option == "strata":
+            command.add_argument(flag, default=None, help=strata_help)
+        else:
+            command.add_argument(flag, dest=_DEST[option], **_OPTION_HELP[_DEST[option]])
+    command.add_argument("--alternative", default="greater",
+                         choices=["greater", "less", "two-sided"])
+
+
+def add_distinct_days_argument(command: argparse.ArgumentParser) -> None:
+    """``--distinct-days/--no-distinct-days`` (default on) for commands that read responses:
+    the one-per-day rule :meth:`alliancestats.EventTable.dyad_series` and the scan use."""
+    command.add_argument("--distinct-days", action=argparse.BooleanOptionalAction, default=True,
+                         help=DISTINCT_DAYS_HELP)
+
+
+def apply_distinct_days(responses: EventSeries, args: argparse.Namespace) -> EventSeries:
+    """Responses counted as the command line's ``--distinct-days`` says."""
+    return responses.distinct_days() if getattr(args, "distinct_days", True) else responses
+
+
+def chosen_nulls(args: argparse.Namespace) -> list[str]:
+    return list(NULLS) if args.null == "all" else [args.null]
+
+
+def check_option_flags(args: argparse.Namespace, statistic: str = "matches") -> None:
+    """Every null option given must apply to a null chosen; ``--resamples`` and ``--seed``
+    only to Monte Carlo tests."""
+    chosen = chosen_nulls(args)
+    for option, flag in OPTION_FLAGS.items():
+        if getattr(args, _DEST[option], None) is None:
+            continue
+        applies = [name for name, cls in NULLS.items() if option in cls.options]
+        if not set(applies) & set(chosen):
+            raise AllianceStatsError(
+                f"{flag} applies only to --null {' or '.join(applies)} (or all); this run uses "
+                f"--null {args.null}")
+    method = getattr(args, "method", "auto")
+    monte_carlo = method == "monte-carlo" or any((n, statistic) not in EXACT for n in chosen)
+    for attribute, flag in (("resamples", "--resamples"), ("seed", "--seed")):
+        if getattr(args, attribute, None) is not None and not monte_carlo:
+            inexact = ", ".join(n for n in NULLS if (n, statistic) not in EXACT)
+            raise AllianceStatsError(
+                f"{flag} applies only to Monte Carlo tests (--method monte-carlo, or a null with "
+                f"no exact form for --statistic {statistic}: {inexact}); --null {args.null} with "
+                f"--method {method} is exact")
+
+
+def null_options(null: str, args: argparse.Namespace, window: Window) -> dict[str, Any]:
+    """The options of ``null`` from the flags (see :data:`OPTION_FLAGS`), defaults filled in:
+    ``--strata`` year; ``--jitter-days`` twice the window length; ``--gap`` the null's own
+    default (the window length)."""
+    strata: Any = getattr(args, "strata", None)
+    strata = "year" if strata is None else strata
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*", strata):
+        strata = strata.split(",")
+    jitter = getattr(args, "jitter_days", None)
+    values = {"distinct": bool(getattr(args, "distinct", None)),
+              "continuous": bool(getattr(args, "continuous", None)), "strata": strata,
+              "days": 2 * window.length if jitter is None else jitter,
+              "gap": getattr(args, "gap", None)}
+    return {option: values[option] for option in NULLS[null].options if option in values}
+
+
+def dump(payload: Any) -> str:
+    """Strict JSON (numbers that are not finite become null; see :func:`json_ready`)."""
+    return json.dumps(json_ready(payload), indent=2, allow_nan=False)
 
 
 def translate(message: str, flags: dict[str, str]) -> str:
@@ -73,6 +183,12 @@ def window(args: argparse.Namespace) -> Window:
         raise AllianceStatsError("give --window DAYS [--slack S], or both --lo and --hi")
     with flags():
         return Window(args.lo, args.hi)
+
+
+def period(args: argparse.Namespace, dayfirst: bool | None = None) -> Period:
+    """``--start`` and ``--end``."""
+    with flags():
+        return Period(args.start, args.end, dayfirst=dayfirst)
 
 
 def date_columns(args: argparse.Namespace) -> tuple[str, str]:
@@ -140,21 +256,20 @@ def filtered(series: EventSeries, conditions: list[str], flag: str) -> EventSeri
 
 def load(args: argparse.Namespace) -> tuple[EventSeries, EventSeries, Window, Period]:
     """Window, period and both files, filtered, with errors naming flags."""
-    span = window(args)
+    lags = window(args)
     response_column, trigger_column = date_columns(args)
     options = reading(args)
-    with flags():
-        period = Period(args.start, args.end, dayfirst=options["dayfirst"])
+    days = period(args, options["dayfirst"])
     with flags():
         responses = EventSeries.from_csv(args.responses, date_column=response_column,
                                          id_column=args.id_column, **options)
     with flags():
         triggers = EventSeries.from_csv(args.triggers, date_column=trigger_column, **options)
     responses = filtered(responses, args.responses_where, "--responses-where")
-    responses = cli_scan.apply_distinct_days(responses, args)
+    responses = apply_distinct_days(responses, args)
     triggers = filtered(triggers, args.triggers_where, "--triggers-where")
     if len(triggers) == 0:
         warnings.warn(f"no triggers in {triggers.name}"
                       + (" after --triggers-where" if args.triggers_where else "")
                       + ": no response can be matched", stacklevel=2)
-    return responses, triggers, span, period
+    return responses, triggers, lags, days

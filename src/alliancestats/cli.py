@@ -1,4 +1,4 @@
-"""Command line: ``alliancestats test``, ``alliancestats audit`` and ``alliancestats example``.
+"""Command line: ``alliancestats test``, ``audit``, ``scan`` and ``example``.
 
 Bad input exits with code 2 and one line on stderr naming the file, row and
 field (or the flag); warnings go to stderr, one line each, prefixed
@@ -9,24 +9,23 @@ field (or the flag); warnings go to stderr, one line each, prefixed
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 import warnings
 from typing import Any, NoReturn, Sequence
 
 from . import _cli_input as cli_input
 from . import cli_scan
-from ._cli_input import OPTION_FLAGS, flags
-from ._output import json_ready
+from ._cli_input import dump, flags
 from .coincidence import coincidence_test
 from .errors import AllianceStatsError
-from .nulls import NULLS
+from .nulls import EXACT, NULLS
 from .result import tests_payload
-from .window import Window
+from .statistics import STATISTICS
 
 EXIT_BAD_INPUT = 2
 _NULL_CHOICES = [*NULLS, "all"]
+_STRATA_HELP = ("stratified null: year (default), quarter, month, a response column holding "
+                "calendar periods, or break dates as 2017-01-20,2018-05-08")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,22 +51,20 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     test = sub.add_parser("test", help="test RESPONSES.csv against TRIGGERS.csv")
     _add_data_arguments(test)
-    test.add_argument("--null", default="uniform", choices=_NULL_CHOICES)
+    cli_input.add_null_arguments(test, _NULL_CHOICES, strata_help=_STRATA_HELP)
+    test.add_argument("--statistic", default="matches", choices=list(STATISTICS),
+                      help="matches: responses with a trigger in the window (K, default); "
+                           "pairs: (trigger day, response) pairs in the window (S); "
+                           "trigger-rate: share of trigger days followed by a response (R)")
     test.add_argument("--method", default="auto", choices=["auto", "exact", "monte-carlo"],
                       help="with --null all, nulls with no exact form use Monte Carlo")
-    test.add_argument("--alternative", default="greater",
-                      choices=["greater", "less", "two-sided"])
-    test.add_argument("--distinct", action="store_true", default=None,
-                      help="uniform null: distinct days")
-    test.add_argument("--continuous", action="store_true", default=None,
-                      help="poisson null: continuous time")
-    test.add_argument("--strata", default=None,
-                      help="stratified null: year (default), quarter, month, a response column "
-                           "holding calendar periods, or break dates as 2017-01-20,2018-05-08")
     test.add_argument("--resamples", type=int, default=None,
                       help="Monte Carlo draws (default 9999); only for Monte Carlo tests")
     audit = sub.add_parser("audit", help="every robustness check, one report")
     _add_data_arguments(audit)
+    audit.add_argument("--jitter-days", type=int, default=None, metavar="J",
+                       help="jitter null: move each response within ±J days "
+                            "(default: twice the window length)")
     audit.add_argument("--subset-columns", default="",
                        help="trigger columns to split by, comma-separated (e.g. target,instrument)")
     audit.add_argument("--composition", default=None, metavar="COLUMN",
@@ -90,17 +87,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_data_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("responses", metavar="RESPONSES.csv")
-    cli_scan.add_distinct_days_argument(command)
+    cli_input.add_distinct_days_argument(command)
     command.add_argument("triggers", metavar="TRIGGERS.csv")
-    command.add_argument("--start", required=True, help="first day of the period (inclusive)")
-    command.add_argument("--end", required=True, help="last day of the period (inclusive)")
-    command.add_argument("--window", type=int, help="days after a trigger (window [0, W + slack])")
-    command.add_argument("--slack", type=int, default=0, help="extra days added to --window")
-    command.add_argument("--lo", type=int, help="smallest lag in days (with --hi)")
-    command.add_argument("--hi", type=int, help="largest lag in days (with --lo)")
-    command.add_argument("--jitter-days", type=int, default=None, metavar="J",
-                         help="jitter null: move each response within ±J days "
-                              "(default: twice the window length)")
+    cli_input.add_period_window_arguments(command)
     command.add_argument("--date-column", default=None,
                          help="date column of both files (default 'date')")
     command.add_argument("--response-date-column", default=None, metavar="COLUMN")
@@ -144,54 +133,16 @@ def _plots(path: str | None) -> Any:
     return plots
 
 
-def _dump(payload: Any) -> str:
-    return json.dumps(json_ready(payload), indent=2, allow_nan=False)
-
-
-def _chosen_nulls(args: argparse.Namespace) -> list[str]:
-    return list(NULLS) if args.null == "all" else [args.null]
-
-
-def _check_test_flags(args: argparse.Namespace) -> None:
-    """Every option given must apply to the nulls and method chosen."""
-    chosen = _chosen_nulls(args)
-    for option, flag in OPTION_FLAGS.items():
-        if getattr(args, "jitter_days" if option == "days" else option) is None:
-            continue
-        applies = [name for name, cls in NULLS.items() if option in cls.options]
-        if not set(applies) & set(chosen):
-            raise AllianceStatsError(
-                f"{flag} applies only to --null {' or '.join(applies)} (or all); this run uses "
-                f"--null {args.null}")
-    monte_carlo = args.method == "monte-carlo" or any(not NULLS[n].has_exact for n in chosen)
-    for value, flag in ((args.resamples, "--resamples"), (args.seed, "--seed")):
-        if value is not None and not monte_carlo:
-            raise AllianceStatsError(
-                f"{flag} applies only to Monte Carlo tests (--method monte-carlo, or a null with "
-                f"no exact form: {', '.join(n for n, c in NULLS.items() if not c.has_exact)}); "
-                f"--null {args.null} with --method {args.method} is exact")
-
-
-def _options(null: str, args: argparse.Namespace, window: Window) -> dict[str, Any]:
-    """The options of ``null`` from the flags (see ``OPTION_FLAGS``), defaults filled in."""
-    strata: Any = args.strata if args.strata is not None else "year"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*", strata):
-        strata = strata.split(",")
-    jitter = args.jitter_days if args.jitter_days is not None else 2 * window.length
-    values = {"distinct": bool(args.distinct), "continuous": bool(args.continuous),
-              "strata": strata, "days": jitter}
-    return {option: values[option] for option in NULLS[null].options if option in values}
-
-
 def _method(null: str, args: argparse.Namespace) -> str:
-    """With ``--null all --method exact``, nulls with no exact form fall back to Monte Carlo."""
-    if args.null == "all" and args.method == "exact" and not NULLS[null].has_exact:
+    """With ``--null all --method exact``, nulls with no exact form for the statistic fall
+    back to Monte Carlo."""
+    if args.null == "all" and args.method == "exact" and (null, args.statistic) not in EXACT:
         return "monte-carlo"
     return str(args.method)
 
 
 def _run_test(args: argparse.Namespace) -> str:
-    _check_test_flags(args)
+    cli_input.check_option_flags(args, args.statistic)
     plots = _plots(args.plot)
     responses, triggers, window, period = cli_input.load(args)
     resamples = args.resamples if args.resamples is not None else 9999
@@ -199,13 +150,13 @@ def _run_test(args: argparse.Namespace) -> str:
         results = [coincidence_test(responses, triggers, window=window, period=period, null=null,
                                     method=_method(null, args), n_resamples=resamples,
                                     rng=args.seed, alternative=args.alternative,
-                                    drop_outside=args.drop_outside,
-                                    **_options(null, args, window))
-                   for null in _chosen_nulls(args)]
+                                    statistic=args.statistic, drop_outside=args.drop_outside,
+                                    **cli_input.null_options(null, args, window))
+                   for null in cli_input.chosen_nulls(args)]
     if plots is not None:
         plots.save_result_figure(results[0], triggers, args.plot)
     if args.json:
-        return _dump(tests_payload(results))
+        return dump(tests_payload(results))
     return "\n\n".join(res.summary() for res in results)
 
 
@@ -224,7 +175,7 @@ def _run_audit(args: argparse.Namespace) -> str:
                        drop_outside=args.drop_outside)
     if plots is not None:
         plots.save_audit_figure(report, triggers, args.plot)
-    return _dump(report.to_dict()) if args.json else report.text()
+    return dump(report.to_dict()) if args.json else report.text()
 
 
 def _run_example(args: argparse.Namespace) -> str:
@@ -241,7 +192,7 @@ def _run_example(args: argparse.Namespace) -> str:
             report = case_study_audit(slack=args.slack, rng=0 if args.seed is None else args.seed)
         if plots is not None:
             plots.save_audit_figure(report, load_iran_venezuela().independent_sanctions, args.plot)
-        return _dump(report.to_dict()) if args.json else report.text()
+        return dump(report.to_dict()) if args.json else report.text()
     with flags(slack="--slack"):
         out = case_study_results(slack=args.slack)
     if plots is not None:
@@ -257,7 +208,7 @@ def _run_example(args: argparse.Namespace) -> str:
                               "note": "selected on the outcome; not a baseline"}
     payload["coverage"] = out["independent"]["uniform"].coverage
     payload["caveat"] = CAVEAT
-    return _dump(payload)
+    return dump(payload)
 
 
 def _warn_lines(caught: list[warnings.WarningMessage]) -> list[str]:

@@ -1,35 +1,22 @@
 """``alliancestats scan``: every dyad of an event file against an actor's triggers.
 
-Also the one-per-day rule of the command line (``--distinct-days``, on by default),
-shared with :meth:`alliancestats.EventTable.dyad_series`.
+The period, window and null flags are the ones ``alliancestats test`` has (defined once,
+in :mod:`alliancestats._cli_input`).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from .events import EventSeries
+from . import _cli_input as cli_input
+from ._cli_input import flags
 from .io.presets import PRESETS
 from .io.table import EventTable
-from .period import Period
 from .scanning import SCAN_NULLS, scan
-from .window import Window
 
-DISTINCT_DAYS_HELP = ("count one response per day, as EventTable.dyad_series does (default: on; "
-                      "--no-distinct-days counts every row)")
-
-
-def add_distinct_days_argument(parser: argparse.ArgumentParser) -> None:
-    """``--distinct-days/--no-distinct-days`` (default on) for commands that read responses."""
-    parser.add_argument("--distinct-days", action=argparse.BooleanOptionalAction, default=True,
-                        help=DISTINCT_DAYS_HELP)
-
-
-def apply_distinct_days(responses: EventSeries, args: argparse.Namespace) -> EventSeries:
-    """Responses counted as the command line's ``--distinct-days`` says."""
-    return responses.distinct_days() if getattr(args, "distinct_days", True) else responses
+_STRATA_HELP = ("stratified null: year (default), quarter, month or break dates as "
+                "2017-01-20,2018-05-08")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -48,20 +35,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="response codes, comma-separated (default: the code system's meetings)")
     parser.add_argument("--trigger-codes", default=None,
                         help="trigger codes, comma-separated (default: the code system's sanctions)")
-    parser.add_argument("--start", required=True, help="first day of the period (inclusive)")
-    parser.add_argument("--end", required=True, help="last day of the period (inclusive)")
-    parser.add_argument("--window", type=int, help="days after a trigger (window [0, W + slack])")
-    parser.add_argument("--slack", type=int, default=0, help="extra days added to --window")
-    parser.add_argument("--lo", type=int, help="smallest lag in days (with --hi)")
-    parser.add_argument("--hi", type=int, help="largest lag in days (with --lo)")
-    parser.add_argument("--null", choices=list(SCAN_NULLS), default="uniform")
-    parser.add_argument("--jitter-days", type=int, default=None, metavar="J",
-                        help="jitter null: move each response within ±J days "
-                             "(default: twice the window length)")
-    parser.add_argument("--strata", default="year",
-                        help="stratified null: year, quarter, month or break dates as "
-                             "2017-01-20,2018-05-08")
-    parser.add_argument("--alternative", default="greater", choices=["greater", "less", "two-sided"])
+    cli_input.add_period_window_arguments(parser)
+    cli_input.add_null_arguments(parser, SCAN_NULLS, strata_help=_STRATA_HELP)
     parser.add_argument("--reverse", action="store_true",
                         help="reverse question: do the actor's events follow each dyad's events?")
     parser.add_argument("--min-days", type=int, default=1, help="leave out dyads with fewer days")
@@ -74,33 +49,26 @@ def _codes(text: str | None) -> list[str] | None:
     return None if text is None else [c.strip() for c in text.split(",") if c.strip()]
 
 
-def _null_options(args: argparse.Namespace, window: Window) -> dict[str, Any]:
-    if args.null == "jitter":
-        return {"days": args.jitter_days if args.jitter_days is not None else 2 * window.length}
-    if args.null == "stratified":
-        strata: Any = args.strata
-        return {"strata": strata.split(",") if strata[:1].isdigit() else strata}
-    return {}
-
-
 def run(args: argparse.Namespace) -> str:
     """Run ``alliancestats scan``; the text report or, with ``--json``, one JSON object."""
-    from .cli import _window
-
-    window = _window(args)
-    period = Period(args.start, args.end)
+    cli_input.check_option_flags(args)
+    window = cli_input.window(args)
+    period = cli_input.period(args)
     preset = PRESETS[args.preset] if args.preset is not None else None
-    table = EventTable.read(args.events, preset=preset, countries=args.countries,
-                            unknown=args.unknown_countries)
-    result = scan(table, window=window, period=period, null=args.null, codes=_codes(args.codes),
-                  trigger_actor=args.trigger_actor, trigger_codes=_codes(args.trigger_codes),
-                  reverse=args.reverse, alternative=args.alternative, min_days=args.min_days,
-                  **_null_options(args, window))
+    with flags(min_days="--min-days", trigger_actor="--trigger-actor", codes="--codes",
+               trigger_codes="--trigger-codes", countries="--countries"):
+        table = EventTable.read(args.events, preset=preset, countries=args.countries,
+                                unknown=args.unknown_countries)
+        result = scan(table, window=window, period=period, null=args.null,
+                      codes=_codes(args.codes), trigger_actor=args.trigger_actor,
+                      trigger_codes=_codes(args.trigger_codes), reverse=args.reverse,
+                      alternative=args.alternative, min_days=args.min_days,
+                      **cli_input.null_options(args.null, args, window))
     if args.json:
         payload = result.to_dict()
         payload["events"] = {"file": args.events, "rows": len(table),
                              "unknown_countries": table.unknown_countries.to_dict("records")}
-        return json.dumps(payload, indent=2)
+        return cli_input.dump(payload)
     note = ""
     if len(table.unknown_countries):
         rows = int(table.unknown_countries["rows"].sum())
