@@ -29,10 +29,10 @@ def test_float_column_with_missing_values_is_read_not_emptied():
 
 
 def test_numbers_that_could_have_lost_a_zero_are_rejected_with_rows():
-    with pytest.raises(AllianceStatsError, match=r"10 \(rows 1\): could be CAMEO '10' or '010'"):
+    with pytest.raises(AllianceStatsError, match=r"10 \(row 1\): could be CAMEO '10' or '010'"):
         EventTable.from_frame(_frame([43, 10]))
     # text that lost its zeros elsewhere in the column: '16' may be '016'
-    with pytest.raises(AllianceStatsError, match=r"'16' \(rows 1\): could be CAMEO '16' or '016'.*lost "
+    with pytest.raises(AllianceStatsError, match=r"'16' \(row 1\): could be CAMEO '16' or '016'.*lost "
                                                  r"their leading zero"):
         EventTable.from_frame(_frame(["43", "16"]))
     table = EventTable.from_frame(_frame(["043", "16"]))   # zeros intact: '16' is the root
@@ -40,7 +40,7 @@ def test_numbers_that_could_have_lost_a_zero_are_rejected_with_rows():
 
 
 def test_codes_that_fit_no_code_system():
-    with pytest.raises(AllianceStatsError, match=r"'999' \(rows 1\): not a CAMEO code"):
+    with pytest.raises(AllianceStatsError, match=r"'999' \(row 1\): not a CAMEO code"):
         EventTable.from_frame(_frame(["042", "999"]))
     with pytest.raises(AllianceStatsError, match="'CONSULT' is a PLOVER event type; read the table "
                                                  "with code_system='plover'"):

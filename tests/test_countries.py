@@ -120,7 +120,7 @@ def test_column_without_scheme_refuses_ambiguous_mixed_and_numeric_values():
         _column(["USA", "AUS"])
     with pytest.raises(AllianceStatsError, match="mixes codes of two schemes"):
         _column(["GMY", "DEU", "USA"])   # GMY only COW, DEU not COW
-    with pytest.raises(AllianceStatsError, match=r"numeric country codes 2 \(rows line 2\)"):
+    with pytest.raises(AllianceStatsError, match=r"numeric country codes 2 \(line 2\)"):
         _column([2, 365])
     out = _column(["Iran", "VEN", "US", None, "Côte d’Ivoire"])   # names and unambiguous codes
     assert list(out.codes) == ["IRN", "VEN", "USA", "CIV"] and list(out.positions) == [0, 1, 2, -1, 3]
@@ -129,7 +129,7 @@ def test_column_without_scheme_refuses_ambiguous_mixed_and_numeric_values():
 def test_unknown_values_raise_with_rows_or_are_kept_missing_and_counted():
     values = ["Iran", "Atlantis", "Oz", "Atlantis", "Venezuela"]
     with pytest.raises(AllianceStatsError, match=r"2 unknown country value\(s\) in 3 row\(s\): "
-                                                 r"'Atlantis' \(rows line 3, line 5\); 'Oz'"):
+                                                 r"'Atlantis' \(lines 3, 5\); 'Oz'"):
         _column(values, scheme="name")
     out = _column(values, scheme="name", unknown="missing")
     assert out.unknown.set_index("value").rows.to_dict() == {"Atlantis": 2, "Oz": 1}

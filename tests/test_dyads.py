@@ -103,7 +103,7 @@ def test_event_table_bad_input(tmp_path):
     frame = pd.DataFrame({"date": ["2019-01-01"] * 3, "source": ["Iran", "Atlantis", "Oz"],
                           "target": ["Venezuela"] * 3, "code": ["042"] * 3})
     with pytest.raises(AllianceStatsError, match=r"2 unknown country value\(s\) in 2 row\(s\): "
-                                                 r"'Atlantis' \(rows 1\); 'Oz' \(rows 2\)"):
+                                                 r"'Atlantis' \(row 1\); 'Oz' \(row 2\)"):
         EventTable.from_frame(frame)
     table = EventTable.from_frame(frame.iloc[:1])
     with pytest.raises(AllianceStatsError, match="dyad IRN-CUB has no event"):

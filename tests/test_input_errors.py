@@ -108,6 +108,24 @@ def test_csv_directory_and_encoding(tmp_path):
     assert EventSeries.from_csv(path, encoding="latin-1").frame.place[0] == "Bogot\xe1"
 
 
+def test_analysis_errors_name_rows_as_the_series_does(tmp_path):
+    """A CSV's rows are lines in every message (never 'row line 4'); a frame's are rows."""
+    text = "id,date,era\na,2019-01-01,2019\n\nb,2020-03-01,2019\nc,2019-05-01,2019Q1\n"
+    series = EventSeries.from_csv(_csv(tmp_path, text), id_column="id")
+    args = dict(window=Window(0, 5), period=Period("2019-01-01", "2019-12-31"))
+    with pytest.raises(AllianceStatsError, match=r"b \(line 4, 2020-03-01\)") as err:
+        als.coincidence_test(series, series, **args)
+    assert "row line" not in str(err.value)
+    inside = series.where(id=["a", "c"])
+    with pytest.raises(AllianceStatsError, match=r"line 5 \(2019-05-01 in '2019Q1'\)") as err:
+        als.coincidence_test(inside, series, null="stratified", strata="era", **args)
+    assert "row line" not in str(err.value)
+    frame = EventSeries.from_frame(pd.DataFrame({"date": ["2019-01-01", "2020-03-01"]},
+                                                index=["M1", "M2"]))
+    with pytest.raises(AllianceStatsError, match=r"row 'M2' \(2020-03-01\)"):
+        als.coincidence_test(frame, series, **args)
+
+
 def test_csv_options_that_move_rows_label_data_rows(tmp_path):
     path = _csv(tmp_path, "# comment\ndate\n2019-01-01\nsoon\n")
     with pytest.raises(AllianceStatsError, match="data row 2"):
@@ -259,7 +277,8 @@ def test_json_has_no_nan_for_a_subset_with_no_coverage_and_infinite_attributes(c
 
 def test_html_is_escaped_everywhere(case):
     evil = "<script>alert(1)</script>"
-    responses = EventSeries(case.meetings.dates, {evil: ["2014"] * 25, "t": [evil, "a"] * 12 + ["a"]})
+    years = [str(day.year) for day in case.meetings.dates]     # each response's own stratum
+    responses = EventSeries(case.meetings.dates, {evil: years, "t": [evil, "a"] * 12 + ["a"]})
     triggers = EventSeries(case.independent_sanctions.dates,
                            {"target": [evil] * len(case.independent_sanctions)})
     res = als.coincidence_test(responses, triggers, window=case.window, period=case.period,

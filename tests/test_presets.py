@@ -32,7 +32,7 @@ def test_icews_read_with_pandas_defaults_keeps_its_codes_or_refuses():
     assert raw["CAMEO Code"].tolist()[2] == 311 and raw["CAMEO Code"].tolist()[8] == 10
     table = EventTable.from_frame(raw.iloc[:8], preset=ICEWS)
     assert table.frame.code.astype(str).tolist()[2] == "0311"
-    with pytest.raises(AllianceStatsError, match=r"column 'CAMEO Code'.* 10 \(rows 8\): could be "
+    with pytest.raises(AllianceStatsError, match=r"column 'CAMEO Code'.* 10 \(row 8\): could be "
                                                  r"CAMEO '10' or '010'.*dtype=str"):
         EventTable.from_frame(raw, preset=ICEWS)
 
@@ -63,7 +63,8 @@ def test_gdelt1_backfile_without_sourceurl_and_integer_sqldate():
     from_frame = EventTable.from_frame(raw, preset=GDELT1)
     assert from_frame.frame.date.tolist() == EventTable.from_csv(
         DATA / "gdelt1_sample.export.CSV", preset=GDELT1).frame.date.tolist()
-    with pytest.raises(AllianceStatsError, match="unparseable date"):
+    with pytest.raises(AllianceStatsError, match=r"column 'SQLDATE': a number, not a date, in "
+                                                 r"rows 0, 2, 4.*pass date_format='%Y%m%d'"):
         EventTable.from_frame(raw, columns=dict(GDELT1.columns), countries="cameo")   # no format
 
 
@@ -107,8 +108,9 @@ def test_dates_that_do_not_match_the_format_name_their_rows(tmp_path):
     lines = (DATA / "gdelt1_sample.export.CSV").read_text().splitlines()
     lines[3] = lines[3].replace("20150219", "2015-02-19", 1)
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(AllianceStatsError, match=r"column 'SQLDATE': 1 date\(s\) do not match the "
-                                                 r"format '%Y%m%d': '2015-02-19' \(line 4\)"):
+    with pytest.raises(AllianceStatsError, match=r"column 'SQLDATE': a value that does not match "
+                                                 r"date_format '%Y%m%d' in line 4 "
+                                                 r"\(e.g. '2015-02-19'\)"):
         EventTable.from_csv(path, preset=GDELT1)
 
 

@@ -35,6 +35,7 @@ from . import _date_text as text
 from ._date_columns import (DateOptions, Reader, civil_days, datetime_block, is_missing,
                             numbers_block, objects_block, text_block)
 from ._date_text import MAX_DAY, MIN_DAY
+from ._validation import name_rows
 from .errors import AllianceStatsError
 
 __all__ = ["to_day_numbers", "day_number", "to_timestamps", "to_timestamp", "check_date_options",
@@ -134,13 +135,8 @@ def _rows(positions: Any, label: RowLabel, limit: int = 10) -> str:
     """``rows 3, 7``, or ``lines 4, 9`` when the rows are named by file lines (labels are
     made for the first ``limit`` rows only: a column may have millions)."""
     positions = np.asarray(positions)
-    labels = [str(label(int(p))) for p in positions[:limit]]
-    more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
-    plural = "s " if len(positions) > 1 else " "
-    for word in ("line", "data row"):
-        if labels and all(x.startswith(word + " ") for x in labels):
-            return word + plural + ", ".join(x[len(word) + 1:] for x in labels) + more
-    return "row" + plural + ", ".join(labels) + more
+    return name_rows([label(int(p)) for p in positions[:limit]], total=len(positions),
+                     limit=limit)
 
 
 def _family(reader: Reader, options: DateOptions, where: str, label: RowLabel, single: bool) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ._dates import to_timestamp
 from ._montecarlo import batch_sizes
-from ._validation import format_rows
+from ._validation import format_rows, name_rows
 from .errors import AllianceStatsError
 from .events import EventSeries
 from .matching import _check_types, coverage_counts
@@ -168,8 +168,8 @@ def _responses_in_period(responses: EventSeries, period: Period, drop: bool) -> 
         return responses, 0
     if not drop:
         rows = responses.source_rows
-        ids = [f"{responses.ids[i]} (row {rows[i]}, {to_timestamp(days[i]).date()})"
-               if responses.id_column else f"row {rows[i]} ({to_timestamp(days[i]).date()})"
+        ids = [f"{responses.ids[i]} ({name_rows([rows[i]])}, {to_timestamp(days[i]).date()})"
+               if responses.id_column else f"{name_rows([rows[i]])} ({to_timestamp(days[i]).date()})"
                for i in outside]
         where = f"`responses` ({responses.name})" if responses.name else "`responses`"
         raise AllianceStatsError(

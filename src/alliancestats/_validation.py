@@ -67,6 +67,28 @@ def format_rows(rows: Sequence[Any], *, limit: int = 10) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+#: row labels that already say what they count (a file's lines; data rows after skipped lines)
+SELF_NAMED = ("line", "data row")
+
+
+def name_rows(labels: Sequence[Any], *, total: int | None = None, limit: int = 10) -> str:
+    """Rows by their labels, as a message shows them: ``row 3``, ``rows 3, 7``, ``line 4``,
+    ``lines 4, 9 and 2 more``.
+
+    Labels are an event series' own (:attr:`EventSeries.source_rows`): ``'line 4'`` for
+    a CSV file keeps its word, anything else (an index label, a position) gets ``row``.
+    ``total`` is how many rows there are when only the first labels are given.
+    """
+    labels = [str(x) for x in list(labels)[:limit]]
+    total = len(labels) if total is None else total
+    more = f" and {total - len(labels)} more" if total > len(labels) else ""
+    plural = "s " if total > 1 else " "
+    for word in SELF_NAMED:
+        if labels and all(x.startswith(word + " ") for x in labels):
+            return word + plural + ", ".join(x[len(word) + 1:] for x in labels) + more
+    return "row" + plural + ", ".join(labels) + more
+
+
 def check_fraction(value: Any, name: str) -> float:
     """A number strictly between 0 and 1 (a confidence level, a significance level)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \

@@ -9,7 +9,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from .._validation import format_rows
+from .._validation import name_rows
 
 
 def show(value: Any) -> str:
@@ -20,8 +20,7 @@ def show(value: Any) -> str:
 def first_rows(positions: np.ndarray, index: int, row_label: Callable[[int], str]) -> str:
     """The first rows holding distinct value ``index`` (``positions`` maps rows to values)."""
     rows = np.flatnonzero(positions == index)
-    shown = [row_label(int(r)) for r in rows[:3]]
-    return "rows " + format_rows(shown) + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
+    return name_rows([row_label(int(r)) for r in rows[:3]], total=len(rows), limit=3)
 
 
 def distinct_values(values: pd.Series, *, missing_as_value: bool = False) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,6 @@ once (event data repeat a few thousand days over millions of rows).
 from __future__ import annotations
 
 import csv
-import inspect
 import os
 from typing import Any, Callable, Sequence
 
@@ -31,50 +30,26 @@ def line_label(header: bool) -> RowLabel:
 
 
 def row_label(pos: int) -> str:
-    return f"row {pos}"
-
-
-def _date_format_supported() -> bool:
-    return "date_format" in inspect.signature(to_day_numbers).parameters
+    """Rows of a Parquet file, by position (messages say ``row 3``)."""
+    return str(pos)
 
 
 def day_numbers(values: pd.Series, *, date_format: str | None, argument: str, column: str,
                 row_label: RowLabel) -> np.ndarray:
-    """Day numbers of a date column: each distinct value is parsed once.
-
-    The one place event-table dates are parsed; ``date_format`` (e.g. ``"%Y%m%d"``
-    for GDELT's integer SQLDATE) goes to :func:`alliancestats._dates.to_day_numbers`.
-    """
+    """Day numbers of a date column, read by :func:`alliancestats._dates.to_day_numbers`
+    (the one date reader; ``date_format``, e.g. ``"%Y%m%d"`` for GDELT's integer SQLDATE,
+    goes to it) once per distinct value: event data repeat a few thousand days over
+    millions of rows. Errors name the first row holding each bad value."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         days, _ = to_day_numbers(values, argument=argument, column=column, row_label=row_label)
         return days
     positions, distinct = distinct_values(values, missing_as_value=True)
     first = np.full(len(distinct), -1, dtype=np.int64)
     first[positions[::-1]] = np.arange(len(positions))[::-1]   # first row of each value
-    label = lambda i: row_label(int(first[i]))  # noqa: E731
-    unique = pd.Series(np.asarray(distinct, dtype=object), dtype=object)
-    if date_format is not None and not _date_format_supported():
-        unique = _with_format(unique, date_format, argument, column, label)
-    options = {"date_format": date_format} if date_format is not None and _date_format_supported() else {}
-    days, _ = to_day_numbers(unique, argument=argument, column=column, row_label=label, **options)
+    unique = pd.Series(distinct, dtype=object)
+    days, _ = to_day_numbers(unique, argument=argument, column=column,
+                             row_label=lambda i: row_label(int(first[i])), date_format=date_format)
     return days[positions]
-
-
-def _with_format(unique: pd.Series, date_format: str, argument: str, column: str,
-                 label: RowLabel) -> pd.Series:
-    """Parse with an explicit format (until ``to_day_numbers`` takes ``date_format``)."""
-    text = unique.map(lambda v: v if isinstance(v, str) else
-                      (str(int(v)) if isinstance(v, (int, np.integer, float)) and not pd.isna(v)
-                       and float(v).is_integer() else v))
-    parsed = pd.to_datetime(text.where(text.map(lambda v: isinstance(v, str) and v.strip() != "")),
-                            format=date_format, errors="coerce")
-    bad = np.flatnonzero(parsed.isna().to_numpy() & text.map(
-        lambda v: isinstance(v, str) and v.strip() != "").to_numpy())
-    if bad.size:
-        shown = ", ".join(f"{unique[i]!r} ({label(int(i))})" for i in bad[:5])
-        raise AllianceStatsError(f"`{argument}`, column {column!r}: {bad.size} date(s) do not match "
-                                 f"the format {date_format!r}: {shown}")
-    return parsed
 
 
 def check_columns(present: Sequence[str], needed: Sequence[str], *, preset: Preset | None,

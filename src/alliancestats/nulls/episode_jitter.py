@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._setup import Setup
-from .._validation import check_integer, format_rows
+from .._validation import check_integer, name_rows
 from ..episodes import episodes
 from ..errors import AllianceStatsError
 from ..statistics import Statistic
@@ -125,8 +125,8 @@ class EpisodeJitterNull(UnitPlacementNull):
         if spanning and self.values["days"] > 0:
             rows = setup.responses.source_rows
             raise AllianceStatsError(
-                f"null 'episode-jitter': the episode of rows "
-                f"{format_rows([rows[i] for i in ep.members(spanning[0])])} spans the whole "
+                f"null 'episode-jitter': the episode of "
+                f"{name_rows([rows[i] for i in ep.members(spanning[0])])} spans the whole "
                 f"period with `gap`={self.gap(setup)}, so it can never move; use a smaller "
                 "`gap` (fewer, shorter episodes) or another null")
 

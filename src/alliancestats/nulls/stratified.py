@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._dates import to_day_numbers, to_timestamp
 from .._setup import Setup
-from .._validation import format_rows
+from .._validation import format_rows, name_rows
 from ..errors import AllianceStatsError
 from ._placement import UnitPlacementNull, Units
 
@@ -100,14 +100,16 @@ class StratifiedNull(UnitPlacementNull):
             lo, hi = np.maximum(lo, first_day), np.minimum(hi, last_day)
             empty = np.flatnonzero(lo > hi)
             if empty.size:
+                rows = setup.responses.source_rows
                 raise AllianceStatsError(
-                    f"`strata`: the stratum of responses {format_rows(list(empty))} has no days "
-                    f"in the period {period!r}")
+                    f"`strata`: the stratum of the responses in "
+                    f"{name_rows([rows[i] for i in empty], total=empty.size)} has no days in the "
+                    f"period {period!r}")
             days = setup.response_days
             outside = np.flatnonzero((days < lo) | (days > hi))
             if outside.size:
                 rows, values = setup.responses.source_rows, setup.responses.frame[strata].tolist()
-                where = [f"row {rows[i]} ({to_timestamp(days[i]).date()} in {values[i]!r})"
+                where = [f"{name_rows([rows[i]])} ({to_timestamp(days[i]).date()} in {values[i]!r})"
                          for i in outside]
                 raise AllianceStatsError(
                     f"`strata`: column {strata!r} must give each response's own calendar "
