@@ -25,7 +25,9 @@ DAY0 = np.datetime64("2019-01-01")
 T = 120
 PERIOD = Period("2019-01-01", "2019-04-30")
 
-#: public names that take no entry, and why
+#: public names that take no entry, and why. A result type's constructor is exempt (the
+#: function that builds it is guarded); its methods that take arguments have entries, and
+#: those that take none run on every result the guard draws (``_check_result``).
 EXEMPT = {
     "AllianceStatsError": "an exception class",
     "DegenerateDataWarning": "a warning class",
@@ -33,9 +35,17 @@ EXEMPT = {
     "CoincidenceResult": "a result type, built by coincidence_test()",
     "ConfidenceInterval": "a result type (a named tuple)",
     "Coverage": "a result type, built by coverage()",
+    "EffectSizes": "a result type, built by effect_sizes()",
+    "CountModelResult": "a result type, built by count_model_test()",
+    "Diagnosis": "a result type, built by diagnose()",
+    "ScanResult": "a result type, built by scan()",
     "datasets.CaseStudy": "a result type, built by load_iran_venezuela()",
+    "io.CodeSystem": "the base class of CAMEO, PLOVER and LABELS (its methods are guarded "
+                     "through them)",
     "nulls": "null classes are reached through coincidence_test(null=...)",
 }
+#: public subpackages whose callables are guarded besides ``alliancestats.__all__``
+SUBPACKAGES = ("io",)
 
 #: wrong values: types and ranges a caller might pass by mistake
 WRONG = st.sampled_from([None, "", "x", "2019-13-45", -1, 0, 2.5, float("nan"), float("inf"),
@@ -170,6 +180,61 @@ def _mostly_none(values: list[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), st.sampled_from(values))
 
 
+@st.composite
+def _built(draw: Any, build: Callable[..., Any], *strategies: Any, **kwargs: Any) -> Any:
+    """A result built from drawn right arguments (a draw the builder refuses is discarded)."""
+    from hypothesis import assume
+
+    args = [draw(a) for a in strategies]
+    try:
+        return build(*args, **{k: draw(v) for k, v in kwargs.items()})
+    except als.AllianceStatsError:
+        assume(False)
+
+
+inside = series(min_size=1)
+coincidence_results = st.one_of(
+    _built(als.coincidence_test, inside, triggers, window=windows, period=st.just(PERIOD),
+           statistic=st.sampled_from(["matches", "pairs"])),
+    st.just(als.datasets.load_iran_venezuela()).map(
+        lambda c: als.coincidence_test(c.meetings, c.independent_sanctions, window=c.window,
+                                       period=c.period)))
+scan_results = st.one_of(
+    _built(als.scan, event_tables, window=windows, period=st.just(PERIOD),
+           trigger_actor=st.just("USA"), null=st.sampled_from(["uniform", "circular"])),
+    st.just(None).map(lambda _: als.scan(als.datasets.load_synthetic_events(),
+                                         window=Window(0, 30), trigger_actor="USA",
+                                         period=Period("2015-01-01", "2020-12-31"))))
+code_systems = st.sampled_from([als.CAMEO, als.PLOVER, als.io.LABELS])
+query_codes = st.one_of(st.sampled_from(["04", "042", 42, "163", "CONSULT", "SANCTION", "meeting",
+                                         "", "9x"]),
+                        st.lists(st.sampled_from(["040", "16", "CONSULT:visit", "x"]), max_size=3),
+                        st.sampled_from([als.CAMEO.MEETINGS, als.PLOVER.SANCTIONS]))
+covariate_frames = st.one_of(st.none(), st.integers(0, 1).map(lambda seed: pd.DataFrame(
+    {"x": np.random.default_rng(seed).normal(size=T)})))
+preset_kwargs = st.fixed_dictionaries({
+    "name": st.sampled_from(["MINE", ""]),
+    "columns": st.sampled_from([{"date": "d", "source": "s", "target": "t", "code": "c"},
+                                {"date": "d"}, {"date": "d", "source": "s", "target": "t",
+                                                "code": "c", "x": "y"}]),
+    "sep": st.sampled_from([",", "\t"]), "header": st.booleans(),
+    "date_format": st.sampled_from(["%Y-%m-%d", "%Y%m%d"]),
+    "code_system": st.sampled_from(["cameo", "plover", "labels", "CAMEO"]),
+    "countries": st.sampled_from(["iso3", "name", "nope"]),
+    "column_names": st.sampled_from([None, ("d", "s", "t", "c"), ("d",)])})
+
+
+def _parquet(tmp_csv: Callable[[str], str], text: str) -> str:
+    """A Parquet copy of the CSV ``text`` (or the CSV path itself when pyarrow is missing)."""
+    path = tmp_csv(text)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.to_parquet(path.replace(".csv", ".parquet"))
+    except Exception:  # noqa: BLE001 - an unreadable CSV makes a path to nothing
+        return path.replace(".csv", ".parquet")
+    return path.replace(".csv", ".parquet")
+
+
 
 def registry(tmp_csv: Callable[[str], str]) -> dict[str, Entry]:
     """Every public callable, keyed by its public name; ``tmp_csv(text)`` writes a file."""
@@ -178,6 +243,7 @@ def registry(tmp_csv: Callable[[str], str]) -> dict[str, Entry]:
         "date,x\n2019-01-05\n", "date,date\n2019-01-01,2019-01-02\n", "id,day\na,2019-01-01\n",
         'date,note\n"2019-01-05","two\nlines"\n\n2019-02-01,x\n'])
     csv_paths = csv_texts.map(tmp_csv)
+    table_texts = _table(unknown=True).map(lambda frame: frame.to_csv(index=False))
     tests = dict(window=windows, period=periods, method=st.sampled_from(["auto", "exact", "monte-carlo"]),
                  n_resamples=resamples, rng=seeds, alternative=alternatives,
                  drop_outside=st.booleans())
@@ -253,7 +319,8 @@ def registry(tmp_csv: Callable[[str], str]) -> dict[str, Entry]:
         "Window.to_dict": method("to_dict", windows),
         "Period.to_dict": method("to_dict", periods),
         "Period.contains": method("contains", periods, dates),
-        "EventTable": entry(als.EventTable, _table()),
+        "EventTable": entry(als.EventTable, st.one_of(_table(), event_tables.map(lambda t: t.frame)),
+                            code_system=st.sampled_from([als.CAMEO, None, "cameo"])),
         "EventTable.from_frame": entry(als.EventTable.from_frame, _table()),
         "EventTable.from_csv": entry(als.EventTable.from_csv, csv_paths),
         "EventTable.dyad_series": method("dyad_series", event_tables,
@@ -274,33 +341,116 @@ def registry(tmp_csv: Callable[[str], str]) -> dict[str, Entry]:
         "simulate.simulate_null": entry(lambda *a, **k: als.simulate.simulate_null(*a, **k),
                                         nulls, responses, triggers, window=windows,
                                         period=periods, rng=seeds),
+        "effect_sizes": entry(als.effect_sizes, responses, triggers, window=windows,
+                              period=periods, confidence_level=st.floats(0.5, 0.99),
+                              drop_outside=st.booleans(), examples=30,
+                              **{"**": _with_null(placing_nulls)}),
+        "count_model_test": entry(als.count_model_test, responses, triggers, window=windows,
+                                  period=periods, strata=st.sampled_from(
+                                      ["year", "quarter", "month", None, ["2019-03-01"]]),
+                                  covariates=covariate_frames, alternative=alternatives,
+                                  maxlags=st.one_of(st.none(), st.integers(0, 5)),
+                                  confidence_level=st.floats(0.5, 0.99),
+                                  empty_strata=st.sampled_from(["raise", "drop"]),
+                                  drop_outside=st.booleans(), examples=30),
+        "diagnose": entry(als.diagnose, responses, triggers, window=windows, period=periods,
+                          unit=st.sampled_from(["year", "quarter", "month"]),
+                          alpha=st.floats(0.01, 0.2), n_resamples=resamples, rng=seeds,
+                          drop_outside=st.booleans(), examples=30),
+        "CoincidenceResult.confidence_interval": method(
+            "confidence_interval", coincidence_results, confidence_level=st.floats(0.01, 0.999)),
+        "CoincidenceResult.effect_sizes": method(
+            "effect_sizes", coincidence_results, confidence_level=st.floats(0.01, 0.999),
+            examples=30),
+        "ScanResult.pmf": method("pmf", scan_results, st.integers(-3, 80), examples=20),
+        "ScanResult.pooled": method("pooled", scan_results, testable_only=st.booleans(),
+                                    examples=20),
+        "ScanResult.summary": method("summary", scan_results, top=st.integers(-2, 80), examples=20),
+        "scenarios.scenario": entry(als.scenarios.scenario,
+                                    st.sampled_from(list(als.scenarios.SCENARIOS) + ["nope"]),
+                                    n=st.integers(1, 30), period=periods,
+                                    n_triggers=st.one_of(st.none(), st.floats(0, 50)), rng=seeds),
+        "scenarios.coupled": entry(als.scenarios.coupled,
+                                   st.sampled_from(list(als.scenarios.SCENARIOS)),
+                                   coupling=st.floats(0, 1), window=windows, n=st.integers(1, 30),
+                                   period=periods, n_triggers=st.one_of(st.none(), st.floats(1, 50)),
+                                   rng=seeds),
+        "CodeSet": entry(als.CodeSet, st.sampled_from(["mine", ""]),
+                         st.sampled_from(["CAMEO", "PLOVER", "labels", "cameo"]),
+                         st.sampled_from([("040",), ["16", "17"], (), ("CONSULT",), "040"]),
+                         exclude=st.sampled_from([(), ("163",)]), description=st.just("d")),
+        "EventTable.code_mask": method("code_mask", event_tables, query_codes),
+        "EventTable.country": method("country", event_tables,
+                                     st.sampled_from(["Iran", "IRN", "ir", "Atlantis", "EUR", 3])),
+        "EventTable.default_codes": method("default_codes", event_tables,
+                                           st.one_of(st.none(), query_codes),
+                                           st.sampled_from(["MEETINGS", "SANCTIONS", "meetings"])),
+        "EventTable.from_parquet": entry(als.EventTable.from_parquet,
+                                         csv_texts.map(lambda text: _parquet(tmp_csv, text)),
+                                         code_system=_mostly_none(["cameo", "labels"]),
+                                         unknown=st.sampled_from(["raise", "missing"])),
+        "EventTable.read": entry(als.EventTable.read, st.one_of(
+            table_texts.map(tmp_csv), table_texts.map(lambda text: _parquet(tmp_csv, text))),
+            unknown=st.sampled_from(["raise", "missing"])),
+        "io.Preset": entry(lambda **k: als.io.Preset(**k), **{"**": preset_kwargs}),
+        "io.code_system": entry(als.io.code_system,
+                                st.sampled_from(["cameo", "PLOVER", "labels", "gdelt", als.CAMEO])),
+        "io.CodeSystem.query": method("query", code_systems, query_codes),
+        "io.CodeSystem.match": method("match", code_systems, query_codes, st.sampled_from(
+            [pd.Index(["040", "042", "163"]), pd.Index(["CONSULT", "CONSULT:visit"]),
+             pd.Index(["president", "secretary"]), pd.Index([])])),
+        "datasets.load_us_travels": entry(als.datasets.load_us_travels, examples=1),
         "datasets.load_iran_venezuela": entry(als.datasets.load_iran_venezuela, examples=1),
         "datasets.load_synthetic_events": entry(als.datasets.load_synthetic_events, examples=1),
         "datasets.provenance": entry(als.datasets.provenance, examples=1),
     }
 
 
+def _methods(name: str, cls: type) -> set[str]:
+    """Public methods of a class; of a result type (exempt), only those taking arguments."""
+    out = set()
+    for attr, member in vars(cls).items():
+        if attr.startswith("_") or not (isinstance(member, (classmethod, staticmethod))
+                                        or inspect.isfunction(member)):
+            continue
+        function = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+        takes = [p for p in inspect.signature(function).parameters.values()
+                 if p.name not in ("self", "cls")]
+        if name not in EXEMPT or takes:
+            out.add(f"{name}.{attr}")
+    return out
+
+
 def public_callables() -> set[str]:
     """Every public name that can be called, as the registry keys it: functions and
-    classes in ``alliancestats.__all__``, the public methods of those classes, and the
-    callables of the public modules (``simulate``, ``datasets``)."""
+    classes in ``alliancestats.__all__`` and in the public modules (``simulate``,
+    ``datasets``, ``scenarios``, ``io``; a name already public at the top level is
+    keyed there), and the public methods of those classes."""
     names: set[str] = set()
+    top = {id(getattr(als, name)) for name in als.__all__}
+    modules = [(name, getattr(als, name)) for name in als.__all__
+               if inspect.ismodule(getattr(als, name))]
+    modules += [(name, getattr(als, name)) for name in SUBPACKAGES]
     for name in als.__all__:
         value = getattr(als, name)
-        if inspect.ismodule(value):
-            if name in EXEMPT:
-                names.add(name)
-                continue
-            names.update(f"{name}.{inner}" for inner in value.__all__
-                         if callable(getattr(value, inner)))
-        elif inspect.isclass(value):
+        if inspect.isclass(value):
             names.add(name)
-            if issubclass(value, (BaseException, tuple)) or name in EXEMPT:
-                continue
-            names.update(f"{name}.{attr}" for attr, member in vars(value).items()
-                         if not attr.startswith("_") and (
-                             isinstance(member, (classmethod, staticmethod))
-                             or inspect.isfunction(member)))
-        elif callable(value):
+            if not issubclass(value, (BaseException, tuple)):
+                names.update(_methods(name, value))
+        elif callable(value) and not inspect.ismodule(value):
             names.add(name)
+    for name, module in modules:
+        if name in EXEMPT:
+            names.add(name)
+            continue
+        for inner in module.__all__:
+            value = getattr(module, inner)
+            key = f"{name}.{inner}"
+            if name in SUBPACKAGES and id(value) in top:
+                continue
+            if inspect.isclass(value):
+                names.add(key)
+                names.update(_methods(key, value))
+            elif callable(value):
+                names.add(key)
     return names

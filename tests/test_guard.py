@@ -3,8 +3,6 @@
 Each call must return a valid result or raise AllianceStatsError: never another
 exception, never a changed input, and every ``to_dict()`` must be strict JSON.
 The registry (tests/guard_registry.py) must cover every public callable.
-Known defects in code owned elsewhere are listed in ``KNOWN`` with a strict xfail
-test each; the guard does not trip over them meanwhile.
 """
 
 import json
@@ -19,26 +17,6 @@ from hypothesis import HealthCheck, given, settings
 
 import alliancestats as als
 from guard_registry import EXEMPT, public_callables, registry
-
-#: defects in modules this guard's author does not own: (registry name, exception type, text
-#: in the message). Each has a strict xfail test below; remove both once it is fixed.
-KNOWN: list[tuple[str, type, str]] = [
-    ("window_sweep", TypeError, "is not iterable"),                # engine: sweep.py
-    ("sweep_windows", ValueError, "truth value"),                  # engine: sweep.py
-    ("power", AttributeError, "has no attribute 'lo'"),            # engine: power_analysis.py
-    ("power", TypeError, "can't multiply sequence"),               # engine: power_analysis.py
-    ("power", TypeError, "unsupported operand"),                   # engine: power_analysis.py
-    ("n_required", AttributeError, "has no attribute 'lo'"),       # engine: power_analysis.py
-    ("n_required", TypeError, "not supported between"),            # engine: power_analysis.py
-    ("n_required", TypeError, "can't multiply sequence"),          # engine: power_analysis.py
-    ("n_required", TypeError, "unsupported operand"),              # engine: power_analysis.py
-    ("n_required", ValueError, "truth value"),                     # engine: power_analysis.py
-    ("EventTable.from_csv", TypeError, "expected str, bytes or os.PathLike"),   # dyads.py
-    ("EventTable.from_csv", pd.errors.EmptyDataError, "No columns to parse"),   # dyads.py
-    ("EventTable.actor_series", TypeError, "is not iterable"),     # dyads.py
-    ("scan", AttributeError, "has no attribute"),                  # dyads.py
-]
-
 
 def _fingerprint(value):
     """What an input looks like, to compare before and after a call (pandas may build
@@ -67,14 +45,10 @@ def _check_result(result):
     to_dict = getattr(result, "to_dict", None)
     if callable(to_dict) and not hasattr(result, "iloc"):
         json.loads(json.dumps(to_dict(), allow_nan=False))
-    for name in ("_repr_html_", "summary", "text", "to_frame"):
+    for name in ("_repr_html_", "summary", "text", "to_frame", "to_series"):
         method = getattr(result, name, None)
         if callable(method) and not hasattr(result, "iloc"):
             method()
-
-
-def _known(name, exc):
-    return any(name == n and isinstance(exc, t) and text in str(exc) for n, t, text in KNOWN)
 
 
 @pytest.fixture(scope="module")
@@ -123,10 +97,6 @@ def test_guard(entries, name):
                 result = function(*args, **kwargs)
             except als.AllianceStatsError:
                 result = None
-            except Exception as exc:  # noqa: BLE001 - the guard's whole point
-                if _known(name, exc):
-                    return
-                raise
             _check_result(result)
         after = [_fingerprint(a) for a in args] + [_fingerprint(v) for v in kwargs.values()]
         assert after == before, "an input was changed"
@@ -134,55 +104,62 @@ def test_guard(entries, name):
     run()
 
 
-# -- the known defects, one strict xfail each ------------------------------------------------
+# -- arguments the guard once found unchecked: each now raises AllianceStatsError -------------
 
 TRIGGERS = als.EventSeries(["2019-01-20", "2019-03-01"])
 WINDOW, PERIOD = als.Window(0, 10), als.Period("2019-01-01", "2019-04-30")
 
 
-def _empty_csv():
-    import tempfile
+def _empty_csv(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    return path
 
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
-        return handle.name
 
-
-DEFECTS = [   # (owner, what is not checked, the call that should raise AllianceStatsError)
-    ("engine", "window_sweep: `windows` is a sequence of Window",
-     lambda: als.window_sweep(TRIGGERS, TRIGGERS, period=PERIOD, windows=5.0)),
-    ("engine", "window_sweep: `nulls` is a sequence of names",
-     lambda: als.window_sweep(TRIGGERS, TRIGGERS, period=PERIOD, nulls=None)),
-    ("engine", "sweep_windows: `symmetric` is True or False",
-     lambda: als.sweep_windows(3, symmetric=np.array([1, 2]))),
-    ("engine", "power: `window` is a Window",
-     lambda: als.power(0.4, 10, TRIGGERS, window="30", period=PERIOD)),
-    ("engine", "power: `coupling` is a number in [0, 1]",
-     lambda: als.power((), 10, TRIGGERS, window=WINDOW, period=PERIOD)),
-    ("engine", "n_required: `window` is a Window",
-     lambda: als.n_required(0.4, TRIGGERS, window=3.0, period=PERIOD)),
-    ("engine", "n_required: `target_power` is a number",
-     lambda: als.n_required(0.4, TRIGGERS, window=WINDOW, period=PERIOD, target_power=[0.8])),
-    ("engine", "n_required: `coupling` is a number in [0, 1]",
-     lambda: als.n_required(None, TRIGGERS, window=WINDOW, period=PERIOD)),
-    ("dyads", "EventTable.from_csv: `path` is a path", lambda: als.EventTable.from_csv(None)),
-    ("dyads", "EventTable.from_csv: an empty file (pandas' EmptyDataError gets through)",
-     lambda: als.EventTable.from_csv(_empty_csv())),
-    ("dyads", "EventTable.actor_series: `targets` is a sequence",
-     lambda: als.datasets.load_synthetic_events().actor_series("USA", targets=1.0)),
-    ("dyads", "scan: `window` is a Window",
-     lambda: als.scan(als.datasets.load_synthetic_events(), window="30", period=PERIOD,
-                      trigger_actor="USA")),
-    ("dyads", "scan: `period` is a Period",
-     lambda: als.scan(als.datasets.load_synthetic_events(), window=WINDOW, period=None,
-                      trigger_actor="USA")),
+FOUND = [
+    ("window_sweep: `windows` is a sequence of Window",
+     lambda tmp: als.window_sweep(TRIGGERS, TRIGGERS, period=PERIOD, windows=5.0)),
+    ("window_sweep: `nulls` is a sequence of names",
+     lambda tmp: als.window_sweep(TRIGGERS, TRIGGERS, period=PERIOD, nulls=None)),
+    ("sweep_windows: `symmetric` is True or False",
+     lambda tmp: als.sweep_windows(3, symmetric=np.array([1, 2]))),
+    ("power: `window` is a Window",
+     lambda tmp: als.power(0.4, 10, TRIGGERS, window="30", period=PERIOD)),
+    ("power: `window` is a Window (simulated)",
+     lambda tmp: als.power(0.4, 10, TRIGGERS, window="30", period=PERIOD, null="circular")),
+    ("power: `coupling` is a number in [0, 1]",
+     lambda tmp: als.power((), 10, TRIGGERS, window=WINDOW, period=PERIOD)),
+    ("n_required: `window` is a Window",
+     lambda tmp: als.n_required(0.4, TRIGGERS, window=3.0, period=PERIOD)),
+    ("n_required: `target_power` is a number",
+     lambda tmp: als.n_required(0.4, TRIGGERS, window=WINDOW, period=PERIOD, target_power=[0.8])),
+    ("n_required: `coupling` is a number in [0, 1]",
+     lambda tmp: als.n_required(None, TRIGGERS, window=WINDOW, period=PERIOD)),
+    ("EventTable.from_csv: `path` is a path", lambda tmp: als.EventTable.from_csv(None)),
+    ("EventTable.read: `path` is a path", lambda tmp: als.EventTable.read(3)),
+    ("EventTable.from_csv: an empty file", lambda tmp: als.EventTable.from_csv(_empty_csv(tmp))),
+    ("EventTable.actor_series: `targets` is a sequence",
+     lambda tmp: als.datasets.load_synthetic_events().actor_series("USA", targets=1.0)),
+    ("EventTable.actor_series: `targets` is not one string",
+     lambda tmp: als.datasets.load_synthetic_events().actor_series("USA", targets="IRN")),
+    ("EventTable: a raw frame goes through from_frame",
+     lambda tmp: als.EventTable(pd.DataFrame({"date": ["2019-01-01"], "source": ["IRN"],
+                                              "target": ["VEN"], "code": ["042"]}))),
+    ("scan: `window` is a Window",
+     lambda tmp: als.scan(als.datasets.load_synthetic_events(), window="30", period=PERIOD,
+                          trigger_actor="USA")),
+    ("scan: `period` is a Period",
+     lambda tmp: als.scan(als.datasets.load_synthetic_events(), window=WINDOW, period=None,
+                          trigger_actor="USA")),
+    ("Preset: `columns` maps the four keys",
+     lambda tmp: als.io.Preset(name="X", columns={"date": "d"}, sep=",", header=True,
+                               date_format="%Y-%m-%d", code_system="cameo", countries="iso3")),
+    ("CodeSet: `include` is a tuple of codes",
+     lambda tmp: als.CodeSet("mine", "CAMEO", "040")),
 ]
 
 
-@pytest.mark.parametrize("call", [
-    pytest.param(call, id=what.split(":")[0] + "-" + str(i), marks=pytest.mark.xfail(
-        strict=True, raises=(TypeError, AttributeError, ValueError),
-        reason=f"{owner}: {what} is not checked"))
-    for i, (owner, what, call) in enumerate(DEFECTS)])
-def test_known_defect(call):
+@pytest.mark.parametrize("call", [pytest.param(call, id=what) for what, call in FOUND])
+def test_arguments_once_unchecked_are_refused(call, tmp_path):
     with pytest.raises(als.AllianceStatsError):
-        call()
+        call(tmp_path)

@@ -6,6 +6,7 @@ and no traceback; ``--json`` output is strict JSON; warnings are ``warning:`` li
 
 import json
 import os
+import pathlib
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,8 +27,12 @@ VALUES = {
     "--end": ["2019-12-31", "31/12/2019", "2018-01-01"],
     "--window": ["30", "0", "-1", "100000000000000000000", "x"],
     "--slack": ["3", "-2"], "--lo": ["-5", "0"], "--hi": ["10", "-10"],
-    "--null": ["uniform", "poisson", "stratified", "jitter", "circular", "shuffle-triggers", "all",
-               "nope"],
+    "--null": ["uniform", "poisson", "stratified", "jitter", "episode-jitter", "circular",
+               "shuffle-triggers", "all", "nope"],
+    "--statistic": ["matches", "pairs", "trigger-rate", "ratio"], "--gap": ["3", "-1"],
+    "--codes": ["04", "042,043", "99x"], "--trigger-codes": ["163", "x"],
+    "--countries": ["name", "iso3", "nope"], "--unknown-countries": ["raise", "missing"],
+    "--min-days": ["1", "2", "0"], "--top": ["3", "-1"],
     "--method": ["auto", "exact", "monte-carlo"], "--alternative": ["greater", "two-sided"],
     "--resamples": ["20", "0"], "--seed": ["1", "-1"], "--jitter-days": ["5", "-3"],
     "--strata": ["year", "topic", "2019-06-01", "nope"],
@@ -41,12 +46,18 @@ VALUES = {
     "--plot": ["{dir}/missing/x.png", "{dir}/x.nope"],
 }
 SWITCHES = ["--distinct", "--continuous", "--drop-outside", "--json", "--dayfirst", "--monthfirst"]
+SCAN_SWITCHES = ["--distinct", "--json", "--reverse"]
+EVENTS = pathlib.Path(__file__).resolve().parent / "data" / "icews_sample.tab"
 COMMON = ["--start", "--end", "--window", "--slack", "--lo", "--hi", "--jitter-days",
           "--date-column", "--response-date-column", "--trigger-date-column", "--id-column",
           "--date-format", "--precision", "--triggers-where", "--responses-where", "--seed",
           "--plot"]
-ONLY = {"test": ["--null", "--method", "--alternative", "--resamples", "--strata"],
+ONLY = {"test": ["--null", "--method", "--alternative", "--resamples", "--strata", "--statistic",
+                 "--gap"],
         "audit": ["--subset-columns", "--composition", "--rate-breaks", "--max-days", "--resamples"]}
+SCAN = ["--null", "--alternative", "--strata", "--jitter-days", "--gap", "--codes",
+        "--trigger-codes", "--countries", "--unknown-countries", "--min-days", "--top", "--start",
+        "--window", "--lo"]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +71,13 @@ def folder(tmp_path_factory):
 
 @st.composite
 def argv(draw, folder):
-    command = draw(st.sampled_from(["test", "test", "test", "audit", "example"]))
+    command = draw(st.sampled_from(["test", "test", "test", "audit", "example", "scan"]))
+    if command == "scan":
+        args = ["scan", str(EVENTS), "--preset", "icews", "--trigger-actor", "USA",
+                "--start", "2015-01-01", "--end", "2015-03-31", "--window", "30"]
+        for flag in draw(st.lists(st.sampled_from(SCAN), max_size=3, unique=True)):
+            args += [flag, draw(st.sampled_from(VALUES[flag]))]
+        return args + draw(st.lists(st.sampled_from(SCAN_SWITCHES), max_size=2, unique=True))
     if command == "example":
         args = ["example"] + draw(st.lists(st.sampled_from(["--json", "--audit", "--seed=2",
                                                            "--slack=-1"]), max_size=2, unique=True))

@@ -10,7 +10,7 @@ import numpy as np
 
 from ._dates import to_timestamp
 from ._montecarlo import batch_sizes
-from ._validation import format_rows, name_rows
+from ._validation import check_bool, format_rows, name_rows
 from .errors import AllianceStatsError
 from .events import EventSeries
 from .matching import _check_types, coverage_counts
@@ -141,8 +141,7 @@ def build_setup(responses: EventSeries, triggers: EventSeries, *, window: Window
                 drop_outside: object = False) -> tuple[Setup, int]:
     """Validate the inputs every test shares; return the setup and the number dropped."""
     _check_types(responses=responses, triggers=triggers, window=window, period=period)
-    if not isinstance(drop_outside, (bool, np.bool_)):
-        raise AllianceStatsError(f"`drop_outside` must be True or False, got {drop_outside!r}")
+    check_bool(drop_outside, "drop_outside")
     _check_zones(responses, triggers, period)
     kept, n_dropped = _responses_in_period(responses, period, bool(drop_outside))
     return Setup(responses=kept, triggers=triggers, window=window, period=period), n_dropped

@@ -29,6 +29,13 @@ def check_integer(value: Any, name: str, *, minimum: int | None = None) -> int:
     return value
 
 
+def check_bool(value: Any, name: str) -> bool:
+    """``True`` or ``False`` (numpy's too); anything else, even 0 or 1, is an error."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise AllianceStatsError(f"`{name}` must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_alternative(alternative: Any) -> str:
     if not (isinstance(alternative, str) and alternative in ALTERNATIVES):
         raise AllianceStatsError(

@@ -14,6 +14,7 @@ from ._setup import build_setup
 from ._validation import check_rng
 from .breakeven import BreakEvenResult, rate_curve
 from .coincidence import coincidence_test
+from .errors import AllianceStatsError
 from .composition import CompositionResult, composition_test, rate_comparison
 from .events import EventSeries
 from .influence import InfluenceResult, influence
@@ -167,6 +168,9 @@ def audit(
     generator = check_rng(rng)
     setup, _ = build_setup(responses, triggers, window=window, period=period,
                            drop_outside=drop_outside)
+    if composition_attribute is not None and not isinstance(composition_attribute, str):
+        raise AllianceStatsError(f"`composition_attribute` must be a column name or None, got "
+                                 f"{composition_attribute!r}")
     n_dropped = len(responses) - setup.n
     responses = setup.responses
     jitter = 2 * window.length if jitter_days is None else jitter_days
@@ -185,9 +189,10 @@ def audit(
     subsets = subset_tests(responses, triggers, window=window, period=period, by=subset_columns,
                            placebo_shifts=shifts)
     first = tests["uniform"]
-    composition = (composition_test(first.table, composition_attribute, rng=generator)
-                   if composition_attribute else None)
-    rates = rate_comparison(responses, period=period, breaks=rate_breaks) if rate_breaks else None
+    composition = (None if composition_attribute is None else
+                   composition_test(first.table, composition_attribute, rng=generator))
+    no_breaks = rate_breaks is None or (isinstance(rate_breaks, (list, tuple)) and not rate_breaks)
+    rates = None if no_breaks else rate_comparison(responses, period=period, breaks=rate_breaks)
     verdict, notes = _verdict(tests, sweep, lag, breakeven, infl, subsets)
     notes += [f"Placebo shift {s:+d} days skipped: no shifted trigger can cover the period."
               for s in PLACEBO_SHIFTS if s not in shifts]

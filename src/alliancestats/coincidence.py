@@ -9,7 +9,7 @@ import pandas as pd
 
 from ._inference import infer
 from ._setup import build_setup
-from ._validation import check_alternative, check_choice, check_integer, check_rng
+from ._validation import check_alternative, check_bool, check_choice, check_integer, check_rng
 from .errors import AllianceStatsError
 from .events import EventSeries
 from .nulls import make_null
@@ -128,8 +128,7 @@ def coincidence_test(
     method = check_choice(method, "method", METHODS)
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     alternative = check_alternative(alternative)
-    if not isinstance(keep_draws, (bool, np.bool_)):
-        raise AllianceStatsError(f"`keep_draws` must be True or False, got {keep_draws!r}")
+    check_bool(keep_draws, "keep_draws")
     generator = check_rng(rng)
     setup, n_dropped = build_setup(responses, triggers, window=window, period=period,
                                    drop_outside=drop_outside)

@@ -14,7 +14,7 @@ from statsmodels.stats.rates import test_poisson_2indep
 from ._dates import to_day_numbers, to_timestamp
 from ._output import html_table, html_text, json_ready
 from ._setup import _responses_in_period as responses_in_period
-from ._validation import check_choice, check_integer, check_rng, format_rows
+from ._validation import check_bool, check_choice, check_integer, check_rng, format_rows
 from .errors import AllianceStatsError
 from .events import EventSeries
 from .period import Period
@@ -171,8 +171,7 @@ def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[
     if not isinstance(period, Period):
         raise AllianceStatsError("`period` must be an alliancestats.Period")
     method = check_choice(method, "method", RATE_METHODS)
-    if not isinstance(drop_outside, (bool, np.bool_)):
-        raise AllianceStatsError(f"`drop_outside` must be True or False, got {drop_outside!r}")
+    check_bool(drop_outside, "drop_outside")
     responses, _ = responses_in_period(responses, period, bool(drop_outside))
     if breaks is None or isinstance(breaks, (str, bytes)) or not isinstance(breaks, Iterable):
         raise AllianceStatsError(f"`breaks` must be a sequence of dates, got {breaks!r}")

@@ -137,7 +137,8 @@ def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, per
     >>> res.method, round(res.power, 3)
     ('exact', 0.31)
     """
-    coupling, alpha, chosen, n = _check_power_args(coupling, alpha, statistic, null, n)
+    coupling, alpha, chosen, n = _check_power_args(coupling, alpha, statistic, null, n, triggers,
+                                                   window, period)
     if null == "uniform" and not null_options and chosen.name in EXACT_POWER:
         value = _exact_power([n], coupling, triggers, window, period, delay, chosen, alpha)[0]
         return PowerResult(value, n, coupling, null, alpha, "exact", statistic=chosen.name)
@@ -158,8 +159,9 @@ def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, per
                        statistic=chosen.name)
 
 
-def _check_power_args(coupling: Any, alpha: Any, statistic: Any, null: Any,
-                      n: Any) -> tuple[float, float, Statistic, int]:
+def _check_power_args(coupling: Any, alpha: Any, statistic: Any, null: Any, n: Any,
+                      triggers: Any, window: Any, period: Any) -> tuple[float, float, Statistic, int]:
+    _check_types(triggers=triggers, window=window, period=period)
     coupling = _check_probability(coupling, "coupling", closed=True)
     alpha = _check_probability(alpha, "alpha", closed=False)
     chosen = get_statistic(statistic)
@@ -217,7 +219,8 @@ def n_required(coupling: float, triggers: EventSeries, *, window: Window, period
     ...            rule="first")
     85
     """
-    coupling, alpha, chosen, _ = _check_power_args(coupling, alpha, statistic, "uniform", 1)
+    coupling, alpha, chosen, _ = _check_power_args(coupling, alpha, statistic, "uniform", 1,
+                                                   triggers, window, period)
     target_power = _check_probability(target_power, "target_power", closed=False)
     rule = check_choice(rule, "rule", ("stays", "first"))
     if chosen.name not in EXACT_POWER:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._validation import check_fraction
 from .period import Period
 from .window import Window
 
@@ -160,7 +161,7 @@ class CoincidenceResult:
         ``expected / n``.
         """
         ci = stats.binomtest(self.k, self.n).proportion_ci(
-            confidence_level=confidence_level, method="exact")
+            confidence_level=check_fraction(confidence_level, "confidence_level"), method="exact")
         return ConfidenceInterval(float(ci.low), float(ci.high))
 
     def summary(self) -> str:

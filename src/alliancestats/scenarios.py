@@ -14,16 +14,17 @@ share no code with the null models they are meant to check.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_rng
+from ._validation import check_choice, check_integer, check_rng
 from .errors import AllianceStatsError
 from .events import EventSeries
 from .period import Period
+from .simulate import _check_period as check_period
+from .simulate import _check_rate, _check_size, check_probability
 from .window import Window
 
 __all__ = ["SCENARIOS", "TRIGGERS_PER_YEAR", "coupled", "scenario"]
@@ -201,9 +202,7 @@ def coupled(
     period = _check_period(period)
     if not isinstance(window, Window):
         raise AllianceStatsError(f"`window` must be a Window, got {type(window).__name__}")
-    if (isinstance(coupling, bool) or not isinstance(coupling, numbers.Real)
-            or not 0 <= coupling <= 1):
-        raise AllianceStatsError(f"`coupling` must be a number in [0, 1], got {coupling!r}")
+    coupling = check_probability(coupling, "coupling")
     mean_triggers = _mean_triggers(name, n_triggers, period)
     rng = check_rng(rng)
     n_coupled = int(np.floor(coupling * n + 0.5))
@@ -222,26 +221,22 @@ def coupled(
 # -- validation ----------------------------------------------------------------
 
 def _check_count(value: Any, name: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
-        raise AllianceStatsError(f"`{name}` must be a positive integer, got {value!r}")
-    return int(value)
+    count = check_integer(value, name, minimum=1)
+    _check_size(count, f"`{name}` = {count}")
+    return count
 
 
 def _check_period(period: Any) -> Period:
-    if not isinstance(period, Period):
-        raise AllianceStatsError(f"`period` must be a Period, got {type(period).__name__}")
+    check_period(period)
     return period
 
 
 def _mean_triggers(name: str, n_triggers: Any, period: Period) -> float:
     if n_triggers is None:
         return TRIGGERS_PER_YEAR[name] * period.n_days / 365.25
-    if (isinstance(n_triggers, bool) or not isinstance(n_triggers, numbers.Real)
-            or not np.isfinite(n_triggers) or n_triggers < 0):
-        raise AllianceStatsError(
-            f"`n_triggers` must be a finite number >= 0 (the expected number of trigger "
-            f"events), got {n_triggers!r}")
-    return float(n_triggers)
+    mean = _check_rate(n_triggers, "n_triggers")
+    _check_size(mean, f"`n_triggers` = {n_triggers!r}")
+    return mean
 
 
 # -- generating processes --------------------------------------------------------

@@ -19,7 +19,7 @@ from ._montecarlo import Tally, batch_sizes
 from ._pvalues import NullDistribution, exact_pvalue, monte_carlo_pvalue
 from ._reach import reach_atoms
 from ._setup import Setup, build_setup
-from ._validation import check_alternative, check_integer, check_rng
+from ._validation import check_alternative, check_bool, check_integer, check_rng
 from .errors import AllianceStatsError
 from .events import EventSeries
 from .nulls import NULLS, NullModel, make_null
@@ -49,6 +49,7 @@ def sweep_windows(max_days: int = 90, *, min_days: int = 0, symmetric: bool = Fa
     """
     max_days = check_integer(max_days, "max_days", minimum=0)
     min_days = check_integer(min_days, "min_days", minimum=0)
+    symmetric = check_bool(symmetric, "symmetric")
     if min_days > max_days:
         raise AllianceStatsError(
             f"sweep range needs `min_days` <= `max_days`, got {min_days} > {max_days}")
@@ -169,6 +170,10 @@ def window_sweep(
     >>> int(best.hi), bool(best.pvalue_adjusted >= best.pvalue)
     (31, True)
     """
+    if windows is not None and (isinstance(windows, (str, bytes, Window))
+                                or not isinstance(windows, Iterable)):
+        raise AllianceStatsError(f"`windows` must be a sequence of Window, got "
+                                 f"{type(windows).__name__}")
     window_list = list(sweep_windows() if windows is None else windows)
     if not window_list:
         raise AllianceStatsError("`windows` is empty")

@@ -28,6 +28,8 @@ from ._text import distinct_values, first_rows, read_table, show
 __all__ = ["CodeSet", "CodeSystem", "CAMEO", "PLOVER", "LABELS", "code_system", "CODE_SYSTEMS"]
 
 MODE_SEPARATOR = ":"
+#: the ``name`` of each code system, as a CodeSet's ``system`` names it
+SYSTEM_NAMES = ("CAMEO", "PLOVER", "labels")
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,9 @@ class CodeSet:
     """A named set of event codes of one code system.
 
     A table event matches when its code falls under one of ``include`` and
-    under none of ``exclude`` (each matched with its children).
+    under none of ``exclude`` (each matched with its children). ``system`` is the
+    code system's name (``"CAMEO"``, ``"PLOVER"``, ``"labels"``); the codes are
+    checked against it when the set is used on a table.
     """
 
     name: str
@@ -43,6 +47,25 @@ class CodeSet:
     include: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     description: str = ""
+
+    def __post_init__(self) -> None:
+        for key in ("name", "system", "description"):
+            value = getattr(self, key)
+            if not isinstance(value, str) or (key != "description" and not value.strip()):
+                raise AllianceStatsError(f"`{key}` must be {'' if key == 'description' else 'non-empty '}"
+                                         f"text, got {value!r}")
+        if self.system not in SYSTEM_NAMES:
+            raise AllianceStatsError(f"`system` must be one of {', '.join(map(repr, SYSTEM_NAMES))}, "
+                                     f"got {self.system!r}")
+        for key in ("include", "exclude"):
+            value = getattr(self, key)
+            if isinstance(value, str) or not isinstance(value, (tuple, list)) or not all(
+                    isinstance(code, str) and code.strip() for code in value):
+                raise AllianceStatsError(f"`{key}` must be a tuple of codes written as text "
+                                         f"(e.g. ('040', '042')), got {value!r}")
+            object.__setattr__(self, key, tuple(value))
+        if not self.include:
+            raise AllianceStatsError("`include` is empty; a code set needs at least one code")
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.include)
@@ -60,7 +83,7 @@ class CodeSystem:
     SANCTIONS: CodeSet | None = None
 
     # -- table columns ---------------------------------------------------------------
-    def normalise_column(self, values: pd.Series, *, argument: str, column: str,
+    def _normalise_column(self, values: pd.Series, *, argument: str, column: str,
                          row_label: Callable[[int], str],
                          modes: pd.Series | None = None) -> pd.Categorical:
         """The column as a categorical of normalised codes (missing stays missing).
@@ -121,13 +144,22 @@ class CodeSystem:
     def match(self, codes: Any, categories: pd.Index, *, argument: str = "codes") -> np.ndarray:
         """Boolean mask over a table's distinct codes: which fall under ``codes``."""
         include, exclude = self.query(codes, argument=argument)
-        cats = np.asarray(categories, dtype=object)
+        cats = _categories(categories)
         keep = np.zeros(len(cats), dtype=bool)
         for code in include:
             keep |= self._under(cats, code)
         for code in exclude:
             keep &= ~self._under(cats, code)
         return keep
+
+
+def _categories(categories: Any) -> np.ndarray:
+    """A table's distinct codes as an object array (a list, array or Index of codes)."""
+    if isinstance(categories, (str, bytes)) or not isinstance(categories, Iterable) or \
+            np.ndim(categories) != 1:
+        raise AllianceStatsError(f"`categories` must be a one-dimensional list or Index of a "
+                                 f"table's codes, got {type(categories).__name__}")
+    return np.asarray(list(categories), dtype=object)
 
 
 def _digits(value: Any) -> tuple[str | None, bool]:
@@ -308,11 +340,12 @@ class LabelCodes(CodeSystem):
 
     def match(self, codes: Any, categories: pd.Index, *, argument: str = "codes") -> np.ndarray:
         include, _ = self.query(codes, argument=argument)
+        categories = _categories(categories)
         missing = [c for c in include if c not in set(categories)]
         if missing:
             raise AllianceStatsError(f"`{argument}`: no event has code {', '.join(map(repr, missing))}; "
                                      f"the table's codes are {list(categories)}")
-        return np.isin(np.asarray(categories, dtype=object), include)
+        return np.isin(categories, include)
 
     def _under(self, categories: np.ndarray, code: str) -> np.ndarray:
         return categories == code

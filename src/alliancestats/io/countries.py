@@ -245,7 +245,7 @@ def to_alpha3(name: Any, scheme: str | None = None) -> str | None:
 
 
 def _check_scheme(scheme: Any, argument: str) -> str:
-    if scheme not in SCHEMES:
+    if not (isinstance(scheme, str) and scheme in SCHEMES):
         raise AllianceStatsError(f"`{argument}` must be one of {', '.join(map(repr, SCHEMES))}, "
                                  f"got {scheme!r}")
     return str(scheme)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
+
+from ..errors import AllianceStatsError
+from .codes import CODE_SYSTEMS
+from .countries import _check_scheme
+
+#: what a preset's ``columns`` must name (``mode`` only for PLOVER's event modes)
+KEYS = ("date", "source", "target", "code")
 
 __all__ = ["Preset", "ICEWS", "GDELT1", "GDELT2", "POLECAT", "US_TRAVELS", "PRESETS"]
 
@@ -29,6 +36,13 @@ def _gdelt_columns(adm2: bool) -> tuple[str, ...]:
                "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone")
             + _gdelt_geo("Actor1Geo", adm2) + _gdelt_geo("Actor2Geo", adm2)
             + _gdelt_geo("ActionGeo", adm2) + ("DATEADDED", "SOURCEURL"))
+
+
+def _text_mapping(value: Any, name: str) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) and v for k, v in value.items()):
+        raise AllianceStatsError(f"`{name}` must map names to non-empty text, got {value!r}")
+    return dict(value)
 
 
 @dataclass(frozen=True)
@@ -75,8 +89,37 @@ class Preset:
     source: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "columns", MappingProxyType(dict(self.columns)))
-        object.__setattr__(self, "fixed", MappingProxyType(dict(self.fixed)))
+        for name in ("name", "sep", "date_format", "source"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or (name != "source" and not value):
+                raise AllianceStatsError(f"`{name}` must be {'' if name == 'source' else 'non-empty '}"
+                                         f"text, got {value!r}")
+        for name in ("header", "quoted"):
+            if not isinstance(getattr(self, name), bool):
+                raise AllianceStatsError(f"`{name}` must be True or False, got "
+                                         f"{getattr(self, name)!r}")
+        if not (isinstance(self.code_system, str) and self.code_system in CODE_SYSTEMS):
+            raise AllianceStatsError(f"`code_system` must be one of "
+                                     f"{', '.join(map(repr, CODE_SYSTEMS))}, got {self.code_system!r}")
+        _check_scheme(self.countries, "countries")
+        fixed = _text_mapping(self.fixed, "fixed")
+        columns = _text_mapping(self.columns, "columns")
+        unknown = sorted(set(columns) - set(KEYS) - {"mode"})
+        missing = [k for k in KEYS if k not in columns and k not in fixed]
+        if unknown or missing:
+            raise AllianceStatsError(f"`columns` must map {', '.join(KEYS)} (and 'mode' for PLOVER) "
+                                     f"to column names; unknown {unknown}, missing {missing}")
+        if self.column_names is not None:
+            if not (isinstance(self.column_names, tuple)
+                    and all(isinstance(c, str) for c in self.column_names)):
+                raise AllianceStatsError("`column_names` must be a tuple of column names or None")
+            absent = [c for c in columns.values() if c not in self.column_names]
+            if absent:
+                raise AllianceStatsError(f"`columns` names {absent} that `column_names` lacks")
+        elif not self.header:
+            raise AllianceStatsError("a file without a header (header=False) needs `column_names`")
+        object.__setattr__(self, "columns", MappingProxyType(columns))
+        object.__setattr__(self, "fixed", MappingProxyType(fixed))
 
     def __repr__(self) -> str:
         return f"Preset({self.name!r})"

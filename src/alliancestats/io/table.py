@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .._validation import check_bool
 from ..errors import AllianceStatsError
 from ..events import EventSeries
 from .codes import CodeSystem, code_system as _code_system
@@ -37,6 +38,12 @@ def _names(preset: Preset | None, columns: Mapping[str, str] | None, argument: s
         for key in preset.fixed:
             names.pop(key, None)
     return names
+
+
+def _path(path: Any) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise AllianceStatsError(f"`path` must be a file path, got {type(path).__name__}")
+    return os.fspath(path)
 
 
 def _schemes(countries: Any, preset: Preset | None) -> dict[str, str | None]:
@@ -86,8 +93,8 @@ class EventTable:
     """
 
     frame: pd.DataFrame
-    code_system: CodeSystem
-    unknown_countries: pd.DataFrame = field(repr=False)
+    code_system: CodeSystem | None = None
+    unknown_countries: pd.DataFrame | None = field(default=None, repr=False)
     preset: Preset | None = None
 
     ICEWS = ICEWS
@@ -95,6 +102,34 @@ class EventTable:
     GDELT2 = GDELT2
     POLECAT = POLECAT
     US_TRAVELS = US_TRAVELS
+
+    def __post_init__(self) -> None:
+        """Direct construction takes a table already in the normalised form (what the
+        readers build); raw event data go through :meth:`from_frame` or :meth:`from_csv`."""
+        how = ("build an EventTable from event data with EventTable.from_frame(frame, ...), "
+               "from_csv or from_parquet")
+        frame = self.frame
+        if not isinstance(frame, pd.DataFrame):
+            raise AllianceStatsError(f"`frame` must be a DataFrame, got {type(frame).__name__}; {how}")
+        if not isinstance(self.code_system, CodeSystem):
+            raise AllianceStatsError(f"`code_system` must be a code system (CAMEO, PLOVER, LABELS), "
+                                     f"got {self.code_system!r}; {how}")
+        normalised = (all(c in frame.columns for c in REQUIRED)
+                      and pd.api.types.is_datetime64_dtype(frame["date"].dtype)
+                      and all(isinstance(frame[c].dtype, pd.CategoricalDtype)
+                              for c in ("source", "target", "code"))
+                      and frame["source"].cat.categories.equals(frame["target"].cat.categories))
+        if not normalised:
+            raise AllianceStatsError(
+                "`frame` is not a normalised event table (datetime 'date'; categorical 'source' "
+                f"and 'target' sharing one set of countries; categorical 'code'); {how}")
+        if self.unknown_countries is None:
+            object.__setattr__(self, "unknown_countries",
+                               pd.DataFrame(columns=["column", "value", "rows", "reason"]))
+        elif not isinstance(self.unknown_countries, pd.DataFrame):
+            raise AllianceStatsError("`unknown_countries` must be a DataFrame or None")
+        if self.preset is not None and not isinstance(self.preset, Preset):
+            raise AllianceStatsError(f"`preset` must be a Preset or None, got {self.preset!r}")
 
     # -- construction -----------------------------------------------------------------
     @classmethod
@@ -187,7 +222,7 @@ class EventTable:
     @classmethod
     def _from_file(cls, path: str | os.PathLike[str], read: Any, *, preset: Preset | None,
                    columns: Mapping[str, str] | None, **normalise: Any) -> "EventTable":
-        path = os.fspath(path)
+        path = _path(path)
         names = _names(preset, columns, path)
         frame, label = read(path, names)
         return cls._build(frame, names=names, preset=preset, argument=path, row_label=label,
@@ -196,7 +231,7 @@ class EventTable:
     @classmethod
     def read(cls, path: str | os.PathLike[str], **options: Any) -> "EventTable":
         """:meth:`from_parquet` for ``.parquet``/``.pq`` files, :meth:`from_csv` otherwise."""
-        if os.fspath(path).lower().endswith(PARQUET_SUFFIXES):
+        if _path(path).lower().endswith(PARQUET_SUFFIXES):
             return cls.from_parquet(path, **options)
         return cls.from_csv(path, **options)
 
@@ -204,7 +239,7 @@ class EventTable:
     def _build(cls, raw: pd.DataFrame, *, names: dict[str, str], preset: Preset | None,
                countries: Any, code_system: Any, unknown: str, date_format: str | None,
                argument: str, row_label: RowLabel) -> "EventTable":
-        if unknown not in UNKNOWN_RULES:
+        if not (isinstance(unknown, str) and unknown in UNKNOWN_RULES):
             raise AllianceStatsError(f"`unknown` must be 'raise' or 'missing', got {unknown!r}")
         system = _code_system(code_system if code_system is not None else
                               (preset.code_system if preset is not None else "cameo"))
@@ -229,7 +264,7 @@ class EventTable:
         for key, (codes, positions) in sides.items():
             lookup = np.array([index[c] if c is not None else -1 for c in codes] + [-1], dtype=np.int64)
             out[key] = pd.Categorical.from_codes(lookup[positions], categories=categories)
-        out["code"] = system.normalise_column(
+        out["code"] = system._normalise_column(
             raw[names["code"]], argument=argument, column=names["code"], row_label=row_label,
             modes=raw[names["mode"]] if "mode" in names else None)
         frame = pd.DataFrame(out)
@@ -291,6 +326,8 @@ class EventTable:
         "SANCTIONS"); a code system without one (labels) needs explicit codes."""
         if codes is not None:
             return codes
+        if not (isinstance(kind, str) and kind in ("MEETINGS", "SANCTIONS")):
+            raise AllianceStatsError(f"`kind` must be 'MEETINGS' or 'SANCTIONS', got {kind!r}")
         default = getattr(self.code_system, kind)
         if default is None:
             raise AllianceStatsError(f"`codes`: {self.code_system.name} codes have no default "
@@ -315,6 +352,8 @@ class EventTable:
             ``alliancestats test`` and :func:`alliancestats.scan` count the same way.
         """
         codes = self.default_codes(codes, "MEETINGS")
+        directed = check_bool(directed, "directed")
+        distinct_days = check_bool(distinct_days, "distinct_days")
         ia, ib = self._country_index(a, "a"), self._country_index(b, "b")
         src = self.frame["source"].cat.codes.to_numpy()
         tgt = self.frame["target"].cat.codes.to_numpy()
@@ -340,6 +379,9 @@ class EventTable:
         tgt = self.frame["target"].cat.codes.to_numpy()
         mask = (src == index) & (tgt != index) & self.code_mask(codes)
         if targets is not None:
+            if isinstance(targets, (str, bytes)) or not isinstance(targets, Iterable):
+                raise AllianceStatsError(f"`targets` must be a list of countries (e.g. "
+                                         f"targets=['IRN']), got {targets!r}")
             wanted = [self._country_index(t, "targets") for t in targets]
             mask &= np.isin(tgt, wanted)
         return self._series(mask, f"{self.country(source, 'source')} events")

@@ -9,9 +9,12 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .._report import _rows
-from ..period import Period
+from .._convolution import sum_of_units
 from .._output import html_table, json_ready
+from .._report import _rows
+from .._validation import check_bool, check_integer
+from ..errors import AllianceStatsError
+from ..period import Period
 from ..window import Window
 from .stats import tail_pvalues
 
@@ -78,6 +81,10 @@ class ScanResult:
 
     def pmf(self, row: int) -> np.ndarray:
         """Exact null pmf of K for row ``row`` of :attr:`table` (K = 0..n)."""
+        row = check_integer(row, "row", minimum=0)
+        if row >= len(self.table):
+            raise AllianceStatsError(f"`row` must be below {len(self.table)} (the table's rows), "
+                                     f"got {row}")
         start, n = int(self._pmf_start[row]), int(self.table["n"].iloc[row])
         return self._pmf_values[start: start + n + 1]
 
@@ -96,11 +103,10 @@ class ScanResult:
         >>> bool(pooled.k == res.table.k[res.table.testable].sum()), pooled.n_dyads == res.n_testable
         (True, True)
         """
-        rows = np.flatnonzero(self.table["testable"].to_numpy()) if testable_only \
-            else np.arange(len(self.table))
-        pmf = np.ones(1)
-        for row in rows:       # one convolution per dyad, over short pmfs
-            pmf = np.convolve(pmf, self.pmf(int(row)))
+        rows = np.flatnonzero(self.table["testable"].to_numpy()) \
+            if check_bool(testable_only, "testable_only") else np.arange(len(self.table))
+        pmf, first = sum_of_units([(self.pmf(int(row)), 0) for row in rows], [1] * len(rows))
+        pmf = np.concatenate([np.zeros(first), pmf])       # the total's pmf from K = 0
         k = int(self.table["k"].to_numpy()[rows].sum())
         n = int(self.table["n"].to_numpy()[rows].sum())
         p = float(tail_pvalues(pmf[None, :], np.array([k]), self.alternative)[0])
@@ -113,6 +119,7 @@ class ScanResult:
 
     def summary(self, top: int = 10) -> str:
         """Plain-text report: what was scanned, the FDR family, the top dyads."""
+        top = check_integer(top, "top", minimum=0)
         untestable = self.table["untestable"].value_counts().to_dict()
         why = ", ".join(f"{v} {k}" for k, v in untestable.items()) or "none"
         pairs = [
