@@ -6,7 +6,6 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from alliancestats import (AllianceStatsError, EventTable, Period, Window, coincidence_test,
@@ -18,7 +17,8 @@ PERIOD = Period("2015-01-01", "2020-12-31")
 WINDOW = Window.after(days=30)
 NULLS = [("uniform", {}), ("uniform", {"distinct": True}), ("stratified", {}),
          ("stratified", {"strata": ["2017-01-20", "2019-06-01"]}), ("jitter", {"days": 45}),
-         ("circular", {})]
+         ("episode-jitter", {"days": 45}), ("episode-jitter", {"days": 30, "gap": 60}),
+         ("episode-jitter", {"days": 20, "centred": False}), ("circular", {})]
 
 
 @pytest.fixture(scope="module")
@@ -145,20 +145,46 @@ def test_small_batches_give_the_same_table(table, monkeypatch):
     assert all(np.array_equal(full.pmf(i), small.pmf(i)) for i in range(len(full)))
 
 
-def test_sum_of_independent_against_enumeration():
+def test_episode_jitter_keeps_each_dyads_episodes_apart(table, monkeypatch):
+    """Every testable dyad (not a sample) equals coincidence_test; some of them have episodes
+    of several responses; a one-dyad batch gives the same table, so no episode ever joins
+    two dyads' responses."""
+    from alliancestats.episodes import episodes
+
+    options = dict(days=40, gap=45)
+    res = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", null="episode-jitter",
+               **options)
+    largest = 0
+    for row in res.table[res.table.testable].itertuples():
+        single = _single(table, row.a, row.b, "episode-jitter", options)
+        assert (row.n, row.k) == (single.n, single.k)
+        assert row.pvalue == pytest.approx(single.pvalue, rel=1e-9, abs=1e-12)
+        meetings = table.dyad_series(row.a, row.b)
+        largest = max(largest, int(episodes(meetings.days, 45).size.max()))
+    assert largest >= 3
+    monkeypatch.setattr(scan_stats, "BATCH_ELEMENTS", PERIOD.n_days + 1)      # one dyad a batch
+    alone = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", null="episode-jitter",
+                 **options)
+    pd.testing.assert_frame_equal(res.table, alone.table)
+
+
+def test_sums_of_units_against_enumeration_and_the_single_sum():
+    from alliancestats._convolution import sum_of_units, sums_of_units
+
     rng = np.random.default_rng(5)
-    units = rng.integers(0, 4, size=11)
-    pmfs = rng.dirichlet(np.ones(3), size=11)          # each unit adds 0, 1 or 2
-    out = scan_stats.sum_of_independent(units, pmfs, 4, 2 * 11 + 1)
+    total = rng.integers(0, 4, size=11)
+    pmfs = rng.dirichlet(np.ones(3), size=11)          # each unit adds offset + 0, 1 or 2
+    offset = rng.integers(0, 3, size=11)
+    out = sums_of_units(total, pmfs, offset, 4, 4 * 11 + 1)
     for dyad in range(4):
-        mine = np.flatnonzero(units == dyad)
-        brute = np.zeros(2 * 11 + 1)
+        mine = np.flatnonzero(total == dyad)
+        brute = np.zeros(4 * 11 + 1)
         for values in itertools.product(range(3), repeat=len(mine)):
-            brute[sum(values)] += np.prod([pmfs[u, v] for u, v in zip(mine, values)])
+            brute[sum(values) + offset[mine].sum()] += np.prod(
+                [pmfs[u, v] for u, v in zip(mine, values)])
         assert out[dyad] == pytest.approx(brute, abs=1e-12)
-    p = rng.random(7)
-    bern = scan_stats.sum_of_independent(np.zeros(7, int), np.column_stack([1 - p, p]), 1, 8)[0]
-    assert bern == pytest.approx(stats.poisson_binom.pmf(np.arange(8), p))
+        single, first = sum_of_units([(pmfs[u], int(offset[u])) for u in mine], [1] * len(mine))
+        np.testing.assert_allclose(out[dyad][first: first + len(single)], single, atol=1e-15)
 
 
 def test_pooled_test_against_enumeration_and_monte_carlo():
@@ -206,7 +232,7 @@ def test_bad_input(table):
     with pytest.raises(AllianceStatsError, match="either `triggers`"):
         scan(table, window=WINDOW, period=PERIOD)
     with pytest.raises(AllianceStatsError, match="placement nulls 'uniform', 'stratified', 'jitter', "
-                                                 "'circular', got 'poisson'"):
+                                                 "'episode-jitter', 'circular', got 'poisson'"):
         scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA", null="poisson")
     with pytest.raises(AllianceStatsError, match="`reverse=True` needs `trigger_actor`"):
         scan(table, table.actor_series("USA"), window=WINDOW, period=PERIOD, reverse=True)

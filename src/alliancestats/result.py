@@ -126,7 +126,7 @@ class CoincidenceResult:
         result's null placement (see :func:`alliancestats.effect_sizes`)."""
         from .effect_sizes import effect_sizes_of
 
-        if confidence_level == 0.95:
+        if check_fraction(confidence_level, "confidence_level") == 0.95:
             return self._effect_sizes_95
         model, setup = self.effect_inputs
         return effect_sizes_of(model, setup, confidence_level=confidence_level)

@@ -13,7 +13,8 @@ histogram of :math:`Z_u` over the :math:`b_u - a_u + 1` candidates, and
 .. math:: P(\text{total} = z) = (P_{Z_1} * P_{Z_2} * \cdots * P_{Z_U})(z),
 
 a convolution (:mod:`alliancestats._convolution`, direct and exact; for K with
-single-response units it is the Poisson-binomial distribution). For the trigger
+single-response units it is the Poisson-binomial distribution). The unit pmfs come
+from :func:`unit_pmfs`, which the scan also uses for many dyads at once. For the trigger
 rate, trigger day ``s`` with window :math:`W_s` (period offsets) is followed by
 no response with probability :math:`\prod_u (1 - h_u(s))`, :math:`h_u(s)` the
 share of unit ``u``'s candidates that put a member in :math:`W_s`; so
@@ -68,6 +69,12 @@ class UnitPlacementNull(NullModel):
         """The units of ``setup`` (computed once per setup)."""
         return self._cached(setup, "units", lambda: self.make_units(setup))
 
+    def units_in_groups(self, setup: Setup, group: np.ndarray) -> Units:
+        """The units when the responses of ``setup`` belong to independent groups
+        (``group[i]``, e.g. the dyads of a scan): a unit never joins responses of two
+        groups. Units of one response need nothing more; episodes override this."""
+        return self.make_units(setup)
+
     def _cached(self, setup: Setup, key: str, compute: Callable[[], Any]) -> Any:
         store = self.__dict__.setdefault("_per_setup", weakref.WeakKeyDictionary())
         entry = store.setdefault(setup, {})
@@ -102,7 +109,16 @@ class UnitPlacementNull(NullModel):
         assert isinstance(statistic, AdditiveStatistic)
         score = statistic.score(setup)
         keys, multiplicity = self._groups(setup)
-        pmfs = [_unit_pmf(score, low, high, rel) for low, high, rel in keys]
+        pmfs: list[tuple[np.ndarray, int]] = []
+        for first in range(0, len(keys), UNIT_BLOCK):   # bounded memory for wide scores
+            block = keys[first: first + UNIT_BLOCK]
+            sizes = [len(rel) for _, _, rel in block]
+            units = Units(low=np.array([k[0] for k in block], np.int64),
+                          high=np.array([k[1] for k in block], np.int64),
+                          unit=np.repeat(np.arange(len(block)), sizes),
+                          rel=np.array([r for k in block for r in k[2]], np.int64))
+            matrix, offsets = unit_pmfs(score, units)
+            pmfs += [(row, int(offset)) for row, offset in zip(matrix, offsets)]
         pmf, offset = sum_of_units(pmfs, multiplicity)
         return NullDistribution.on_integers(pmf, offset)
 
@@ -160,11 +176,57 @@ class UnitPlacementNull(NullModel):
         return "Monte Carlo only"
 
 
-def _unit_pmf(score: np.ndarray, low: int, high: int, rel: tuple[int, ...]) -> tuple[np.ndarray, int]:
-    """Histogram of a unit's summed score over its candidate anchors, as a pmf."""
-    total = np.zeros(high - low + 1, dtype=np.int64)
-    for r in rel:
-        total += score[low + r: high + r + 1]
-    smallest = int(total.min())
-    counts = np.bincount(total - smallest)
-    return counts / counts.sum(), smallest
+#: distinct units whose pmfs are computed in one array (memory: units x score range)
+UNIT_BLOCK = 256
+#: members x candidates gathered at once when summing unit scores
+GATHER_ELEMENTS = 1 << 22
+
+
+def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
+              ) -> tuple[np.ndarray, np.ndarray]:
+    r"""pmf of each unit's total score over its equally likely candidate anchors.
+
+    ``score`` is a per-day score over the period offsets, shape ``(T,)``, or one
+    row per group, shape ``(G, T)``, with unit ``u`` reading row ``row[u]`` (the
+    scan: one coverage mask per dyad). Unit ``u`` totals
+    :math:`Z_u(x) = \sum_{i \in u} \mathrm{score}(x + r_i)` for anchors
+    ``x = low[u] .. high[u]``; its pmf is the histogram of :math:`Z_u`.
+
+    Returns ``(pmf, offset)``: ``pmf[u, j]`` is the probability that unit ``u``
+    totals ``offset[u] + j`` (rows padded with zeros to the widest range). Units
+    of one response with a 0/1 score (K) are read from cumulative sums; others
+    from every candidate, ``GATHER_ELEMENTS`` (member, candidate) pairs at a time.
+    """
+    table = np.atleast_2d(np.asarray(score, dtype=np.int64))
+    n_units = len(units.low)
+    row = np.zeros(n_units, np.int64) if row is None else np.asarray(row, np.int64)
+    width = units.width
+    binary = table.size == 0 or (table.min() >= 0 and table.max() <= 1)
+    if binary and np.all(units.sizes == 1):
+        member = np.empty(n_units, np.int64)
+        member[units.unit] = np.arange(len(units.unit))
+        cumulative = np.zeros((table.shape[0], table.shape[1] + 1), np.int64)
+        np.cumsum(table, axis=1, out=cumulative[:, 1:])
+        first = units.low + units.rel[member]
+        covered = cumulative[row, first + width] - cumulative[row, first]
+        p = covered / width
+        return np.column_stack([1 - p, p]), np.zeros(n_units, np.int64)
+    most = int(width.max(initial=1))
+    totals = np.zeros(n_units * most)
+    steps = np.arange(most)
+    block = max(1, GATHER_ELEMENTS // most)
+    for start in range(0, len(units.unit), block):
+        unit = units.unit[start: start + block]
+        anchor = (units.low[unit] + units.rel[start: start + block])[:, None] + steps[None, :]
+        valid = steps[None, :] < width[unit][:, None]
+        values = table[row[unit][:, None], np.where(valid, anchor, 0)] * valid
+        totals += np.bincount((unit[:, None] * most + steps[None, :]).ravel(),
+                              weights=values.ravel(), minlength=n_units * most)
+    totals = np.rint(totals).astype(np.int64).reshape(n_units, most)
+    valid = steps[None, :] < width[:, None]
+    offset = np.where(valid, totals, np.iinfo(np.int64).max).min(axis=1)
+    shifted = totals - offset[:, None]
+    span = int(np.where(valid, shifted, 0).max(initial=0)) + 1
+    counts = np.bincount((np.arange(n_units)[:, None] * span + shifted)[valid],
+                         minlength=n_units * span).reshape(n_units, span)
+    return counts / width[:, None], offset

@@ -103,9 +103,19 @@ class EpisodeJitterNull(UnitPlacementNull):
         return setup.window.length if gap is None else gap
 
     def make_units(self, setup: Setup) -> Units:
-        ep = episodes(setup.response_offsets, self.gap(setup))
-        first, span, j = ep.first_day, ep.span, self.values["days"]
-        last_anchor = setup.period.n_days - 1 - span
+        return self.units_in_groups(setup, np.zeros(setup.n, np.int64))
+
+    def units_in_groups(self, setup: Setup, group: np.ndarray) -> Units:
+        """Episodes within each group of responses (the dyads of a scan): the groups'
+        days are set ``T + gap + 1`` apart, so no episode reaches across two."""
+        gap, n_days = self.gap(setup), setup.period.n_days
+        stride = n_days + gap + 1
+        group = np.asarray(group, dtype=np.int64)
+        ep = episodes(group * stride + setup.response_offsets, gap)
+        episode_group = np.zeros(ep.n_episodes, np.int64)
+        episode_group[ep.label] = group
+        first, span, j = ep.first_day - episode_group * stride, ep.span, self.values["days"]
+        last_anchor = n_days - 1 - span
         if self.values["centred"]:
             low, high = np.maximum(first - j, 0), np.minimum(first + j, last_anchor)
         else:

@@ -69,10 +69,11 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
         One trigger series for every dyad. Or give ``trigger_actor``.
     window : Window
     period : Period
-    null : {"uniform", "stratified", "jitter", "circular"}
+    null : {"uniform", "stratified", "jitter", "episode-jitter", "circular"}
         The placement null, as in :func:`alliancestats.coincidence_test` (with its
-        options, e.g. ``days=J`` for ``jitter``, ``strata="year"`` or break dates
-        for ``stratified``, ``distinct=True`` for ``uniform``).
+        options, e.g. ``days=J`` for ``jitter`` and ``episode-jitter`` (with ``gap``
+        and ``centred``), ``strata="year"`` or break dates for ``stratified``,
+        ``distinct=True`` for ``uniform``).
     codes : codes or CodeSet, optional
         The responses: each dyad's events (either direction) with these codes.
         Default: the code system's ``MEETINGS``.
@@ -118,9 +119,13 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
     ``stratified`` and ``jitter`` keep each response within its stratum or ±J days,
     which keeps news bursts and trends of the dyad's own reporting (a burst of
     meetings after a sanction burst no longer looks like a string of successes
-    when the comparison is the same weeks); ``circular`` shifts all of a dyad's
-    responses together. Each p-value equals the one
-    :func:`~alliancestats.coincidence_test` gives for that dyad alone.
+    when the comparison is the same weeks); ``episode-jitter`` moves each episode
+    of a dyad's responses (runs no more than ``gap`` days apart) as a block, so a
+    burst of reports after one trigger counts as one coincidence, not many;
+    ``circular`` shifts all of a dyad's responses together. Each p-value equals
+    the one :func:`~alliancestats.coincidence_test` gives for that dyad alone
+    (a dyad whose single episode spans the whole period, which
+    :func:`~alliancestats.coincidence_test` refuses, is reported as ``"K forced"``).
 
     Examples
     --------

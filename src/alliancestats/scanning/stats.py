@@ -14,15 +14,19 @@ Each placement null is one function returning the exact pmf of K per dyad:
 
 * ``uniform``: :math:`K_d \sim \mathrm{Binomial}(n_d, C_d/T)` (``distinct=True``:
   hypergeometric), as :class:`~alliancestats.nulls.UniformNull`;
-* ``stratified``, ``jitter``: each response uniform on its own interval (the
-  intervals come from the null classes themselves), :math:`K_d` Poisson-binomial,
-  computed by convolving the responses' Bernoulli pmfs;
+* ``stratified``, ``jitter``, ``episode-jitter``: each unit (a response, or an
+  episode of a dyad's responses moved as a block) uniform on its candidate
+  anchors, which come from the null classes themselves
+  (:meth:`~alliancestats.nulls._placement.UnitPlacementNull.units_in_groups`: a
+  dyad's episodes never join another dyad's responses); each unit's pmf of matches
+  over its anchors (:func:`~alliancestats.nulls._placement.unit_pmfs`, as the
+  engine computes it) and their convolution per dyad
+  (:func:`alliancestats._convolution.sums_of_units`); for single responses this is
+  the Poisson-binomial distribution;
 * ``circular``: :math:`K_d(\delta)` for all ``T`` shifts at once by FFT
   cross-correlation of the response indicator with the coverage mask.
 
-A new placement null (e.g. one that moves episodes rigidly) is one more function
-registered in :data:`SCAN_NULLS`; :func:`sum_of_independent` convolves any per-unit
-pmfs per dyad.
+A new placement null is one more function registered in :data:`SCAN_NULLS`.
 """
 
 from __future__ import annotations
@@ -33,11 +37,12 @@ from typing import Callable
 import numpy as np
 from scipy import stats
 
+from .._convolution import sums_of_units
 from .._setup import Setup, in_reach
 from ..events import EventSeries
 from ..matching import window_counts
 from ..nulls import NullModel
-from ..nulls._placement import UnitPlacementNull
+from ..nulls._placement import UnitPlacementNull, unit_pmfs
 from ..period import Period
 from ..window import Window
 
@@ -99,39 +104,6 @@ def coverage_masks(trigger_group: np.ndarray, trigger_days: np.ndarray, groups: 
     return (window_counts(query, trigger_keys, window) > 0).reshape(len(groups), T)
 
 
-def sum_of_independent(unit_dyad: np.ndarray, unit_pmf: np.ndarray, n_dyads: int,
-                       width: int) -> np.ndarray:
-    """pmf of each dyad's sum of independent units, shape ``(n_dyads, width)``.
-
-    ``unit_pmf[u, j]`` is P(unit u contributes j). Loops over a unit's rank within
-    its dyad (all dyads at once) and over ``j``; the support after ``r`` units is
-    cut to ``r * (w - 1) + 1`` so the work is about ``sum_d n_d^2``.
-    """
-    order = np.argsort(unit_dyad, kind="stable")
-    dyad, pmf = unit_dyad[order], unit_pmf[order]
-    counts = np.bincount(dyad, minlength=n_dyads)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    rank = np.arange(len(dyad)) - starts[dyad]
-    out = np.zeros((n_dyads, width))
-    out[:, 0] = 1.0
-    step = pmf.shape[1] - 1
-    for r in range(int(counts.max(initial=0))):
-        pick = rank == r
-        rows, p = dyad[pick], pmf[pick]
-        hi = min(width, (r + 1) * step + 1)
-        current = out[rows, :hi]
-        new = current * p[:, :1]
-        for j in range(1, step + 1):
-            new[:, j:] += current[:, : hi - j] * p[:, j: j + 1]
-        out[rows, :hi] = new
-    return out
-
-
-def _covered_in(chunk: Chunk, dyad: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
-    rows = chunk.group[dyad]
-    return chunk.cumulative[rows, last + 1] - chunk.cumulative[rows, first]
-
-
 def _uniform(model: NullModel, chunk: Chunk) -> np.ndarray:
     covered = chunk.cumulative[chunk.group, -1]
     k = np.arange(chunk.width)[None, :]
@@ -148,13 +120,13 @@ def _placement_setup(chunk: Chunk) -> Setup:
                  period=chunk.period)
 
 
-def _interval(model: NullModel, chunk: Chunk) -> np.ndarray:
+def _placement(model: NullModel, chunk: Chunk) -> np.ndarray:
     assert isinstance(model, UnitPlacementNull)
-    units = model.units(_placement_setup(chunk))   # the null's own candidate ranges
-    first, last = units.low[units.unit] + units.rel, units.high[units.unit] + units.rel
-    p = _covered_in(chunk, chunk.response_dyad, first, last) / (last - first + 1)
-    return sum_of_independent(chunk.response_dyad, np.column_stack([1 - p, p]), len(chunk.n),
-                              chunk.width)
+    units = model.units_in_groups(_placement_setup(chunk), chunk.response_dyad)
+    unit_dyad = np.zeros(len(units.low), np.int64)
+    unit_dyad[units.unit] = chunk.response_dyad
+    pmf, offset = unit_pmfs(chunk.mask, units, row=chunk.group[unit_dyad])
+    return sums_of_units(unit_dyad, pmf, offset, len(chunk.n), chunk.width)
 
 
 def _circular(model: NullModel, chunk: Chunk) -> np.ndarray:
@@ -172,7 +144,8 @@ def _circular(model: NullModel, chunk: Chunk) -> np.ndarray:
 
 #: placement nulls the scan computes exactly, by name
 SCAN_NULLS: dict[str, Callable[[NullModel, Chunk], np.ndarray]] = {
-    "uniform": _uniform, "stratified": _interval, "jitter": _interval, "circular": _circular}
+    "uniform": _uniform, "stratified": _placement, "jitter": _placement,
+    "episode-jitter": _placement, "circular": _circular}
 
 
 def tail_pvalues(pmf: np.ndarray, k: np.ndarray, alternative: str) -> np.ndarray:
