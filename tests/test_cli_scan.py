@@ -6,27 +6,17 @@ import pathlib
 import pandas as pd
 
 from alliancestats import EventSeries, EventTable, Period, Window, coincidence_test
-from alliancestats.cli import main
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 SCAN = ["scan", str(DATA / "icews_sample.tab"), "--preset", "icews", "--trigger-actor", "USA",
         "--start", "2015-01-01", "--end", "2015-03-31", "--window", "30"]
 
 
-def _run(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_scan_text_and_json(capsys):
-    code, out, err = _run(SCAN, capsys)
+def test_scan_text_and_json(run_cli):
+    code, out, err = run_cli(SCAN)
     assert code == 0 and err == ""
     assert "Benjamini-Hochberg family" in out and "IRN" in out
-    code, out, _ = _run(SCAN + ["--json", "--null", "jitter", "--jitter-days", "20"], capsys)
+    code, out, _ = run_cli(SCAN + ["--json", "--null", "jitter", "--jitter-days", "20"])
     payload = json.loads(out)
     assert payload["null"] == "jitter" and payload["null_options"] == {"days": 20}
     assert payload["fdr_family"] == "testable dyads only"
@@ -37,14 +27,14 @@ def test_scan_text_and_json(capsys):
     assert payload["events"]["rows"] == 9
 
 
-def test_scan_reverse_and_codes(capsys):
-    code, out, _ = _run(SCAN + ["--reverse", "--json", "--codes", "04"], capsys)
+def test_scan_reverse_and_codes(run_cli):
+    code, out, _ = run_cli(SCAN + ["--reverse", "--json", "--codes", "04"])
     payload = json.loads(out)
     assert code == 0 and payload["responses"].startswith("USA's events")
     assert [(d["a"], d["b"], d["n"]) for d in payload["dyads"]] == [("IRN", "VEN", 1)]
 
 
-def test_scan_bad_input_exits_2_with_one_line(tmp_path, capsys):
+def test_scan_bad_input_exits_2_with_one_line(tmp_path, run_cli):
     bad = tmp_path / "events.tab"
     bad.write_text((DATA / "icews_sample.tab").read_text(encoding="utf-8").replace("CAMEO Code", "X"),
                    encoding="utf-8")
@@ -58,11 +48,11 @@ def test_scan_bad_input_exits_2_with_one_line(tmp_path, capsys):
         (SCAN + ["--min-days", "0"], "--min-days must be >= 1"),
         (SCAN[:-2] + ["--lo", "0", "--hi", "9999999"], "--hi must be within"),
     ]:
-        code, out, err = _run(argv, capsys)
+        code, out, err = run_cli(argv)
         assert code == 2 and out == "" and err.count("\n") == 1 and piece in err, (argv, err)
 
 
-def test_distinct_days_is_one_rule_for_cli_and_api(tmp_path, capsys):
+def test_distinct_days_is_one_rule_for_cli_and_api(tmp_path, run_cli):
     rows = pd.DataFrame({"date": ["2019-02-10", "2019-02-10", "2019-02-10", "2019-03-01",
                                   "2019-07-04", "2019-07-04", "2019-11-11"],
                          "source": ["IRN", "VEN", "IRN", "IRN", "VEN", "VEN", "IRN"],
@@ -73,11 +63,11 @@ def test_distinct_days_is_one_rule_for_cli_and_api(tmp_path, capsys):
     (tmp_path / "s.csv").write_text(sanctions)
     argv = ["test", str(tmp_path / "m.csv"), str(tmp_path / "s.csv"), "--start", "2019-01-01",
             "--end", "2019-12-31", "--window", "30", "--json"]
-    _, out, _ = _run(argv, capsys)
+    _, out, _ = run_cli(argv)
     cli = json.loads(out)
     meetings = EventTable.from_frame(rows).dyad_series("IRN", "VEN")      # default: one per day
     api = coincidence_test(meetings, EventSeries.from_csv(tmp_path / "s.csv"),
                            window=Window.after(days=30), period=Period("2019-01-01", "2019-12-31"))
     assert (cli["k"], cli["n"]) == (api.k, api.n) == (3, 4)   # Feb 10, Mar 1, Nov 11 matched
-    _, out, _ = _run(argv + ["--no-distinct-days"], capsys)
+    _, out, _ = run_cli(argv + ["--no-distinct-days"])
     assert (json.loads(out)["k"], json.loads(out)["n"]) == (5, 7)     # every row counted

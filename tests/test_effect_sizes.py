@@ -278,7 +278,9 @@ def test_every_response_matched_gives_infinite_rate_ratio_and_json_nulls():
     eff = als.effect_sizes(_series([3, 20, 40]), _series([0, 18, 36]), window=window, period=period)
     assert eff.k == 3 and eff.rate_ratio == np.inf and eff.rate_ratio_ci.high == np.inf
     out = eff.to_dict()
-    assert out["rate_ratio"] is None and out["rate_ratio_ci"][1] is None and out["notes"]
+    assert out["rate_ratio"] is None and out["rate_ratio_ci"][1] is None
+    assert set(out["null_reasons"]) == {"rate_ratio", "rate_ratio_ci[1]"}
+    assert "every informative response is matched" in out["null_reasons"]["rate_ratio"]
     json.dumps(out, allow_nan=False)
     assert "inf" in eff.summary() and "<table>" in eff._repr_html_()
     assert list(eff.to_frame()["effect"]) == ["excess matches", "coupling share", "rate ratio"]

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliancestats.cli import main
 
 FILES = {
     "meetings.csv": "id,date,topic,n\nM1,2019-02-10,a,1\nM2,2019-03-01,b,\nM3,2019-07-04,a,3\n",
@@ -97,23 +96,14 @@ def argv(draw, folder):
     return args
 
 
-def _run(args, capsys):
-    try:
-        code = main(args)
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 @pytest.mark.filterwarnings("ignore")
-def test_command_line_guard(folder, capsys):
+def test_command_line_guard(folder, run_cli):
     @settings(max_examples=min(40, settings.default.max_examples), deadline=None, database=None,
               derandomize=bool(os.environ.get("CI")),
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
     @given(argv(folder))
     def run(args):
-        code, out, err = _run(args, capsys)
+        code, out, err = run_cli(args)
         assert code in (0, 2), (args, code, err)
         assert "Traceback" not in err
         if code == 2:

@@ -291,3 +291,27 @@ def test_html_is_escaped_everywhere(case):
         text = page._repr_html_()
         assert "<script>" not in text, type(page).__name__
     assert "&lt;script&gt;" in res._repr_html_() and "&lt;script&gt;" in report._repr_html_()
+    covariates = pd.DataFrame({evil: np.linspace(0, 1, case.period.n_days)},
+                              index=case.period.dates)
+    model = als.count_model_test(responses, triggers, window=case.window, period=case.period,
+                                 covariates=covariates)
+    named = EventSeries(triggers.dates, name=evil)
+    table = als.datasets.load_synthetic_events()
+    scanned = als.scan(table, named, window=case.window, period=Period("2015-01-01", "2020-12-31"))
+    pages = [model, scanned, res.effect_sizes(),
+             als.diagnose(responses, named, window=case.window, period=case.period,
+                          n_resamples=19, rng=0)]
+    for page in pages:
+        text = page._repr_html_()
+        assert "<script>" not in text, type(page).__name__
+    assert "&lt;script&gt;" in model._repr_html_() and "&lt;script&gt;" in scanned._repr_html_()
+
+
+def test_summary_says_why_the_ratio_is_undefined(case):
+    far = EventSeries(["2030-01-01"])
+    res = als.coincidence_test(case.meetings, far, window=case.window, period=case.period)
+    assert res.expected == 0 and "nan" not in res.summary()
+    assert "K / E[K] not defined: E[K] = 0" in " ".join(res.summary().split())
+    pairs = als.coincidence_test(case.meetings, far, window=case.window, period=case.period,
+                                 statistic="pairs")
+    assert "S / E[S] not defined: E[S] = 0" in " ".join(pairs.summary().split())

@@ -4,7 +4,7 @@ import pytest
 
 from alliancestats import AllianceStatsError, EventSeries, Period, Window, coincidence_test
 from alliancestats.datasets import load_iran_venezuela
-from alliancestats.nulls.stratified import _calendar_bounds
+from alliancestats._strata import calendar_bounds
 from alliancestats.power_analysis import matched_probability, n_required, power
 from alliancestats.simulate import (clustered_series, coupled_responses, delay_distribution,
                                     poisson_series, simulate_null)
@@ -112,7 +112,7 @@ def test_simulated_power_for_other_nulls_is_reproducible():
 @pytest.mark.parametrize("unit,freq", [("year", "Y"), ("quarter", "Q"), ("month", "M")])
 def test_calendar_bounds_agree_with_pandas(unit, freq):
     days = np.random.default_rng(0).integers(-20000, 30000, 300)
-    start, end = _calendar_bounds(days, unit)
+    start, end = calendar_bounds(days, unit)
     periods = pd.DatetimeIndex(days.astype("datetime64[D]")).to_period(freq)
     assert (start == periods.start_time.values.astype("datetime64[D]").astype(np.int64)).all()
     assert (end == periods.end_time.values.astype("datetime64[D]").astype(np.int64)).all()

@@ -1,10 +1,15 @@
-"""Output that stays valid: JSON without NaN or Infinity, HTML with every string escaped.
+"""How every result is written: strict JSON, escaped HTML and aligned plain text.
 
 JSON rule (every ``to_dict()`` and every ``--json``): a number that is not finite
 is written as ``null``, and the top-level field ``null_reasons`` maps the path of
 each such field (``"ratio"``, ``"subsets[2].ratio"``) to why it has no value.
 Missing values (``None``, ``NaN`` in a data column, ``NaT``) are ``null`` too;
 a non-finite value that came from the data is explained as such.
+
+HTML rule (every ``_repr_html_``): every string, label and value is escaped.
+
+Text rule (every ``summary()``): a title, an underline, ``key  value`` lines
+aligned and wrapped at :data:`WIDTH` characters, then any tables.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import datetime as _dt
 import html
 import math
 import re
-from typing import Any, Mapping
+import textwrap
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,6 +35,8 @@ REASONS = {
     "rate_per_year": "p never crosses alpha within the rates tried",
     "comparisons.pvalue": "no test is possible: neither segment holds a response",
 }
+#: width of plain-text reports
+WIDTH = 78
 
 
 def _describe(value: float) -> str:
@@ -41,9 +49,14 @@ class _Walker:
         self.nulls: dict[str, str] = {}
 
     def reason(self, path: str) -> str | None:
+        """The reason for the longest matching end of ``path`` (``pvalue`` explains
+        ``tests[1].pvalue``), else for its longest matching start (``trends`` explains
+        every field of the ``trends`` table)."""
         parts = re.sub(r"\[\d+\]", "", path).split(".")
-        for start in range(len(parts)):
-            found = self.reasons.get(".".join(parts[start:]))
+        keys = [".".join(parts[start:]) for start in range(len(parts))]
+        keys += [".".join(parts[:stop]) for stop in range(len(parts) - 1, 0, -1)]
+        for key in keys:
+            found = self.reasons.get(key)
             if found is not None:
                 return found
         return None
@@ -109,6 +122,12 @@ def json_ready(payload: Any, reasons: Mapping[str, str] | None = None) -> Any:
     return out
 
 
+# -- HTML ------------------------------------------------------------------------------------
+
+def _number(x: float) -> str:
+    return f"{x:.4g}"
+
+
 def html_text(value: Any) -> str:
     """Any value as HTML-escaped text."""
     return html.escape(str(value))
@@ -116,4 +135,55 @@ def html_text(value: Any) -> str:
 
 def html_table(frame: pd.DataFrame, *, index: bool = True) -> str:
     """A DataFrame as an HTML table with every label and value escaped."""
-    return frame.to_html(index=index, escape=True, float_format=lambda x: f"{x:.4g}")
+    return frame.to_html(index=index, escape=True, float_format=_number)
+
+
+def html_block(title: str, pairs: Sequence[tuple[str, str]],
+               tables: Sequence[tuple[str, pd.DataFrame]] = ()) -> str:
+    """A titled ``key  value`` table, then captioned tables (everything escaped): the HTML
+    twin of :func:`text_block`."""
+    rows = "".join(f"<tr><th style='text-align:left'>{html_text(k)}</th>"
+                   f"<td style='text-align:left'>{html_text(v)}</td></tr>" for k, v in pairs)
+    parts = [f"<p><b>{html_text(title)}</b></p>", f"<table>{rows}</table>"]
+    for caption, frame in tables:
+        parts += [f"<p>{html_text(caption)}</p>", html_table(frame, index=False)]
+    return "".join(parts)
+
+
+# -- plain text ----------------------------------------------------------------------------------
+
+def text_rows(pairs: Sequence[tuple[str, str]]) -> list[str]:
+    """``key  value`` lines, keys aligned, values wrapped at :data:`WIDTH`."""
+    width = max((len(k) for k, _ in pairs), default=0)
+    out = []
+    for key, value in pairs:
+        lines = textwrap.wrap(value, WIDTH - width - 2) or [""]
+        out.append(f"{key:<{width}}  {lines[0]}")
+        out.extend(" " * (width + 2) + line for line in lines[1:])
+    return out
+
+
+def text_table(frame: pd.DataFrame, *, index: bool = False) -> str:
+    """A DataFrame as aligned plain text, numbers to four significant digits."""
+    return frame.to_string(index=index, float_format=_number)
+
+
+def text_block(title: str, pairs: Sequence[tuple[str, str]],
+               tables: Sequence[tuple[str, pd.DataFrame]] = ()) -> str:
+    """A titled block of ``key  value`` lines, then captioned tables."""
+    lines = [title, "=" * len(title), *text_rows(pairs)]
+    for caption, frame in tables:
+        lines += ["", caption, text_table(frame)] if caption else ["", text_table(frame)]
+    return "\n".join(lines)
+
+
+def paragraph(text: str, indent: str = "   ") -> str:
+    """``text`` wrapped at :data:`WIDTH`, every line indented."""
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def interval_text(low: float, high: float, digits: int = 3) -> str:
+    """``low to high``; an infinite bound is written ``inf``."""
+    def one(x: float) -> str:
+        return "inf" if x == math.inf else "-inf" if x == -math.inf else f"{x:.{digits}f}"
+    return f"{one(low)} to {one(high)}"

@@ -1,24 +1,13 @@
-"""Plain-text summaries of results."""
+"""The plain-text summary of a coincidence test (written with :mod:`._output`)."""
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
+
+from ._output import text_block
 
 if TYPE_CHECKING:
     from .result import CoincidenceResult
-
-WIDTH = 78
-
-
-def _rows(pairs: list[tuple[str, str]]) -> list[str]:
-    width = max(len(k) for k, _ in pairs)
-    out = []
-    for key, value in pairs:
-        lines = textwrap.wrap(value, WIDTH - width - 2) or [""]
-        out.append(f"{key:<{width}}  {lines[0]}")
-        out.extend(" " * (width + 2) + line for line in lines[1:])
-    return out
 
 
 def summary_text(res: "CoincidenceResult") -> str:
@@ -39,16 +28,19 @@ def summary_text(res: "CoincidenceResult") -> str:
     else:
         how = [("p-value", f"{shown}  (exact: {res.distribution})")]
     symbol = res.symbol
+    ratio = (f"{symbol} / E[{symbol}] = {res.ratio:.2f}" if res.expected > 0 else
+             f"{symbol} / E[{symbol}] not defined: E[{symbol}] = 0, no response day can be "
+             "matched under this null" + (f", yet {symbol} = {res.statistic:g}"
+                                           if res.statistic else ""))
     if res.statistic_name == "matches":
-        tested = [("Expected E[K]", f"{res.expected:.3f}  (K / E[K] = {res.ratio:.2f})")]
+        tested = [("Expected E[K]", f"{res.expected:.3f}  ({ratio})")]
     else:
         from .statistics import get_statistic
 
         value = f"{res.statistic:.4f}" if res.statistic_name == "trigger-rate" else f"{res.statistic}"
         tested = [("Statistic", f"{res.statistic_name}: {symbol} = {value}  "
                                 f"({get_statistic(res.statistic_name).description})"),
-                  (f"Expected E[{symbol}]", f"{res.expected:.4g}  ({symbol} / E[{symbol}] = "
-                                             f"{res.ratio:.2f})")]
+                  (f"Expected E[{symbol}]", f"{res.expected:.4g}  ({ratio})")]
     pairs = who + [
         ("Period", f"{res.period.start.date()} to {res.period.end.date()} "
                    f"(T = {res.period.n_days} days, both ends included)"),
@@ -66,25 +58,12 @@ def summary_text(res: "CoincidenceResult") -> str:
         *_effects(res),
         *[("Note" if i == 0 else "", note) for i, note in enumerate(res.notes)],
     ]
-    lines = [title, "=" * len(title), *_rows(pairs)]
-    return "\n".join(lines)
+    return text_block(title, pairs)
 
 
 def _effects(res: "CoincidenceResult") -> list[tuple[str, str]]:
-    """Effect sizes with 95% intervals, under the same null placement."""
-    eff = res.effect_sizes()
-    interval = lambda ci, f: f"{f(ci.low)} to {f(ci.high)}"  # noqa: E731
-    number = lambda x: f"{x:.2f}"  # noqa: E731
-    rate = (f"{eff.rate_ratio:.2f}  (95% CI {interval(eff.rate_ratio_ci, number)}; responses "
-            "on covered vs uncovered days)" if eff.rate_ratio == eff.rate_ratio else
-            "not defined (no response's placement has both covered and uncovered days)")
-    return [
-        ("Excess K-E0[K]", f"{eff.excess:.2f}  (95% CI {interval(eff.excess_ci, number)}, "
-                           "mid-p)"),
-        ("Coupling share", f"{eff.coupling:.2f}  (95% CI {interval(eff.coupling_ci, number)}, "
-                           f"profile likelihood; p(π = 0) = {eff.coupling_pvalue:.3g})"),
-        ("Rate ratio", rate),
-    ]
+    """The effect sizes' own lines (95% intervals, under the same null placement)."""
+    return res.effect_sizes()._pairs(effects_only=True)
 
 
 def _h1(statistic: str) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._output import html_table, html_text, json_ready
+from ._output import html_table, html_text, json_ready, paragraph, text_table
 from ._setup import build_setup
 from ._validation import check_rng
 from .breakeven import BreakEvenResult, rate_curve
@@ -120,7 +119,8 @@ class AuditReport:
         if self.composition is not None:
             out.append(f"   matched vs unmatched by {self.composition.attribute}: p = "
                        f"{self.composition.pvalue:.4f} ({self.composition.method})")
-            out += ["   " + line for line in self.composition.table.to_string().splitlines()]
+            out += ["   " + line
+                    for line in text_table(self.composition.table, index=True).splitlines()]
         if self.rates is not None:
             segments, comparisons = self.rates
             for _, s in segments.iterrows():
@@ -129,10 +129,8 @@ class AuditReport:
             for _, c in comparisons.iterrows():
                 out.append(f"   segment {int(c.segment_b)} vs {int(c.segment_a)}: rate ratio "
                            f"{c.rate_ratio_b_over_a:.2f}, p = {c.pvalue:.4f}")
-        out += ["", "Verdict", textwrap.fill(self.verdict, 78, initial_indent="   ",
-                                             subsequent_indent="   ")]
-        out += [textwrap.fill(note, 78, initial_indent="   ", subsequent_indent="   ")
-                for note in self.notes]
+        out += ["", "Verdict", paragraph(self.verdict)]
+        out += [paragraph(note) for note in self.notes]
         return "\n".join(out)
 
 

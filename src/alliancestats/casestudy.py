@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
+from ._output import paragraph
 from .coincidence import coincidence_test
 from .datasets import CAVEAT, load_iran_venezuela
 from .result import CoincidenceResult
@@ -37,8 +37,8 @@ def case_study_results(*, slack: int = 3) -> dict[str, Any]:
     return {"case": case, "window": window, "study": study, "independent": independent}
 
 
-def _para(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, 78, initial_indent=indent, subsequent_indent=indent)
+def _para(text: str) -> str:
+    return paragraph(text, "  ")
 
 
 def case_study_report(*, slack: int = 3, results: dict[str, Any] | None = None) -> str:

@@ -11,7 +11,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from ._covariates import daily_covariates
-from ._formatting import html_block, interval_text, json_number, text_block
+from ._output import html_block, interval_text, json_ready, text_block
 from ._pvalues import exact_pvalue
 from ._setup import build_setup
 from ._strata import DayStrata, day_strata
@@ -124,10 +124,10 @@ class CountModelResult:
                               if not isinstance(v, (list, dict))}])
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe values (no NaN or infinities)."""
-        return {
-            "rate_ratio": json_number(self.rate_ratio),
-            "rate_ratio_ci": [json_number(v) for v in self.rate_ratio_ci],
+        """JSON-safe values: a value that is not finite is None, and ``null_reasons``
+        says why."""
+        return json_ready({
+            "rate_ratio": self.rate_ratio, "rate_ratio_ci": list(self.rate_ratio_ci),
             "pvalue": self.pvalue, "pvalue_method": self.pvalue_method,
             "pvalue_exact": self.pvalue_exact, "pvalue_score": self.pvalue_score,
             "pvalue_wald": self.pvalue_wald, "k": self.k, "n": self.n,
@@ -136,7 +136,11 @@ class CountModelResult:
             "maxlags": self.maxlags, "confidence_level": self.confidence_level,
             "strata": list(self.strata), "strata_dropped": list(self.strata_dropped),
             "covariates": list(self.covariates), "n_days": self.n_days,
-        }
+        }, reasons={"rate_ratio": "the fitted coverage effect diverges (no response on covered "
+                                  "days, or none on uncovered ones)",
+                    "rate_ratio_ci": "the Wald interval's bound overflows (a diverging fit)",
+                    "beta_se": "the fit did not give a standard error",
+                    "pvalue_wald": "the fit did not give a standard error"})
 
 
 def _normal_pvalue(z: float, alternative: str) -> float:

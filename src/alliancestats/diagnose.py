@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from ._dates import to_timestamp
-from ._formatting import html_block, json_frame, text_block
+from ._output import html_block, json_ready, text_block
 from ._recommend import recommend
 from ._series_measures import clustering_rows, episode_sizes, rate_tests
 from ._setup import build_setup
@@ -114,15 +114,15 @@ class Diagnosis:
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: tables as lists of records (NaN as None: a test that could not
         be run, e.g. a series with fewer than two events)."""
-        return {
+        not_run = "the test could not be run (e.g. a series with fewer than two events)"
+        return json_ready({
             "unit": self.unit, "alpha": self.alpha, "n_resamples": self.n_resamples,
             "window": self.window.to_dict(), "period": self.period.to_dict(),
-            "per_unit": json_frame(self.per_unit), "trends": json_frame(self.trends),
-            "clustering": json_frame(self.clustering), "coverage": json_frame(self.coverage)[0],
-            "recommendation": json_frame(self.recommendation), "primary": self.primary,
-            "options": {k: dict(v) for k, v in self.options.items()},
+            "per_unit": self.per_unit, "trends": self.trends, "clustering": self.clustering,
+            "coverage": self.coverage.iloc[0].to_dict(), "recommendation": self.recommendation,
+            "primary": self.primary, "options": {k: dict(v) for k, v in self.options.items()},
             "flags": dict(self.flags), "evidence": dict(self.evidence),
-        }
+        }, reasons={"trends": not_run, "clustering": not_run, "coverage": not_run})
 
 
 # -- the function -------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ._effect_math import (coupling_fits, excess_at, excess_intervals, rate_ratio_fits,
                            response_terms)
-from ._formatting import html_block, interval_text, json_number, text_block
+from ._output import html_block, interval_text, json_ready, text_block
 from ._setup import Setup, build_setup
 from ._validation import check_fraction
 from .errors import AllianceStatsError
@@ -90,14 +90,15 @@ class EffectSizes:
     informative: int
     confidence_level: float
 
-    def _pairs(self) -> list[tuple[str, str]]:
+    def _pairs(self, *, effects_only: bool = False) -> list[tuple[str, str]]:
+        """The report's ``(label, text)`` lines (``effects_only``: the estimates alone, as
+        :meth:`CoincidenceResult.summary` shows them)."""
         level = f"{100 * self.confidence_level:g}%"
         rate = ("not estimable (no response's interval has both covered and uncovered days)"
                 if np.isnan(self.rate_ratio) else
                 f"{self.rate_ratio:.3f}  ({level} CI {interval_text(*self.rate_ratio_ci)}, "
-                "conditional mid-p)")
-        return [
-            ("Matched K", f"{self.k} of {self.n}; expected under the null {self.expected:.3f}"),
+                "conditional mid-p; responses on covered vs uncovered days)")
+        effects = [
             ("Excess K - E0[K]", f"{self.excess:.3f}  ({level} CI "
                                  f"{interval_text(*self.excess_ci)}, mid-p inversion; "
                                  f"{self.excess_if_all_caused:.3f} if every response were caused)"),
@@ -106,8 +107,13 @@ class EffectSizes:
             ("Test of no coupling", f"LR = {self.coupling_lr:.3f}, p = {self.coupling_pvalue:.4g} "
                                     "(half chi-square(1) mixture)"),
             ("Rate ratio", rate),
-            ("Informative responses", f"{self.informative} (interval with covered and uncovered days)"),
         ]
+        if effects_only:
+            return effects
+        return [("Matched K", f"{self.k} of {self.n}; expected under the null {self.expected:.3f}"),
+                *effects,
+                ("Informative responses", f"{self.informative} (interval with covered and "
+                                          "uncovered days)")]
 
     def summary(self) -> str:
         """A plain-text report."""
@@ -117,27 +123,23 @@ class EffectSizes:
         return html_block("Effect sizes", self._pairs())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe values; ``None`` stands for a value that is not finite, and
-        ``notes`` says why."""
-        notes = []
-        if np.isnan(self.rate_ratio):
-            notes.append("rate_ratio is None: no response's interval has both covered and "
-                         "uncovered days")
-        elif np.isinf(self.rate_ratio_ci.high):
-            notes.append("rate_ratio_ci high is None: the upper bound is infinite (every "
-                         "informative response is matched" + (")" if np.isinf(self.rate_ratio)
-                                                               else " or nearly so)"))
-        return {
+        """JSON-safe values: a value that is not finite is None, and ``null_reasons``
+        says why."""
+        unmatched = ("" if np.isinf(self.rate_ratio) else " or nearly so")
+        return json_ready({
             "n": self.n, "k": self.k, "expected": self.expected, "excess": self.excess,
-            "excess_ci": [json_number(v) for v in self.excess_ci],
-            "excess_if_all_caused": self.excess_if_all_caused,
-            "coupling": self.coupling, "coupling_ci": [json_number(v) for v in self.coupling_ci],
+            "excess_ci": list(self.excess_ci), "excess_if_all_caused": self.excess_if_all_caused,
+            "coupling": self.coupling, "coupling_ci": list(self.coupling_ci),
             "coupling_lr": self.coupling_lr, "coupling_pvalue": self.coupling_pvalue,
-            "rate_ratio": json_number(self.rate_ratio),
-            "rate_ratio_ci": [json_number(v) for v in self.rate_ratio_ci],
+            "rate_ratio": self.rate_ratio, "rate_ratio_ci": list(self.rate_ratio_ci),
             "informative": self.informative, "confidence_level": self.confidence_level,
-            "notes": notes,
-        }
+        }, reasons={
+            "rate_ratio": "no response's interval has both covered and uncovered days"
+                          if np.isnan(self.rate_ratio) else
+                          "every informative response is matched",
+            "rate_ratio_ci": f"the upper bound is infinite: every informative response is "
+                             f"matched{unmatched}",
+        })
 
     def to_frame(self) -> pd.DataFrame:
         """One row per effect size: ``estimate, ci_low, ci_high``."""

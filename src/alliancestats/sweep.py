@@ -17,6 +17,7 @@ import pandas as pd
 from ._inference import use_exact
 from ._montecarlo import Tally, batch_sizes
 from ._pvalues import NullDistribution, exact_pvalue, monte_carlo_pvalue
+from ._output import html_table, json_ready
 from ._reach import reach_atoms
 from ._setup import Setup, build_setup
 from ._validation import check_alternative, check_bool, check_integer, check_rng
@@ -86,11 +87,12 @@ class SweepResult:
     def _repr_html_(self) -> str:
         return (f"<p><b>Window sweep</b>: {self.table.hi.nunique()} windows, B = "
                 f"{self.n_resamples}; best window per null with its min-p adjusted p-value</p>"
-                + self.best().to_html(index=False, float_format=lambda x: f"{x:.4g}"))
+                + html_table(self.best(), index=False))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"n_resamples": self.n_resamples, "alternative": self.alternative,
-                "best": self.best().to_dict("records"), "table": self.table.to_dict("records")}
+        """JSON-safe: the best window per null and the full table (see :mod:`._output`)."""
+        return json_ready({"n_resamples": self.n_resamples, "alternative": self.alternative,
+                           "best": self.best(), "table": self.table})
 
 
 def window_sweep(

@@ -7,23 +7,12 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._dates import to_day_numbers, to_timestamp
+from .._dates import to_timestamp
+from .._strata import CALENDAR, break_days, stratum_bounds
 from .._setup import Setup
 from .._validation import format_rows, name_rows
 from ..errors import AllianceStatsError
 from ._placement import UnitPlacementNull, Units
-
-CALENDAR = {"year": 12, "quarter": 3, "month": 1}  # months per unit
-
-
-def _calendar_bounds(days: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
-    """First and last day number of the calendar unit holding each day (vectorised)."""
-    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    first_month = months - months % CALENDAR[unit]   # months since 1970-01 (a year start)
-    start = first_month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    end = (first_month + CALENDAR[unit]).astype("datetime64[M]").astype("datetime64[D]")
-    return start, end.astype(np.int64) - 1
-
 
 class StratifiedNull(UnitPlacementNull):
     r"""Each response on a uniform day of its own stratum; triggers as observed.
@@ -65,13 +54,7 @@ class StratifiedNull(UnitPlacementNull):
                 raise AllianceStatsError("`strata` must be 'year', 'quarter', 'month', a column "
                                          "name or a sequence of break dates, got None")
             return
-        try:
-            breaks, _ = to_day_numbers(pd.Series(list(strata), dtype=object), argument="strata")
-        except TypeError:
-            raise AllianceStatsError(
-                f"`strata` must be a string or a sequence of break dates, got {strata!r}") from None
-        self.values["strata"] = [str(pd.Timestamp(np.datetime64(int(b), "D")).date())
-                                 for b in np.unique(breaks)]
+        self.values["strata"] = [str(to_timestamp(b).date()) for b in break_days(strata)]
 
     def label(self) -> str:
         strata = self.values["strata"]
@@ -85,40 +68,36 @@ class StratifiedNull(UnitPlacementNull):
         self.intervals(setup)
 
     def intervals(self, setup: Setup) -> tuple[np.ndarray, np.ndarray]:
-        """First and last period offset of each response's stratum."""
+        """First and last period offset of each response's stratum (see
+        :func:`alliancestats._strata.stratum_bounds`; a response column of calendar
+        periods is this null's own)."""
         strata, period = self.values["strata"], setup.period
-        first_day, last_day = period.first_day, period.last_day
-        if isinstance(strata, list):
-            cuts = np.array(sorted(to_day_numbers(pd.Series(strata, dtype=object),
-                                                  argument="strata")[0]), dtype=np.int64)
-            cuts = cuts[(cuts > first_day) & (cuts <= last_day)]
-            edges = np.concatenate([[first_day], cuts, [last_day + 1]])
-            which = np.searchsorted(edges, setup.response_days, side="right") - 1
-            lo, hi = edges[which], edges[which + 1] - 1
-        else:
-            lo, hi = self._calendar(setup, strata)
-            lo, hi = np.maximum(lo, first_day), np.minimum(hi, last_day)
-            empty = np.flatnonzero(lo > hi)
-            if empty.size:
-                rows = setup.responses.source_rows
-                raise AllianceStatsError(
-                    f"`strata`: the stratum of the responses in "
-                    f"{name_rows([rows[i] for i in empty], total=empty.size)} has no days in the "
-                    f"period {period!r}")
-            days = setup.response_days
-            outside = np.flatnonzero((days < lo) | (days > hi))
-            if outside.size:
-                rows, values = setup.responses.source_rows, setup.responses.frame[strata].tolist()
-                where = [f"{name_rows([rows[i]])} ({to_timestamp(days[i]).date()} in {values[i]!r})"
-                         for i in outside]
-                raise AllianceStatsError(
-                    f"`strata`: column {strata!r} must give each response's own calendar "
-                    f"period, but {outside.size} response(s) lie outside it: {format_rows(where)}")
-        return lo - first_day, hi - first_day
+        days = setup.response_days
+        if isinstance(strata, list) or strata in CALENDAR:
+            lo, hi = stratum_bounds(days, strata, period)
+            return lo - period.first_day, hi - period.first_day
+        lo, hi = self._column(setup, strata)
+        lo, hi = np.maximum(lo, period.first_day), np.minimum(hi, period.last_day)
+        rows = setup.responses.source_rows
+        empty = np.flatnonzero(lo > hi)
+        if empty.size:
+            raise AllianceStatsError(
+                f"`strata`: the stratum of the responses in "
+                f"{name_rows([rows[i] for i in empty], total=empty.size)} has no days in the "
+                f"period {period!r}")
+        outside = np.flatnonzero((days < lo) | (days > hi))
+        if outside.size:
+            values = setup.responses.frame[strata].tolist()
+            where = [f"{name_rows([rows[i]])} ({to_timestamp(days[i]).date()} in {values[i]!r})"
+                     for i in outside]
+            raise AllianceStatsError(
+                f"`strata`: column {strata!r} must give each response's own calendar "
+                f"period, but {outside.size} response(s) lie outside it: {format_rows(where)}")
+        return lo - period.first_day, hi - period.first_day
 
-    def _calendar(self, setup: Setup, strata: str) -> tuple[np.ndarray, np.ndarray]:
-        if strata in CALENDAR:
-            return _calendar_bounds(setup.response_days, strata)
+    def _column(self, setup: Setup, strata: str) -> tuple[np.ndarray, np.ndarray]:
+        """First and last day of the calendar period each response's ``strata`` column
+        names."""
         if strata not in setup.responses.columns:
             raise AllianceStatsError(
                 f"`strata` must be 'year', 'quarter', 'month', a response column or break "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -10,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._convolution import sum_of_units
-from .._output import html_table, json_ready
-from .._report import _rows
+from .._output import html_table, html_text, json_ready, text_block
 from .._validation import check_bool, check_integer
 from ..errors import AllianceStatsError
 from ..period import Period
@@ -132,9 +130,8 @@ class ScanResult:
                       + (f"; {self.n_below_min_days} below min_days left out"
                          if self.n_below_min_days else "")),
         ]
-        title = "Scan: do each dyad's events follow its triggers more often than chance?"
-        shown = self.table.head(top).to_string(index=False, float_format=lambda x: f"{x:.4g}")
-        return "\n".join([title, "=" * len(title), *_rows(pairs), "", shown])
+        return text_block("Scan: do each dyad's events follow its triggers more often than chance?",
+                          pairs, [("", self.table.head(top))])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: NaN becomes None (``pvalue_bh`` of untestable dyads: not in the family)."""
@@ -148,8 +145,8 @@ class ScanResult:
                 reasons={"pvalue_bh": "untestable dyad: not in the false-discovery family"})
 
     def _repr_html_(self) -> str:
-        return (f"<p><b>Scan</b>: {html.escape(self.responses)} after "
-                f"{html.escape(self.triggers)}; {html.escape(self.null_description)}; "
+        return (f"<p><b>Scan</b>: {html_text(self.responses)} after "
+                f"{html_text(self.triggers)}; {html_text(self.null_description)}; "
                 f"{self.n_testable} of {len(self.table)} dyads testable</p>"
                 + html_table(self.table.head(20), index=False))
 
