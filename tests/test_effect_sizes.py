@@ -21,7 +21,8 @@ FIRST, T = PERIOD.first_day, PERIOD.n_days
 COUNTS = coverage_counts(TRIGGERS.days, WINDOW, PERIOD)
 MASK = COUNTS > 0
 P0 = MASK.mean()
-INSIDE = TRIGGERS.days[(TRIGGERS.days >= FIRST) & (TRIGGERS.days <= PERIOD.last_day)]
+# the distinct trigger days in the period: what a coupled response follows (as c(d) counts)
+INSIDE = np.unique(TRIGGERS.days[(TRIGGERS.days >= FIRST) & (TRIGGERS.days <= PERIOD.last_day)])
 DELAYS = np.arange(WINDOW.lo, WINDOW.hi + 1)
 # share of (trigger, lag) pairs that land outside the period: simulate.coupled_responses
 # then falls back to a uniform day (derived independently of the library's code)

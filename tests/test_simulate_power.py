@@ -50,6 +50,24 @@ def test_coupled_responses_follow_triggers():
         coupled_responses(triggers, n=3, coupling=0.5, delay=[[0, 1], [0.5, 0.6]], period=PERIOD)
 
 
+def test_coupled_responses_choose_among_distinct_trigger_days():
+    """Nine sanctions on one day and one on another are two trigger days: a coupled
+    response follows each with probability 1/2 (not 9/10 and 1/10), as c(d) counts them;
+    matched_probability's exact model agrees."""
+    days = ["2019-03-01"] * 9 + ["2019-09-02"]
+    triggers = EventSeries(days)
+    n = 4000
+    responses = coupled_responses(triggers, n=n, coupling=1.0, delay=delay_distribution(0, 0),
+                                  period=PERIOD, rng=7)
+    share = np.mean(responses.days == triggers.days[0])
+    assert abs(share - 0.5) < 4 * np.sqrt(0.25 / n)
+    assert set(np.unique(responses.days)) == set(np.unique(triggers.days))
+    window = Window(0, 0)
+    _, p1 = matched_probability(0.5, triggers, window=window, period=PERIOD,
+                                delay=delay_distribution(0, 0))
+    assert p1 == pytest.approx(0.5 + 0.5 * 2 / PERIOD.n_days)
+
+
 def test_simulate_null_keeps_what_the_null_holds_fixed():
     case = load_iran_venezuela()
     args = dict(window=case.window, period=case.period, rng=1)

@@ -17,7 +17,7 @@ from .events import EventSeries
 from .matching import _check_types, coverage_counts
 from .nulls import NULLS
 from .period import Period
-from .simulate import _check_delay, coupled_responses, delay_distribution
+from .simulate import _check_delay, coupled_responses, delay_distribution, trigger_days_in_period
 from .statistics import AdditiveStatistic, Statistic, get_statistic
 from .window import Window
 
@@ -64,15 +64,16 @@ def _score_pmfs(coupling: float, triggers: EventSeries, window: Window, period: 
                 delay: Any, statistic: AdditiveStatistic) -> tuple[np.ndarray, np.ndarray]:
     """pmf of one response's score under no coupling and under ``coupling``.
 
-    A coupled response lands on ``s + d`` for a uniform trigger ``s`` in the period
-    and a delay ``d`` (default: uniform over the window's lags); if that day is
-    outside the period it is placed uniformly, like a background one.
+    A coupled response lands on ``s + d`` for a uniform trigger day ``s`` in the
+    period (distinct days, as :func:`~alliancestats.simulate.coupled_responses`
+    draws them) and a delay ``d`` (default: uniform over the window's lags); if that
+    day is outside the period it is placed uniformly, like a background one.
     """
     _check_types(triggers=triggers, window=window, period=period)
     delays, probs = _check_delay(delay_distribution(window.lo, window.hi) if delay is None else delay)
     score = statistic.transform(coverage_counts(triggers.days, window, period)).astype(np.int64)
     background = np.bincount(score, minlength=int(score.max()) + 1) / period.n_days
-    days = triggers.days[(triggers.days >= period.first_day) & (triggers.days <= period.last_day)]
+    days = trigger_days_in_period(triggers, period)
     if len(days) == 0:
         return background, background
     target = (days[:, None] + delays[None, :] - period.first_day).ravel()
@@ -87,7 +88,7 @@ def matched_probability(coupling: float, triggers: EventSeries, *, window: Windo
                         delay: Any = None) -> tuple[float, float]:
     """Chance a response is matched: under no coupling (``C/T``) and under ``coupling``.
 
-    A coupled response lands on ``s + d`` for a uniform trigger ``s`` in the
+    A coupled response lands on ``s + d`` for a uniform trigger day ``s`` in the
     period and a delay ``d`` (default: uniform over the window's lags); if that
     day is outside the period it is placed uniformly, like a background one.
     """

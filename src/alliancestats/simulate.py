@@ -155,14 +155,25 @@ def _check_delay(delay: Any) -> tuple[np.ndarray, np.ndarray]:
     return delays.astype(np.int64), probs / probs.sum()
 
 
+def trigger_days_in_period(triggers: EventSeries, period: Period) -> np.ndarray:
+    """The distinct days in ``period`` with a trigger: what a coupled response follows.
+
+    Every statistic, null and the coupling-share likelihood count trigger *days*
+    (:func:`alliancestats.matching.coverage_counts`), so two sanctions on one day
+    are one trigger here too."""
+    days = triggers.days
+    return np.unique(days[(days >= period.first_day) & (days <= period.last_day)])
+
+
 def coupled_responses(triggers: EventSeries, *, n: int, coupling: float, delay: Any,
                       period: Period, rng: Any = None) -> EventSeries:
     """Responses that follow triggers with probability ``coupling``.
 
     Each of ``n`` responses is, with probability ``coupling``, placed ``d`` days
-    after a trigger chosen uniformly among those in the period, with ``d`` drawn
-    from ``delay``; otherwise (or if that day falls outside the period) on a
-    uniform day of the period (background).
+    after a trigger day chosen uniformly among the *distinct* trigger days in the
+    period (two triggers on one day are one trigger day, as every statistic and
+    null counts them), with ``d`` drawn from ``delay``; otherwise (or if that day
+    falls outside the period) on a uniform day of the period (background).
     """
     generator = check_rng(rng)
     _check_period(period)
@@ -173,7 +184,7 @@ def coupled_responses(triggers: EventSeries, *, n: int, coupling: float, delay: 
     _check_size(n, "`n`")
     coupling = check_probability(coupling, "coupling")
     delays, probs = _check_delay(delay)
-    inside = triggers.days[(triggers.days >= period.first_day) & (triggers.days <= period.last_day)]
+    inside = trigger_days_in_period(triggers, period)
     days = period.first_day + generator.integers(0, period.n_days, n)
     if len(inside) and coupling > 0:
         coupled = generator.random(n) < coupling
