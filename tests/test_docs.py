@@ -14,3 +14,15 @@ def test_page_examples(page):
     result = doctest.testfile(str(DOCS / page), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_readme_layout_names_every_module_and_subpackage():
+    root = DOCS.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    package = root / "src" / "alliancestats"
+    names = [p.stem for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")]
+    names += [f"{p.name}/" for p in package.iterdir()
+              if p.is_dir() and (p / "__init__.py").exists()]
+    missing = [name for name in names if f"`{name}`" not in layout]
+    assert not missing, f"README's Layout does not name {missing}"

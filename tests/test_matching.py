@@ -1,4 +1,5 @@
-"""One test per semantic rule of DESIGN §1, and the primitive against brute force."""
+"""One test per semantic rule of the day grid, period, lag, window, K and coverage, and the
+primitive against brute force."""
 
 import numpy as np
 import pandas as pd

@@ -73,7 +73,7 @@ def test_poisson_matches_enumeration_with_overlapping_windows(continuous):
     np.testing.assert_allclose(exact, pmf, atol=1e-12)
     p_match = 1 - (1 - q) ** WINDOW.length
     assert res.expected == pytest.approx(len(RESPONSES) * p_match)
-    # the binomial of DESIGN §2 ignores the shared window days, so it differs here ...
+    # the plain Binomial(n, 1-(1-q)^L) ignores the shared window days, so it differs here ...
     assert not np.allclose(exact, stats.binom.pmf(range(5), 4, p_match), atol=1e-3)
 
 

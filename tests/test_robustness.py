@@ -33,9 +33,9 @@ def test_break_even_closed_form_is_where_p_equals_alpha(k, n):
     assert stats.binom.sf(k - 1, n, p_match) == pytest.approx(0.05, rel=1e-6)
 
 
-def test_design_figures_for_the_study():
-    """DESIGN: above about 7 sanctions a year 16 of 25 is not significant; at 15 it is
-    below what chance gives."""
+def test_break_even_figures_for_the_study():
+    """The study's headline check: above about 7 sanctions a year 16 of 25 is not
+    significant; at 15 it is below what chance gives."""
     window = Window.after(days=30, slack=3)
     assert 6 < break_even_rate(16, 25, window=window) < 7
     assert 25 * (1 - np.exp(-15 * 34 / 365.25)) > 16
