@@ -154,6 +154,9 @@ FOUND = [
     ("Preset: `columns` maps the four keys",
      lambda tmp: als.io.Preset(name="X", columns={"date": "d"}, sep=",", header=True,
                                date_format="%Y-%m-%d", code_system="cameo", countries="iso3")),
+    ("simulate.clustered_series: a cluster size numpy cannot draw",
+     lambda tmp: als.simulate.clustered_series(0.0, mean_cluster_size=1e20, spread_days=1,
+                                               period=PERIOD)),
     ("CodeSet: `include` is a tuple of codes",
      lambda tmp: als.CodeSet("mine", "CAMEO", "040")),
 ]

@@ -48,7 +48,10 @@ def test_cli_plot(tmp_path, capsys):
     path = tmp_path / "example.png"
     assert main(["example", "--plot", str(path)]) == 0
     _check(path)
-    audit_png = tmp_path / "audit.png"
+
+
+def test_cli_audit_plot(tmp_path, capsys):      # its own test: the audit is slow, xdist runs it
+    audit_png = tmp_path / "audit.png"           # alongside the others
     assert main(["example", "--audit", "--plot", str(audit_png)]) == 0
     _check(audit_png)
 

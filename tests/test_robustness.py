@@ -198,7 +198,7 @@ def test_audit_verdict_robust_on_strongly_coupled_data():
     assert report.verdict.startswith("Robust")
 
 
-def test_cli_audit_and_example_audit(tmp_path, capsys, case):
+def test_cli_audit(tmp_path, capsys, case):
     m, s = tmp_path / "m.csv", tmp_path / "s.csv"
     case.meetings.frame.to_csv(m, index=False)
     case.sanctions.frame.to_csv(s, index=False)
@@ -208,5 +208,8 @@ def test_cli_audit_and_example_audit(tmp_path, capsys, case):
                  "--seed", "1", "--json"])
     payload = json.loads(capsys.readouterr().out)
     assert code == 0 and payload["k"] == 21 and payload["composition"]["attribute"] == "topic"
+
+
+def test_cli_example_audit(capsys):
     assert main(["example", "--audit"]) == 0
     assert "Verdict" in capsys.readouterr().out

@@ -117,6 +117,7 @@ def clustered_series(parent_rate_per_year: float, *, mean_cluster_size: float, s
     first, n_days = period.first_day - spread, period.n_days + 2 * spread
     parents = parent_rate * n_days / DAYS_PER_YEAR
     _check_size(parents, "`parent_rate_per_year`")
+    _check_size(size, "`mean_cluster_size`")          # one cluster, even with no parents
     _check_size(parents * size, "`parent_rate_per_year` x `mean_cluster_size`")
     n_parents = generator.poisson(parent_rate_per_year * n_days / DAYS_PER_YEAR)
     centres = first + generator.integers(0, n_days, n_parents)
