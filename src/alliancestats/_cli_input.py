@@ -40,7 +40,7 @@ OPTION_FLAGS = {"distinct": "--distinct", "continuous": "--continuous", "strata"
 #: null option -> the attribute argparse stores its flag in
 _DEST = {"distinct": "distinct", "continuous": "continuous", "strata": "strata",
          "days": "jitter_days", "gap": "gap"}
-_OPTION_HELP = {
+_OPTION_HELP: dict[str, dict[str, Any]] = {
     "distinct": dict(action="store_true", default=None, help="uniform null: distinct days"),
     "continuous": dict(action="store_true", default=None, help="poisson null: continuous time"),
     "jitter_days": dict(type=int, default=None, metavar="J",

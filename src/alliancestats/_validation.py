@@ -99,6 +99,6 @@ def name_rows(labels: Sequence[Any], *, total: int | None = None, limit: int = 1
 def check_fraction(value: Any, name: str) -> float:
     """A number strictly between 0 and 1 (a confidence level, a significance level)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
-            or not 0 < value < 1:
+            or not 0 < float(value) < 1:
         raise AllianceStatsError(f"`{name}` must be a number strictly between 0 and 1, got {value!r}")
     return float(value)

@@ -155,11 +155,13 @@ class CodeSystem:
 
 def _categories(categories: Any) -> np.ndarray:
     """A table's distinct codes as an object array (a list, array or Index of codes)."""
-    if isinstance(categories, (str, bytes)) or not isinstance(categories, Iterable) or \
-            np.ndim(categories) != 1:
+    values = (np.asarray(list(categories), dtype=object)
+              if isinstance(categories, Iterable) and not isinstance(categories, (str, bytes))
+              else None)
+    if values is None or values.ndim != 1 or any(not isinstance(v, str) for v in values):
         raise AllianceStatsError(f"`categories` must be a one-dimensional list or Index of a "
-                                 f"table's codes, got {type(categories).__name__}")
-    return np.asarray(list(categories), dtype=object)
+                                 f"table's codes (text), got {type(categories).__name__}")
+    return values
 
 
 def _digits(value: Any) -> tuple[str | None, bool]:

@@ -93,8 +93,8 @@ class EventTable:
     """
 
     frame: pd.DataFrame
-    code_system: CodeSystem | None = None
-    unknown_countries: pd.DataFrame | None = field(default=None, repr=False)
+    code_system: CodeSystem = None  # type: ignore[assignment]  # None refused in __post_init__
+    unknown_countries: pd.DataFrame = field(default=None, repr=False)  # type: ignore[assignment]
     preset: Preset | None = None
 
     ICEWS = ICEWS

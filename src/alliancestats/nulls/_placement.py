@@ -212,7 +212,7 @@ def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
         p = covered / width
         return np.column_stack([1 - p, p]), np.zeros(n_units, np.int64)
     most = int(width.max(initial=1))
-    totals = np.zeros(n_units * most)
+    sums = np.zeros(n_units * most)
     steps = np.arange(most)
     block = max(1, GATHER_ELEMENTS // most)
     for start in range(0, len(units.unit), block):
@@ -220,9 +220,9 @@ def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
         anchor = (units.low[unit] + units.rel[start: start + block])[:, None] + steps[None, :]
         valid = steps[None, :] < width[unit][:, None]
         values = table[row[unit][:, None], np.where(valid, anchor, 0)] * valid
-        totals += np.bincount((unit[:, None] * most + steps[None, :]).ravel(),
+        sums += np.bincount((unit[:, None] * most + steps[None, :]).ravel(),
                               weights=values.ravel(), minlength=n_units * most)
-    totals = np.rint(totals).astype(np.int64).reshape(n_units, most)
+    totals = np.rint(sums).astype(np.int64).reshape(n_units, most)
     valid = steps[None, :] < width[:, None]
     offset = np.where(valid, totals, np.iinfo(np.int64).max).min(axis=1)
     shifted = totals - offset[:, None]
