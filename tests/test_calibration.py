@@ -5,6 +5,7 @@ scenario, so pytest-xdist can spread them); a change in the library that moves a
 rate fails until ``python examples/calibration_study.py --write`` regenerates the
 CSVs, and so the docs. Power: a few cells recomputed at full N. The loop itself is
 checked against ``coincidence_test`` called by hand on the documented streams.
+Cost: about 30 CPU-seconds per scenario, 3.5 CPU-minutes for the file.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ Definitions (``N`` datasets per cell, level :math:`\alpha`):
     \text{bound} = \alpha + 3\sqrt{\alpha(1-\alpha)/N}.
 
 A size cell *fails* when :math:`r >` bound: a test that held its level would
-exceed the bound with probability about 0.001 (normal approximation).
+exceed the bound with probability about 0.0013 (normal approximation).
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ NULL_VARIANTS: tuple[NullVariant, ...] = (
 )
 
 #: (null, statistic) pairs with an exact distribution that the tables nevertheless
-#: compute by Monte Carlo: with 100-330 trigger days each exact test takes 10-120 ms,
-#: more than the whole rest of a dataset's 24 tests together
+#: compute by Monte Carlo: with the scenarios' 100-330 trigger days these three exact
+#: tests take two to six times as long as the other 21 tests of a dataset together
 COSTLY_EXACT: frozenset[tuple[str, str]] = frozenset(
     {("poisson", "trigger-rate"), ("circular", "trigger-rate"), ("shuffle-triggers", "pairs")})
 
