@@ -97,7 +97,12 @@ def apply_distinct_days(responses: EventSeries, args: argparse.Namespace) -> Eve
 
 
 def chosen_nulls(args: argparse.Namespace) -> list[str]:
-    return list(NULLS) if args.null == "all" else [args.null]
+    """The nulls to run: ``--null all`` means every null that can test the chosen
+    statistic (``episode-jitter`` refuses the trigger rate)."""
+    if args.null != "all":
+        return [args.null]
+    statistic = getattr(args, "statistic", "matches")
+    return [name for name, cls in NULLS.items() if statistic not in cls.refused_statistics]
 
 
 def check_option_flags(args: argparse.Namespace, statistic: str = "matches") -> None:

@@ -57,6 +57,7 @@ def infer(model: NullModel, setup: Setup, statistic: Statistic, *, method: str,
           n_resamples: int, rng: np.random.Generator, alternative: str,
           keep_draws: bool = False, stacklevel: int = 3) -> Inference:
     """Run the test; warn only when the null distribution is known to be a point mass."""
+    model.check_statistic(statistic)
     notes: list[str] = []
     observed = statistic.observed(setup)
     expected = model.expected(setup, statistic)

@@ -167,6 +167,9 @@ def _check_power_args(coupling: Any, alpha: Any, statistic: Any, null: Any, n: A
     alpha = _check_probability(alpha, "alpha", closed=False)
     chosen = get_statistic(statistic)
     check_choice(null, "null", tuple(NULLS))
+    if chosen.name in NULLS[null].refused_statistics:
+        raise AllianceStatsError(f"null {null!r} cannot test statistic {chosen.name!r}: "
+                                 f"{NULLS[null].refused_statistics[chosen.name]}")
     return coupling, alpha, chosen, check_integer(n, "n", minimum=1)
 
 

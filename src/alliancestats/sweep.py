@@ -194,6 +194,7 @@ def window_sweep(
     frames = []
     for name in names:
         model = make_null(name, options.get(name, {}))
+        model.check_statistic(chosen)
         if name == "episode-jitter" and model.values["gap"] is None:
             raise AllianceStatsError(
                 "`null_options`: 'episode-jitter' in a window sweep needs an explicit `gap` "

@@ -251,6 +251,10 @@ def _label(null, spec) -> str:
 @pytest.mark.parametrize("null,spec", EXACT_NULLS + EPISODE_NULLS,
                          ids=[_label(n, s) for n, s in EXACT_NULLS + EPISODE_NULLS])
 def test_exact_pmf_matches_enumeration(null, spec, stat):
+    if (null, stat) == ("episode-jitter", "trigger-rate"):   # refused by the library (biased)
+        with pytest.raises(AllianceStatsError, match="cannot test statistic"):
+            run_library(cases(1, 1)[0], null, stat, **_options(spec, cases(1, 1)[0]))
+        return
     seed = sum(map(ord, _label(null, spec) + stat))   # stable across runs and Pythons
     clustered = null == "episode-jitter"
     min_in_reach = 1 if stat == "trigger-rate" else 0

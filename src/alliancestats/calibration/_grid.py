@@ -116,7 +116,8 @@ class Grid:
         cells = tuple(
             Cell(v, s, "exact" if (v.null, s) in EXACT and (v.null, s) not in forced
                  else "monte-carlo", (zlib.crc32(v.label.encode()), list(STATISTICS).index(s)))
-            for v in variants for s in chosen)
+            for v in variants for s in chosen
+            if s not in NULLS[v.null].refused_statistics)   # a refused pair has no cell
         return cls(cells, check_fraction(alpha, "alpha"),
                    check_integer(n_resamples, "n_resamples", minimum=1),
                    check_integer(n_datasets, "n_datasets", minimum=1),

@@ -36,9 +36,13 @@ EXACT: frozenset[tuple[str, str]] = frozenset(
 
 def combinations_text() -> str:
     """Which null x statistic combinations exist and which are exact, one line per null."""
+    def kind(null: str, statistic: str) -> str:
+        if statistic in NULLS[null].refused_statistics:
+            return "not available"
+        return "exact" if (null, statistic) in EXACT else "Monte Carlo"
+
     return "; ".join(
-        f"{null}: " + ", ".join(f"{s} ({'exact' if (null, s) in EXACT else 'Monte Carlo'})"
-                                for s in STATISTICS)
+        f"{null}: " + ", ".join(f"{s} ({kind(null, s)})" for s in STATISTICS)
         for null in NULLS)
 
 

@@ -28,6 +28,8 @@ class NullModel:
     randomised: str
     #: statistics whose null distribution this null computes exactly
     exact_statistics: ClassVar[tuple[str, ...]] = ()
+    #: statistics this null refuses to test, each with the reason
+    refused_statistics: ClassVar[dict[str, str]] = {}
     #: what ``draw`` returns: "responses" (placements, shape (size, n), as offsets
     #: into the period) or "triggers" (trigger days per reach day, shape (size, D))
     draws: ClassVar[str] = "responses"
@@ -49,6 +51,16 @@ class NullModel:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.has_exact = "matches" in cls.exact_statistics
+
+    def check_statistic(self, statistic: Any) -> None:
+        """Raise when this null cannot give a valid test of ``statistic``."""
+        reason = self.refused_statistics.get(statistic.name)
+        if reason is not None:
+            from . import combinations_text
+
+            raise AllianceStatsError(
+                f"null {self.name!r} cannot test statistic {statistic.name!r}: {reason}. "
+                f"Combinations: {combinations_text()}")
 
     def check_options(self) -> None:
         """Validate ``self.values``; override where options need checks."""
