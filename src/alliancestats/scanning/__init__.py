@@ -207,9 +207,11 @@ def _statistics(reduced: Reduced, table: EventTable, *, triggers: EventSeries | 
         trigger_group = np.zeros(len(triggers), np.int64)
         trigger_day = np.asarray(triggers.days, dtype=np.int64)
         dyad_group = np.zeros(len(dyad_a), np.int64)
-    else:
+    else:   # each dyad covered by the actor's days on either member: groups are countries
+        assert reduced.actor_target is not None and reduced.actor_day is not None
         response_dyad, response_day = dyad_of, dyad_day
-        trigger_group, trigger_day = _union_days(reduced, dyad_a, dyad_b)
+        trigger_group, trigger_day = reduced.actor_target, reduced.actor_day
+        dyad_group = np.column_stack([dyad_a, dyad_b])
     order = np.argsort(response_dyad, kind="stable")
     response_dyad, response_day = response_dyad[order], response_day[order]
     n = np.bincount(response_dyad, minlength=len(dyad_a))
