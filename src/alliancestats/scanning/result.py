@@ -54,6 +54,13 @@ class ScanResult:
         What the responses and triggers of each dyad were.
     n_below_min_days : int
         Dyads left out for having fewer than ``min_days`` response days.
+    engine : str
+        The engine that reduced the rows (``"pandas"``, ``"duckdb"``, ``"dask"``).
+    input_rows : int or None
+        Event rows read.
+    unknown_countries : pandas.DataFrame or None
+        Country values kept as missing with ``unknown="missing"`` (``column``,
+        ``value``, ``rows``, ``reason``), as :attr:`EventTable.unknown_countries`.
     """
 
     table: pd.DataFrame
@@ -66,6 +73,9 @@ class ScanResult:
     responses: str
     triggers: str
     n_below_min_days: int = 0
+    engine: str = "pandas"
+    input_rows: int | None = None
+    unknown_countries: pd.DataFrame | None = field(default=None, repr=False)
     _pmf_values: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     _pmf_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
 
@@ -141,6 +151,9 @@ class ScanResult:
                 "period": self.period.to_dict(), "responses": self.responses,
                 "triggers": self.triggers, "n_dyads": len(self.table),
                 "n_testable": self.n_testable, "n_below_min_days": self.n_below_min_days,
+                "engine": self.engine, "input_rows": self.input_rows,
+                "unknown_countries": (self.unknown_countries.to_dict("records")
+                                      if self.unknown_countries is not None else []),
                 "fdr_family": "testable dyads only", "dyads": self.table},
                 reasons={"pvalue_bh": "untestable dyad: not in the false-discovery family"})
 
