@@ -135,6 +135,8 @@ class ScanResult:
             ("Period", f"{self.period.start.date()} to {self.period.end.date()} "
                        f"(T = {self.period.n_days} days)"),
             ("Window", f"lag {self.window}"), ("Null", self.null_description),
+            ("Events", (f"{self.input_rows:,} rows" if self.input_rows is not None else "rows")
+                       + f", reduced by the {self.engine} engine"),
             ("Dyads", f"{len(self.table)} scanned; {self.n_testable} testable (the "
                       f"Benjamini-Hochberg family); untestable: {why}"
                       + (f"; {self.n_below_min_days} below min_days left out"
