@@ -7,19 +7,19 @@ import pandas as pd
 
 from ...io.readers import read_parquet, read_text
 from ..reduce import Keys
-from .mapping import Distinct, Plan, partition_distinct, partition_reduce
+from .mapping import Distinct, Plan, as_categories, partition_distinct, partition_reduce
 from .source import ReadSpec, Source
 
 
 def read_file(path: str, spec: ReadSpec, file_format: str) -> pd.DataFrame:
     """One event file's needed columns, as :meth:`EventTable.from_parquet` or
-    :meth:`EventTable.from_csv` read them (raw: nothing normalised yet)."""
+    :meth:`EventTable.from_csv` read them (raw: nothing normalised yet), as categoricals."""
     if file_format == "parquet":
         frame, _ = read_parquet(path, preset=spec.preset, names=spec.names, keep=[])
     else:
         frame, _ = read_text(path, preset=spec.preset, names=spec.names, keep=[], sep=None,
                              options={})
-    return frame
+    return as_categories(frame, spec.needed)
 
 
 class PandasEngine:

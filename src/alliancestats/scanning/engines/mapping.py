@@ -31,27 +31,36 @@ KEYS = ("date", "source", "target", "code")
 
 # -- distinct values ----------------------------------------------------------------------
 
+def as_categories(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` as categoricals (each factorised once): every later step
+    works on a partition's few distinct values instead of its rows."""
+    plain = [c for c in columns if not isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not plain:
+        return frame
+    return frame.assign(**{c: frame[c].astype("category") for c in plain})
+
+
 def _value_counts(values: pd.Series) -> pd.DataFrame:
-    """Distinct values of one column (missing as one more value) with their row counts."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        positions = values.cat.codes.to_numpy()
-        distinct = pd.Series(values.cat.categories)
+    """Distinct values of one categorical column (missing as one more value) with their
+    row counts; datetimes keep their type."""
+    distinct = pd.Series(values.cat.categories)
+    counts = np.bincount(values.cat.codes.to_numpy() + 1, minlength=len(distinct) + 1)
+    keep = np.flatnonzero(counts[1:])
+    if pd.api.types.is_datetime64_any_dtype(distinct.dtype):
+        value = pd.Series(distinct.iloc[keep].array)
+        if counts[0]:
+            value = pd.concat([value, pd.Series([pd.NaT], dtype=distinct.dtype)], ignore_index=True)
     else:
-        positions, uniques = pd.factorize(values, use_na_sentinel=True)
-        distinct = pd.Series(uniques)
-    counts = np.bincount(positions + 1, minlength=len(distinct) + 1)
-    frame = pd.DataFrame({"value": distinct.astype(object), "rows": counts[1:]})
-    if counts[0]:
-        frame = pd.concat([frame, pd.DataFrame({"value": [None], "rows": [counts[0]]})],
-                          ignore_index=True)
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        frame["value"] = pd.Series(pd.to_datetime(frame["value"]).array, dtype=values.dtype)
-    return frame[frame["rows"] > 0].reset_index(drop=True)
+        value = pd.Series(distinct.iloc[keep].to_numpy(dtype=object).tolist()
+                          + ([None] if counts[0] else []), dtype=object)
+    rows = np.concatenate([counts[1:][keep], counts[:1] if counts[0] else []]).astype(np.int64)
+    return pd.DataFrame({"value": value, "rows": rows})
 
 
 def partition_distinct(frame: pd.DataFrame, spec: ReadSpec) -> dict[str, pd.DataFrame]:
     """Distinct values and row counts of each needed column of one partition (codes with
     their mode, for PLOVER)."""
+    frame = as_categories(frame, spec.needed)
     out = {key: _value_counts(frame[spec.names[key]]) for key in KEYS
            if key in spec.names and not (key == "code" and "mode" in spec.names)}
     if "mode" in spec.names:
@@ -235,14 +244,15 @@ def build_plan(distinct: Distinct, spec: ReadSpec, *, argument: str, label: Call
 def _lookup(values: pd.Series, raw: pd.Series | np.ndarray) -> np.ndarray:
     """Each value's row in the mapping table ``raw`` (-1: not there)."""
     index = pd.Index(np.asarray(raw, dtype=object) if not isinstance(raw, pd.Series) else raw)
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        where = np.append(index.get_indexer(values.cat.categories), -1)
-        return where[values.cat.codes.to_numpy()]
-    return index.get_indexer(values)
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    where = np.append(index.get_indexer(values.cat.categories), -1)
+    return where[values.cat.codes.to_numpy()]
 
 
 def partition_reduce(frame: pd.DataFrame, spec: ReadSpec, plan: Plan) -> Keys:
     """One partition's distinct response and trigger keys (see :func:`reduce_arrays`)."""
+    frame = as_categories(frame, spec.needed)
     codes = frame[spec.names["code"]]
     if "mode" in spec.names:
         codes = spec.code_system._with_modes(codes, frame[spec.names["mode"]])
