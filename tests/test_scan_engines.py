@@ -256,7 +256,13 @@ def test_circular_direct_sums_equal_the_fft(monkeypatch):
 
 def test_files_go_to_duckdb_when_they_do_not_fit_in_memory(gdelt_files, monkeypatch):
     assert engines.estimate_rows(engines.resolve(gdelt_files).files, "parquet") == 6000
-    assert engines.fits_in_memory(1000, memory=240_000) and not engines.fits_in_memory(1001, memory=240_000)
+    memory = 2 * 1000 * engines.PANDAS_BYTES_PER_ROW
+    assert engines.fits_in_memory(1000, memory=memory) and not engines.fits_in_memory(1001, memory=memory)
+    here = os.path.dirname(os.path.abspath(__file__))
+    for text in (open(os.path.join(here, "..", "README.md"), encoding="utf-8").read(),
+                 open(os.path.join(here, "..", "docs", "scaling.rst"), encoding="utf-8").read(),
+                 scan.__doc__):
+        assert f"{engines.PANDAS_BYTES_PER_ROW} bytes" in " ".join(text.split())   # one rule, told
     small = scan(gdelt_files, window=WINDOW, period=PERIOD, trigger_actor="USA", preset=GDELT)
     monkeypatch.setattr(engines, "available_memory", lambda: 6000 * engines.PANDAS_BYTES_PER_ROW)
     large = scan(gdelt_files, window=WINDOW, period=PERIOD, trigger_actor="USA", preset=GDELT)

@@ -127,7 +127,7 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
     mapping their distinct values exactly as :meth:`EventTable.from_frame` does, so
     every engine returns the same table, and every null works on every engine. Files
     "fit in memory" when their rows (exact for Parquet, estimated from the first MiB
-    for text) times 120 bytes are at most half of the memory available
+    for text) times 64 bytes are at most half of the memory available
     (:func:`alliancestats.scanning.engines.fits_in_memory`). Files or partitions whose
     country columns are written in different schemes (one in names, another in codes)
     are refused.

@@ -225,7 +225,7 @@ def dyad_statistics(model: NullModel, *, dyad_group: np.ndarray, response_dyad: 
     values: list[np.ndarray] = []
     starts = np.searchsorted(response_dyad, np.arange(n_dyads + 1))
     compute = SCAN_NULLS[model.name]
-    order = np.arange(n_dyads)
+    order = np.argsort(n, kind="stable")    # batches of dyads with similar n: tight pmf widths
     for lo in range(0, n_dyads, size):
         dyads = order[lo: lo + size]
         mask = masks(dyads)
@@ -244,7 +244,8 @@ def dyad_statistics(model: NullModel, *, dyad_group: np.ndarray, response_dyad: 
         out_p[dyads] = tail_pvalues(pmf, k, alternative)
         forced[dyads] = pmf.max(axis=1) >= FORCED
         values.append(pmf[np.arange(chunk.width)[None, :] <= lengths[:, None]])
-    pmf_start = np.concatenate([[0], np.cumsum(n + 1)[:-1]]).astype(np.int64)
+    pmf_start = np.zeros(n_dyads, np.int64)
+    pmf_start[order] = np.concatenate([[0], np.cumsum(n[order] + 1)[:-1]]).astype(np.int64)
     return DyadStatistics(n=n, k=out_k, covered_days=out_c, expected=out_e, pvalue=out_p,
                           forced=forced, pmf_values=np.concatenate(values) if values else np.empty(0),
                           pmf_start=pmf_start)

@@ -35,9 +35,11 @@ __all__ = ["ENGINES", "choose_engine", "fits_in_memory", "available_memory", "es
            "stage_one", "resolve", "ReadSpec", "Source", "Plan"]
 
 ENGINES = ("pandas", "duckdb", "dask")
-#: peak bytes per event row of the pandas engine on files (reading, mapping, reducing),
-#: measured by ``benchmarks/scale.py``; rounded up
-PANDAS_BYTES_PER_ROW = 120
+#: bytes per event row the pandas engine may need on files (reading, mapping, reducing):
+#: about twice the largest peak measured (30 bytes a row above the interpreter's own
+#: memory, for 10 million rows of text columns, CSV or plain Parquet; 12 with Parquet
+#: dictionaries at 100 million rows)
+PANDAS_BYTES_PER_ROW = 64
 #: bytes of a text file per event row when no line has been read yet (GDELT's is ~ 600)
 _SAMPLE_BYTES = 1 << 20
 

@@ -53,6 +53,7 @@ class DuckDBEngine:
         self.duckdb, self.spec, self.source = duckdb, spec, source
         self.con = duckdb.connect(config={"threads": os.cpu_count() or 1,
                                           "preserve_insertion_order": False})
+        self.con.execute("SET enable_progress_bar = false")
         if source.kind == "frame":
             spec.check_columns(list(source.value.columns), source.label)
             self.con.register("events", source.value[spec.needed])
@@ -103,14 +104,41 @@ class DuckDBEngine:
             return np.zeros(len(column), np.int64)
         return np.array([self.index[name] for name in column], dtype=np.int64)
 
+    def _groups(self, keys: list[str]) -> dict[str, pd.DataFrame]:
+        """Distinct values and row counts of each key's column, per partition: one query
+        per column (columnar Parquet reads only that column; types are kept), or for text
+        (every column text) one scan with grouping sets."""
+        names = self.spec.names
+        columns = {key: [names[key]] + ([names["mode"]] if key == "code" and "mode" in names
+                                        else []) for key in keys}
+        if self.source.kind == "files" and self.source.file_format == "text":
+            sets = ", ".join(f"({self.partition}, {', '.join(map(_quote, cols))})"
+                             for cols in columns.values())
+            used = list(dict.fromkeys(c for cols in columns.values() for c in cols))
+            flags = ", ".join(f"grouping({_quote(columns[key][0])}) AS g{i}"
+                              for i, key in enumerate(keys))
+            both = self._frame(f"SELECT {self.partition} AS partition, "
+                               f"{', '.join(map(_quote, used))}, {flags}, count(*) AS rows "
+                               f"FROM {self.relation} GROUP BY GROUPING SETS ({sets})")
+            out = {}
+            for i, key in enumerate(keys):
+                rows = both[both[f"g{i}"] == 0]
+                part = {"partition": rows["partition"], "value": rows[columns[key][0]]}
+                if len(columns[key]) > 1:
+                    part["mode"] = rows[columns[key][1]]
+                out[key] = pd.DataFrame({**part, "rows": rows["rows"]}).reset_index(drop=True)
+            return out
+        out = {}
+        for key, cols in columns.items():
+            extra = f", {_quote(cols[1])} AS mode" if len(cols) > 1 else ""
+            out[key] = self._frame(f"SELECT {self.partition} AS partition, {_quote(cols[0])} AS "
+                                   f"value{extra}, count(*) AS rows FROM {self.relation} GROUP BY ALL")
+        return out
+
     def distinct(self) -> Distinct:
         names, columns = self.spec.names, {}
-        for key in ("date", "source", "target", "code"):
-            if key not in names:
-                continue
-            extra = f", {_quote(names['mode'])} AS mode" if key == "code" and "mode" in names else ""
-            frame = self._frame(f"SELECT {self.partition} AS partition, {_quote(names[key])} AS value"
-                                f"{extra}, count(*) AS rows FROM {self.relation} GROUP BY ALL")
+        keys = [key for key in ("date", "source", "target", "code") if key in names]
+        for key, frame in self._groups(keys).items():
             frame["partition"] = self._partitions(frame["partition"])
             for column in ("value", "mode"):
                 if column in frame and not pd.api.types.is_datetime64_any_dtype(frame[column]):
