@@ -313,13 +313,16 @@ def _assemble(result: Any, reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndar
         "a": reduced.countries[dyad_a].astype(str), "b": reduced.countries[dyad_b].astype(str),
         "n": result.n, "k": result.k, "covered_days": result.covered_days,
         "coverage": result.covered_days / T, "expected": result.expected,
-        "pvalue": result.pvalue, "testable": testable,
+        "pvalue": result.pvalue, "pvalue_underflow": result.pvalue_underflow,
+        "log10_pvalue": result.log10_pvalue, "testable": testable,
         "untestable": pd.Series(reason, dtype=object).where(~testable, None)})
     adjusted = np.full(len(frame), np.nan)
     if testable.any():
         adjusted[testable] = multipletests(result.pvalue[testable], method="fdr_bh")[1]
     frame["pvalue_bh"] = adjusted
-    order = np.lexsort((frame.b.to_numpy(), frame.a.to_numpy(), frame.pvalue.to_numpy(), ~testable))
+    order = np.lexsort((frame.b.to_numpy(), frame.a.to_numpy(),
+                        np.nan_to_num(result.log10_pvalue, nan=0.0),   # ties at the p-value floor
+                        frame.pvalue.to_numpy(), ~testable))
     frame = frame.iloc[order].reset_index(drop=True)
     pmf_start = result.pmf_start[order]
     responses = f"events with codes {_describe_codes(codes)} between the two, one per day"

@@ -38,12 +38,14 @@ import numpy as np
 from scipy import stats
 
 from .._convolution import sums_of_units
+from .._pvalues import P_FLOOR, NullDistribution, exact_tail
 from .._setup import Setup, in_reach
 from ..events import EventSeries
 from ..matching import window_counts
 from ..nulls import NullModel
 from ..nulls._placement import UnitPlacementNull, unit_pmfs
 from ..period import Period
+from ..statistics import STATISTICS
 from ..window import Window
 
 #: a pmf whose largest mass reaches this is a forced K (as coincidence_test warns)
@@ -79,7 +81,9 @@ class DyadStatistics:
     k: np.ndarray
     covered_days: np.ndarray
     expected: np.ndarray
-    pvalue: np.ndarray
+    pvalue: np.ndarray       # never below P_FLOOR
+    pvalue_underflow: np.ndarray  # the tail is below P_FLOOR: pvalue is that bound
+    log10_pvalue: np.ndarray  # exact log10 of an underflowed p-value where known, else NaN
     forced: np.ndarray
     pmf_values: np.ndarray    # every dyad's pmf over 0..n_d, concatenated
     pmf_start: np.ndarray     # dyad d's pmf is pmf_values[pmf_start[d]: pmf_start[d] + n_d + 1]
@@ -181,6 +185,46 @@ def tail_pvalues(pmf: np.ndarray, k: np.ndarray, alternative: str) -> np.ndarray
     return np.clip(p, 0.0, 1.0)
 
 
+def floored_pvalues(pmf: np.ndarray, k: np.ndarray, alternative: str,
+                    distribution: Callable[[int], NullDistribution] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """p-values as :func:`tail_pvalues`, never 0: a row whose tail is below
+    :data:`~alliancestats._pvalues.P_FLOOR` goes through
+    :func:`~alliancestats._pvalues.exact_tail`, as in ``coincidence_test``: reported as
+    that bound and flagged, with its exact ``log10`` where ``distribution(row)`` (else
+    the row's pmf) has a log-space tail.
+
+    Returns
+    -------
+    pvalue, underflow, log10 : numpy.ndarray
+        ``log10`` is NaN where the p-value did not underflow or has no log-space tail.
+    """
+    p = tail_pvalues(pmf, k, alternative)
+    underflow, log10 = np.zeros(len(k), bool), np.full(len(k), np.nan)
+    for row in np.flatnonzero(p < P_FLOOR):
+        dist = distribution(int(row)) if distribution is not None else pmf[row]
+        tail = exact_tail(dist, int(k[row]), alternative)
+        p[row], underflow[row] = tail.value, tail.underflow
+        log10[row] = np.nan if tail.log10 is None else tail.log10
+    return p, underflow, log10
+
+
+def _null_distribution(model: NullModel, chunk: Chunk) -> Callable[[int], NullDistribution] | None:
+    """Dyad ``d`` of the chunk as the model's own exact distribution of K (for its
+    log-space tails); only the uniform null has them, and it reads nothing of a setup
+    but ``n``, the coverage mask and the period."""
+    if model.name != "uniform":
+        return None
+
+    def distribution(dyad: int) -> NullDistribution:
+        offsets = chunk.response_offset[chunk.response_dyad == dyad]
+        setup = Setup(responses=EventSeries((chunk.period.first_day + offsets).astype("datetime64[D]")),
+                      triggers=EventSeries([]), window=chunk.window, period=chunk.period)
+        setup.__dict__["mask"] = chunk.mask[chunk.group[dyad]]   # the dyad's coverage, as given
+        return model.exact_distribution(setup, STATISTICS["matches"])
+    return distribution
+
+
 def _member_masks(trigger_group: np.ndarray, trigger_days: np.ndarray, dyad_group: np.ndarray,
                   window: Window, period: Period) -> Callable[[np.ndarray], np.ndarray]:
     """``masks(dyads)``: the coverage masks ``(len(dyads), T)`` of the given dyads, each the
@@ -221,6 +265,7 @@ def dyad_statistics(model: NullModel, *, dyad_group: np.ndarray, response_dyad: 
     size = max(1, BATCH_ELEMENTS // (T + 1))
     out_k, out_c = np.zeros(n_dyads, np.int64), np.zeros(n_dyads, np.int64)
     out_e, out_p = np.zeros(n_dyads), np.zeros(n_dyads)
+    underflow, log10 = np.zeros(n_dyads, bool), np.full(n_dyads, np.nan)
     forced = np.zeros(n_dyads, bool)
     values: list[np.ndarray] = []
     starts = np.searchsorted(response_dyad, np.arange(n_dyads + 1))
@@ -241,11 +286,12 @@ def dyad_statistics(model: NullModel, *, dyad_group: np.ndarray, response_dyad: 
         pmf = compute(model, chunk)
         out_k[dyads], out_c[dyads] = k, covered
         out_e[dyads] = pmf @ np.arange(chunk.width)
-        out_p[dyads] = tail_pvalues(pmf, k, alternative)
+        out_p[dyads], underflow[dyads], log10[dyads] = floored_pvalues(
+            pmf, k, alternative, _null_distribution(model, chunk))
         forced[dyads] = pmf.max(axis=1) >= FORCED
         values.append(pmf[np.arange(chunk.width)[None, :] <= lengths[:, None]])
     pmf_start = np.zeros(n_dyads, np.int64)
     pmf_start[order] = np.concatenate([[0], np.cumsum(n[order] + 1)[:-1]]).astype(np.int64)
     return DyadStatistics(n=n, k=out_k, covered_days=out_c, expected=out_e, pvalue=out_p,
-                          forced=forced, pmf_values=np.concatenate(values) if values else np.empty(0),
+                          pvalue_underflow=underflow, log10_pvalue=log10, forced=forced, pmf_values=np.concatenate(values) if values else np.empty(0),
                           pmf_start=pmf_start)
