@@ -294,8 +294,9 @@ def registry(tmp_csv: Callable[[str], str]) -> dict[str, Entry]:
         "n_required": entry(als.n_required, st.floats(0, 1), triggers, window=windows,
                             period=periods, target_power=st.floats(0.05, 0.95),
                             n_max=st.integers(1, 500)),
-        "scan": entry(als.scan, event_tables, window=windows, period=periods,
-                      trigger_actor=st.sampled_from(["USA", "Cuba", None]), examples=20),
+        "scan": entry(als.scan, st.one_of(event_tables, _table(unknown=False)), window=windows,
+                      period=periods, trigger_actor=st.sampled_from(["USA", "Cuba", None]),
+                      engine=st.sampled_from([None, "pandas", "duckdb", "dask"]), examples=20),
         "to_alpha3": entry(als.to_alpha3, st.sampled_from(["Iran", "IRN", "iran", "Atlantis", ""])),
         "EventSeries": entry(EventSeries, dates, **reading),
         "EventSeries.from_frame": entry(EventSeries.from_frame, _frame(), id_column=st.sampled_from(
@@ -396,6 +397,9 @@ def registry(tmp_csv: Callable[[str], str]) -> dict[str, Entry]:
         "io.code_system": entry(als.io.code_system,
                                 st.sampled_from(["cameo", "PLOVER", "labels", "gdelt", als.CAMEO])),
         "io.CodeSystem.query": method("query", code_systems, query_codes),
+        "io.CodeSystem.default_codes": method("default_codes", code_systems,
+                                              st.one_of(st.none(), query_codes),
+                                              st.sampled_from(["MEETINGS", "SANCTIONS", "x"])),
         "io.CodeSystem.match": method("match", code_systems, query_codes, st.sampled_from(
             [pd.Index(["040", "042", "163"]), pd.Index(["CONSULT", "CONSULT:visit"]),
              pd.Index(["president", "secretary"]), pd.Index([])])),

@@ -71,3 +71,30 @@ def test_distinct_days_is_one_rule_for_cli_and_api(tmp_path, run_cli):
     assert (cli["k"], cli["n"]) == (api.k, api.n) == (3, 4)   # Feb 10, Mar 1, Nov 11 matched
     _, out, _ = run_cli(argv + ["--no-distinct-days"])
     assert (json.loads(out)["k"], json.loads(out)["n"]) == (5, 7)     # every row counted
+
+
+def test_scan_many_files_with_each_engine(tmp_path, run_cli):
+    """EVENTS may be several files or a quoted glob; every engine prints the same dyads."""
+    import shutil
+
+    for name in ("a", "b"):
+        shutil.copy(DATA / "icews_sample.tab", tmp_path / f"{name}.tab")
+    tables = {}
+    for engine in ("auto", "pandas", "duckdb", "dask"):
+        argv = ["scan", str(tmp_path / "*.tab")] + SCAN[2:] + ["--json", "--engine", engine]
+        code, out, err = run_cli(argv)
+        assert code == 0, err
+        payload = json.loads(out)
+        assert payload["events"]["rows"] == 18
+        assert payload["engine"] == ("pandas" if engine == "auto" else engine)
+        tables[engine] = payload["dyads"]
+    assert all(table == tables["pandas"] for table in tables.values())
+    code, out, err = run_cli(["scan", str(tmp_path / "a.tab"), str(tmp_path / "b.tab")] + SCAN[2:])
+    assert code == 0 and "18 rows, reduced by the pandas engine" in out
+    for argv, piece in [
+        (["scan", str(tmp_path / "*.csv")] + SCAN[2:], "EVENTS: the glob"),
+        (SCAN + ["--scheduler", "tcp://127.0.0.1:1"], "--scheduler applies only with --engine dask"),
+        (SCAN + ["--engine", "spark"], "invalid choice"),
+    ]:
+        code, out, err = run_cli(argv)
+        assert code == 2 and out == "" and err.count("\n") == 1 and piece in err, (argv, err)

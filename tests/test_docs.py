@@ -6,7 +6,8 @@ import pathlib
 import pytest
 
 DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
-PAGES = ["getting_started.rst", "tutorial.rst", "your_own_dyad.rst", "presets.rst", "travels.rst"]
+PAGES = ["getting_started.rst", "tutorial.rst", "your_own_dyad.rst", "presets.rst", "travels.rst",
+         "scaling.rst"]
 
 
 @pytest.mark.parametrize("page", PAGES)

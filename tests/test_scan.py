@@ -250,3 +250,42 @@ def test_result_to_dict_is_json_safe(table):
     payload = json.loads(json.dumps(res.to_dict(), allow_nan=False))
     assert payload["fdr_family"] == "testable dyads only" and payload["n_dyads"] == len(res)
     assert "<b>Scan</b>" in res._repr_html_() and "66 testable" in repr(res).replace("66 dyads, ", "")
+
+
+def _one_extreme_dyad(matched=400, days=3000):
+    """IRN-VEN meets the day after each of ``matched`` U.S. sanctions on them (window 0, so
+    the coverage is exactly matched / days and P(K = n) = coverage ** n under uniform)."""
+    first = np.datetime64("2015-01-01")
+    sanctions = np.sort(np.random.default_rng(0).choice(days, matched, replace=False))
+    dates = [str(first + np.timedelta64(int(d), "D")) for d in sanctions]
+    frame = pd.DataFrame({"date": dates * 2, "source": ["United States"] * matched + ["Iran"] * matched,
+                          "target": ["Iran"] * matched + ["Venezuela"] * matched,
+                          "code": ["163"] * matched + ["040"] * matched})
+    period = Period(str(first), str(first + np.timedelta64(days - 1, "D")))
+    return EventTable.from_frame(frame), period
+
+
+@pytest.mark.parametrize("null, options", [("uniform", {}), ("uniform", {"distinct": True}),
+                                           ("jitter", {"days": 10})])
+def test_extreme_dyads_get_the_floored_p_value_and_flag_of_the_single_test(null, options):
+    table, period = _one_extreme_dyad()
+    window = Window(0, 0)
+    res = scan(table, window=window, period=period, trigger_actor="USA", null=null, **options)
+    row = res.table.iloc[0]
+    assert (row.n, row.k) == (400, 400)
+    assert row.pvalue == 1e-300 and row.pvalue_underflow      # never 0
+    single = coincidence_test(table.dyad_series("Iran", "Venezuela"),
+                              table.actor_series("USA", targets=["Iran", "Venezuela"]),
+                              window=window, period=period, null=null, **options)
+    assert (single.pvalue, single.pvalue_underflow) == (row.pvalue, True)
+    if null == "uniform" and not options:                     # binomial: log10 P(K = n) exactly
+        assert row.log10_pvalue == pytest.approx(400 * np.log10(400 / 3000), rel=1e-12)
+    if null == "uniform":
+        assert row.log10_pvalue == pytest.approx(single.log10_pvalue, rel=1e-12)
+    else:                                                     # a convolution: no log-space tail
+        assert np.isnan(row.log10_pvalue) and single.log10_pvalue is None
+    assert res.to_dict()["dyads"][0]["log10_pvalue"] == (None if null == "jitter" else row.log10_pvalue)
+    # the pooled pmf is trimmed where its probabilities underflow; K = n still has a p-value
+    pooled = res.pooled()
+    assert (pooled.k, pooled.n, pooled.pvalue, pooled.pvalue_underflow) == (400, 400, 1e-300, True)
+    assert pooled.expected == pytest.approx(row.expected)

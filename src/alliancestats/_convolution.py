@@ -85,11 +85,13 @@ def sums_of_units(unit_total: np.ndarray, unit_pmf: np.ndarray, unit_offset: np.
     counts = np.bincount(total, minlength=n_totals)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     rank = np.arange(len(total)) - starts[total]
+    by_rank = np.argsort(rank, kind="stable")      # each rank's units, in order, as one slice
+    rank_starts = np.concatenate([[0], np.cumsum(np.bincount(rank, minlength=1))])
     out = np.zeros((n_totals, width))
     out[:, 0] = 1.0
     step = pmf.shape[1] - 1
     for r in range(int(counts.max(initial=0))):
-        pick = rank == r
+        pick = by_rank[rank_starts[r]: rank_starts[r + 1]]
         rows, p = total[pick], pmf[pick]
         hi = min(width, (r + 1) * step + 1)
         current = out[rows, :hi]

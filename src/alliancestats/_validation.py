@@ -75,7 +75,7 @@ def format_rows(rows: Sequence[Any], *, limit: int = 10) -> str:
 
 
 #: row labels that already say what they count (a file's lines; data rows after skipped lines)
-SELF_NAMED = ("line", "data row")
+SELF_NAMED = ("line", "data row", "file", "partition")
 
 
 def name_rows(labels: Sequence[Any], *, total: int | None = None, limit: int = 10) -> str:

@@ -114,6 +114,19 @@ class CodeSystem:
         raise NotImplementedError
 
     # -- queries ------------------------------------------------------------------------
+    def default_codes(self, codes: Any, kind: str) -> Any:
+        """``codes``, or when None the named set ``kind`` ("MEETINGS" or "SANCTIONS"); a
+        code system without one (labels) needs explicit codes."""
+        if codes is not None:
+            return codes
+        if not (isinstance(kind, str) and kind in ("MEETINGS", "SANCTIONS")):
+            raise AllianceStatsError(f"`kind` must be 'MEETINGS' or 'SANCTIONS', got {kind!r}")
+        default = getattr(self, kind)
+        if default is None:
+            raise AllianceStatsError(f"`codes`: {self.name} codes have no default "
+                                     f"{kind.lower()} set; give codes=")
+        return default
+
     def query(self, codes: Any, *, argument: str = "codes") -> tuple[list[str], list[str]]:
         """Normalised ``(include, exclude)`` query codes; raises for codes not of this system."""
         if isinstance(codes, CodeSet):

@@ -244,6 +244,18 @@ def to_alpha3(name: Any, scheme: str | None = None) -> str | None:
     return None if code == _NO_ISO else code
 
 
+def country_code(name: Any, categories: Any, argument: str = "country") -> str:
+    """A table's code for a country name or code (``"Iran"``, ``"IRN"``, ``"EUR"``): the
+    value itself when it is one of the table's ``categories``, else read by
+    :func:`to_alpha3` in every scheme; raises for an unknown country."""
+    if isinstance(name, str) and name.strip().upper() in categories:
+        return name.strip().upper()
+    code = to_alpha3(name)
+    if code is None:
+        raise AllianceStatsError(f"`{argument}`: unknown country {name!r}")
+    return code
+
+
 def _check_scheme(scheme: Any, argument: str) -> str:
     if not (isinstance(scheme, str) and scheme in SCHEMES):
         raise AllianceStatsError(f"`{argument}` must be one of {', '.join(map(repr, SCHEMES))}, "
@@ -278,13 +290,15 @@ class CountryColumn:
 
 
 def normalise_country_column(values: pd.Series, *, scheme: str | None, unknown: str = "raise",
-                             argument: str, column: str,
-                             row_label: Callable[[int], str]) -> CountryColumn:
+                             argument: str, column: str, row_label: Callable[[int], str],
+                             weights: np.ndarray | None = None) -> CountryColumn:
     """Read a country column; each distinct value is looked up once.
 
     Raises naming the column, the values and their rows for unknown values
     (``unknown="raise"``), values two schemes read differently, numbers without a
-    scheme, and codes from two schemes in one column.
+    scheme, and codes from two schemes in one column. ``weights``: how many rows each
+    entry of ``values`` stands for (an engine passes distinct values with their row
+    counts); default one each.
     """
     if scheme is not None:
         _check_scheme(scheme, "countries")
@@ -308,8 +322,10 @@ def normalise_country_column(values: pd.Series, *, scheme: str | None, unknown: 
         reasons = [f"known to {SCHEME_LABELS[scheme]} but has no ISO 3166 code" if c == _NO_ISO
                    else None for c in raw]
     bad = [i for i, code in enumerate(codes) if code is None]
-    counts = (np.bincount(positions[positions >= 0], minlength=len(distinct)) if bad
-              else np.zeros(len(distinct), np.int64))
+    present = positions >= 0
+    counts = (np.bincount(positions[present], minlength=len(distinct),
+                          weights=None if weights is None else np.asarray(weights)[present])
+              .astype(np.int64) if bad else np.zeros(len(distinct), np.int64))
     table = pd.DataFrame({"value": [distinct[i] for i in bad], "rows": [int(counts[i]) for i in bad],
                           "reason": [reasons[i] or f"not in {SCHEME_LABELS.get(scheme or '', 'any country scheme')}"
                                      for i in bad]})

@@ -14,7 +14,8 @@ from .._validation import check_bool
 from ..errors import AllianceStatsError
 from ..events import EventSeries
 from .codes import CodeSystem, code_system as _code_system
-from .countries import UNKNOWN_RULES, _check_scheme, normalise_country_column, to_alpha3
+from .countries import (UNKNOWN_RULES, _check_scheme, country_code, normalise_country_column,
+                        to_alpha3)
 from .presets import GDELT1, GDELT2, ICEWS, POLECAT, US_TRAVELS, Preset
 from .readers import PARQUET_SUFFIXES, RowLabel, day_numbers, read_parquet, read_text
 
@@ -303,13 +304,7 @@ class EventTable:
 
     def country(self, name: Any, argument: str = "country") -> str:
         """The table's code for a country name or code (``"Iran"``, ``"IRN"``, ``"EUR"``)."""
-        categories = self.frame["source"].cat.categories
-        if isinstance(name, str) and name.strip().upper() in categories:
-            return name.strip().upper()
-        code = to_alpha3(name)
-        if code is None:
-            raise AllianceStatsError(f"`{argument}`: unknown country {name!r}")
-        return code
+        return country_code(name, self.frame["source"].cat.categories, argument)
 
     def _country_index(self, name: Any, argument: str) -> int:
         code = self.country(name, argument)
@@ -324,15 +319,7 @@ class EventTable:
     def default_codes(self, codes: Any, kind: str) -> Any:
         """``codes``, or when None the code system's named set ``kind`` ("MEETINGS" or
         "SANCTIONS"); a code system without one (labels) needs explicit codes."""
-        if codes is not None:
-            return codes
-        if not (isinstance(kind, str) and kind in ("MEETINGS", "SANCTIONS")):
-            raise AllianceStatsError(f"`kind` must be 'MEETINGS' or 'SANCTIONS', got {kind!r}")
-        default = getattr(self.code_system, kind)
-        if default is None:
-            raise AllianceStatsError(f"`codes`: {self.code_system.name} codes have no default "
-                                     f"{kind.lower()} set; give codes=")
-        return default
+        return self.code_system.default_codes(codes, kind)
 
     def dyad_series(self, a: Any, b: Any, *, codes: Any = None, directed: bool = False,
                     distinct_days: bool = True) -> EventSeries:

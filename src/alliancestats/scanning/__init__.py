@@ -9,7 +9,7 @@ tested at all. Only testable dyads enter the Benjamini–Hochberg family.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,15 +18,17 @@ from statsmodels.stats.multitest import multipletests
 from .._validation import check_alternative, check_integer
 from ..errors import AllianceStatsError
 from ..events import EventSeries
+from ..io.presets import Preset
 from ..io.table import EventTable
 from ..nulls import make_null
 from ..period import Period
 from ..window import Window
+from .engines import ENGINES, ReadSpec, choose_engine, resolve, stage_one
 from .reduce import Reduced, reduce_events
 from .result import PooledResult, ScanResult
 from .stats import SCAN_NULLS, dyad_statistics
 
-__all__ = ["scan", "ScanResult", "PooledResult", "SCAN_NULLS"]
+__all__ = ["scan", "ScanResult", "PooledResult", "SCAN_NULLS", "ENGINES"]
 
 
 def _describe_codes(codes: Any) -> str:
@@ -55,16 +57,23 @@ def _union_days(reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndarray) -> tup
     return key // span, key % span + base
 
 
-def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Window,
+def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
          period: Period, null: str = "uniform", codes: Any = None,
          trigger_actor: str | None = None, trigger_codes: Any = None,
          dyads: Sequence[tuple[str, str]] | None = None, reverse: bool = False,
-         alternative: str = "greater", min_days: int = 1, **null_options: Any) -> ScanResult:
+         alternative: str = "greater", min_days: int = 1, engine: str | None = None,
+         preset: Preset | None = None, columns: Mapping[str, str] | None = None,
+         countries: Any = None, code_system: Any = None, unknown: str = "raise",
+         date_format: str | None = None, **null_options: Any) -> ScanResult:
     r"""Test every dyad's events against triggers, with false-discovery control.
 
     Parameters
     ----------
-    table : EventTable
+    table : EventTable, pandas.DataFrame, path, glob, folder, list of paths, or dask DataFrame
+        The events: an :class:`EventTable`; or raw event rows, read with ``preset``,
+        ``columns``, ``countries``, ``code_system``, ``unknown`` and ``date_format``
+        exactly as :meth:`EventTable.from_frame` reads them: a DataFrame, Parquet or
+        text files (``"gdelt/*.parquet"``, a folder, a list), or a Dask DataFrame.
     triggers : EventSeries, optional
         One trigger series for every dyad. Or give ``trigger_actor``.
     window : Window
@@ -91,6 +100,13 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
     min_days : int
         Leave out dyads with fewer response days; they (and requested ``dyads`` with no
         response day) are counted in ``n_below_min_days``.
+    engine : {None, "pandas", "duckdb", "dask"}
+        Where the rows are reduced (see Notes). Default: pandas for an EventTable or a
+        pandas DataFrame, Dask for a Dask DataFrame, and for files pandas when they fit
+        in memory, else DuckDB.
+    preset, columns, countries, code_system, unknown, date_format
+        How raw rows are read, as in :meth:`EventTable.from_frame` (an EventTable is
+        already read and takes none of them).
 
     Returns
     -------
@@ -101,6 +117,21 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
 
     Notes
     -----
+    **Engines.** The scan runs in two stages: stage 1 reduces event rows to the distinct
+    (a, b, day) response triples and the actor's (target, day) trigger days in the
+    period; stage 2 computes every statistic from those small arrays. Only stage 1
+    depends on the engine: ``"pandas"`` in memory; ``"duckdb"`` out of core on one
+    machine (``pip install "alliancestats[duckdb]"``); ``"dask"`` on the partitions of a
+    Dask DataFrame or one task per file, on the active ``distributed.Client`` if any
+    (``pip install "alliancestats[dask]"``). Each reads countries, codes and dates by
+    mapping their distinct values exactly as :meth:`EventTable.from_frame` does, so
+    every engine returns the same table, and every null works on every engine. Files
+    "fit in memory" when their rows (exact for Parquet, estimated from the first MiB
+    for text) times 64 bytes are at most half of the memory available
+    (:func:`alliancestats.scanning.engines.fits_in_memory`). Files or partitions whose
+    country columns are written in different schemes (one in names, another in codes)
+    are refused.
+
     **One per day.** Event data report one meeting many times, so each dyad's
     responses are the distinct days with at least one qualifying event, as
     :meth:`EventTable.dyad_series` (``distinct_days=True``, its default) and
@@ -137,8 +168,8 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
     >>> top.a, top.b, bool(top.pvalue_bh < 0.01)
     ('IRN', 'VEN', True)
     """
-    if not isinstance(table, EventTable):
-        raise AllianceStatsError(f"`table` must be an EventTable, got {type(table).__name__}")
+    source = resolve(table)
+    chosen = choose_engine(source, engine)
     if (triggers is None) == (trigger_actor is None):
         raise AllianceStatsError("give either `triggers` (one series for all dyads) or "
                                  "`trigger_actor` (its events on either member of each dyad)")
@@ -156,22 +187,50 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
     if model.name not in SCAN_NULLS:
         raise AllianceStatsError(f"`null`: the scan offers the placement nulls "
                                  f"{', '.join(map(repr, SCAN_NULLS))}, got {null!r}")
-    codes = table.default_codes(codes, "MEETINGS")
-    actor = table.country(trigger_actor, "trigger_actor") if trigger_actor is not None else None
-    if actor is not None:
-        trigger_codes = table.default_codes(trigger_codes, "SANCTIONS")
+    reading = dict(preset=preset, columns=columns, countries=countries, code_system=code_system,
+                   unknown=unknown, date_format=date_format)
+    if source.kind == "table":
+        given = [k for k, v in reading.items() if v is not None and not (k == "unknown" and v == "raise")]
+        if given:
+            raise AllianceStatsError(f"`{given[0]}` applies to raw event rows; this EventTable is "
+                                     "already read (give it when building the table)")
+    elif source.kind == "frame" and chosen == "pandas":
+        source = resolve(EventTable.from_frame(source.value, **reading, argument="table"))
     reach = (period.first_day - window.hi, period.last_day - window.lo)
     whole = (period.first_day, period.last_day)
-    reduced = reduce_events(table, codes=codes, dyad_days=reach if reverse else whole,
-                            trigger_actor=actor, trigger_codes=trigger_codes,
-                            actor_days=whole if reverse else reach)
-    return _statistics(reduced, table, triggers=triggers, actor=actor, model=model, window=window,
-                       period=period, codes=codes, trigger_codes=trigger_codes, dyads=dyads,
-                       reverse=reverse, alternative=alternative, min_days=min_days)
+    dyad_days, actor_days = (reach, whole) if reverse else (whole, reach)
+    if source.kind == "table":
+        events: EventTable = source.value
+        codes = events.default_codes(codes, "MEETINGS")
+        actor = events.country(trigger_actor, "trigger_actor") if trigger_actor is not None else None
+        if actor is not None:
+            trigger_codes = events.default_codes(trigger_codes, "SANCTIONS")
+        reduced = reduce_events(events, codes=codes, dyad_days=dyad_days, trigger_actor=actor,
+                                trigger_codes=trigger_codes, actor_days=actor_days)
+        country, rows, unknown_countries = events.country, len(events), events.unknown_countries
+    else:
+        spec = ReadSpec.build(**reading)
+        codes = spec.code_system.default_codes(codes, "MEETINGS")
+        spec.code_system.query(codes, argument="codes")
+        if trigger_actor is not None:
+            trigger_codes = spec.code_system.default_codes(trigger_codes, "SANCTIONS")
+            spec.code_system.query(trigger_codes, argument="trigger_codes")
+        first = stage_one(source, spec, engine=chosen, codes=codes,
+                          trigger_codes=trigger_codes if trigger_actor is not None else None,
+                          trigger_actor=trigger_actor, dyad_days=dyad_days,
+                          actor_days=actor_days if trigger_actor is not None else None)
+        reduced, plan = first.reduced, first.plan
+        actor = plan.country(trigger_actor, "trigger_actor") if trigger_actor is not None else None
+        country, rows, unknown_countries = plan.country, plan.rows, plan.unknown_countries
+    return _statistics(reduced, country, triggers=triggers, actor=actor, model=model,
+                       window=window, period=period, codes=codes, trigger_codes=trigger_codes,
+                       dyads=dyads, reverse=reverse, alternative=alternative,
+                       min_days=min_days, engine=chosen, input_rows=rows,
+                       unknown_countries=unknown_countries)
 
 
-def _pairs(reduced: Reduced, table: EventTable, dyads: Sequence[tuple[str, str]] | None,
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+def _pairs(reduced: Reduced, country: Callable[[Any, str], str],
+           dyads: Sequence[tuple[str, str]] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """The dyads to scan (ids ``a < b``), their triples ``(a, b, dyad of triple, day)`` and
     how many requested ``dyads`` have no triple at all."""
     countries = list(reduced.countries)
@@ -181,7 +240,7 @@ def _pairs(reduced: Reduced, table: EventTable, dyads: Sequence[tuple[str, str]]
     if dyads is not None:
         wanted = []
         for x, y in dyads:
-            cx, cy = sorted((table.country(x, "dyads"), table.country(y, "dyads")))
+            cx, cy = sorted((country(x, "dyads"), country(y, "dyads")))
             wanted.append(countries.index(cx) * n_countries + countries.index(cy)
                           if cx in countries and cy in countries else (cx, cy))
         keep = np.isin(pair, [w for w in wanted if not isinstance(w, tuple)])
@@ -191,11 +250,11 @@ def _pairs(reduced: Reduced, table: EventTable, dyads: Sequence[tuple[str, str]]
     return unique // n_countries, unique % n_countries, dyad_of, day, absent
 
 
-def _statistics(reduced: Reduced, table: EventTable, *, triggers: EventSeries | None,
-                actor: str | None, model: Any, window: Window, period: Period, codes: Any,
-                trigger_codes: Any, dyads: Any, reverse: bool, alternative: str,
-                min_days: int) -> ScanResult:
-    dyad_a, dyad_b, dyad_of, dyad_day, absent = _pairs(reduced, table, dyads)
+def _statistics(reduced: Reduced, country: Callable[[Any, str], str], *,
+                triggers: EventSeries | None, actor: str | None, model: Any, window: Window,
+                period: Period, codes: Any, trigger_codes: Any, dyads: Any, reverse: bool,
+                alternative: str, min_days: int, **about: Any) -> ScanResult:
+    dyad_a, dyad_b, dyad_of, dyad_day, absent = _pairs(reduced, country, dyads)
     if len(dyad_a) == 0:
         raise AllianceStatsError("`scan`: no dyad has events with these codes in the period")
     dyad_group = np.arange(len(dyad_a))
@@ -207,9 +266,11 @@ def _statistics(reduced: Reduced, table: EventTable, *, triggers: EventSeries | 
         trigger_group = np.zeros(len(triggers), np.int64)
         trigger_day = np.asarray(triggers.days, dtype=np.int64)
         dyad_group = np.zeros(len(dyad_a), np.int64)
-    else:
+    else:   # each dyad covered by the actor's days on either member: groups are countries
+        assert reduced.actor_target is not None and reduced.actor_day is not None
         response_dyad, response_day = dyad_of, dyad_day
-        trigger_group, trigger_day = _union_days(reduced, dyad_a, dyad_b)
+        trigger_group, trigger_day = reduced.actor_target, reduced.actor_day
+        dyad_group = np.column_stack([dyad_a, dyad_b])
     order = np.argsort(response_dyad, kind="stable")
     response_dyad, response_day = response_dyad[order], response_day[order]
     n = np.bincount(response_dyad, minlength=len(dyad_a))
@@ -229,13 +290,13 @@ def _statistics(reduced: Reduced, table: EventTable, *, triggers: EventSeries | 
     return _assemble(result, reduced, dyad_a[kept], dyad_b[kept], model=model, window=window,
                      period=period, alternative=alternative, codes=codes, actor=actor,
                      trigger_codes=trigger_codes, triggers=triggers, reverse=reverse,
-                     n_small=int(small.sum()) + absent)
+                     n_small=int(small.sum()) + absent, about=about)
 
 
 def _assemble(result: Any, reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndarray, *,
               model: Any, window: Window, period: Period, alternative: str, codes: Any,
               actor: str | None, trigger_codes: Any, triggers: EventSeries | None, reverse: bool,
-              n_small: int) -> ScanResult:
+              n_small: int, about: dict[str, Any]) -> ScanResult:
     T = period.n_days
     reason = np.where(result.covered_days == 0, "no coverage",
                       np.where(result.covered_days == T, "full coverage",
@@ -252,13 +313,16 @@ def _assemble(result: Any, reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndar
         "a": reduced.countries[dyad_a].astype(str), "b": reduced.countries[dyad_b].astype(str),
         "n": result.n, "k": result.k, "covered_days": result.covered_days,
         "coverage": result.covered_days / T, "expected": result.expected,
-        "pvalue": result.pvalue, "testable": testable,
+        "pvalue": result.pvalue, "pvalue_underflow": result.pvalue_underflow,
+        "log10_pvalue": result.log10_pvalue, "testable": testable,
         "untestable": pd.Series(reason, dtype=object).where(~testable, None)})
     adjusted = np.full(len(frame), np.nan)
     if testable.any():
         adjusted[testable] = multipletests(result.pvalue[testable], method="fdr_bh")[1]
     frame["pvalue_bh"] = adjusted
-    order = np.lexsort((frame.b.to_numpy(), frame.a.to_numpy(), frame.pvalue.to_numpy(), ~testable))
+    order = np.lexsort((frame.b.to_numpy(), frame.a.to_numpy(),
+                        np.nan_to_num(result.log10_pvalue, nan=0.0),   # ties at the p-value floor
+                        frame.pvalue.to_numpy(), ~testable))
     frame = frame.iloc[order].reset_index(drop=True)
     pmf_start = result.pmf_start[order]
     responses = f"events with codes {_describe_codes(codes)} between the two, one per day"
@@ -273,5 +337,5 @@ def _assemble(result: Any, reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndar
     return ScanResult(table=frame, null=model.name, null_description=model.describe(),
                       null_options=dict(model.values), alternative=alternative, window=window,
                       period=period, responses=responses, triggers=trigger_text,
-                      n_below_min_days=n_small, _pmf_values=result.pmf_values,
+                      n_below_min_days=n_small, **about, _pmf_values=result.pmf_values,
                       _pmf_start=pmf_start)

@@ -10,11 +10,11 @@ import pandas as pd
 
 from .._convolution import sum_of_units
 from .._output import html_table, html_text, json_ready, text_block
+from .._pvalues import exact_tail
 from .._validation import check_bool, check_integer
 from ..errors import AllianceStatsError
 from ..period import Period
 from ..window import Window
-from .stats import tail_pvalues
 
 __all__ = ["ScanResult", "PooledResult"]
 
@@ -23,7 +23,9 @@ class PooledResult(NamedTuple):
     """Matched responses summed over dyads, against the sum of the dyads' own nulls.
 
     The null distribution is the convolution of every dyad's exact null pmf (the
-    dyads are independent under the null).
+    dyads are independent under the null). A p-value below ``1e-300`` is reported as
+    that bound with ``pvalue_underflow`` True (the convolution has no log-space tail,
+    so no exact ``log10``), as in :func:`alliancestats.coincidence_test`.
     """
 
     k: int
@@ -31,6 +33,7 @@ class PooledResult(NamedTuple):
     expected: float
     pvalue: float
     n_dyads: int
+    pvalue_underflow: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,7 +44,11 @@ class ScanResult:
     ----------
     table : pandas.DataFrame
         One row per dyad: ``a, b, n, k, covered_days, coverage, expected, pvalue,
-        testable, untestable, pvalue_bh``; testable dyads first, by p-value.
+        pvalue_underflow, log10_pvalue, testable, untestable, pvalue_bh``; testable
+        dyads first, by p-value. A p-value is never 0: below ``1e-300`` it is reported
+        as that bound with ``pvalue_underflow`` True and, under the ``uniform`` null
+        (binomial or hypergeometric tails), its exact ``log10_pvalue`` (NaN otherwise),
+        as in :func:`alliancestats.coincidence_test`.
         ``untestable`` says why a dyad cannot be tested (``"no coverage"``,
         ``"full coverage"``, ``"K forced"``) and is None otherwise; untestable dyads
         have no ``pvalue_bh`` (NaN): they are outside the false-discovery family.
@@ -54,6 +61,13 @@ class ScanResult:
         What the responses and triggers of each dyad were.
     n_below_min_days : int
         Dyads left out for having fewer than ``min_days`` response days.
+    engine : str
+        The engine that reduced the rows (``"pandas"``, ``"duckdb"``, ``"dask"``).
+    input_rows : int or None
+        Event rows read.
+    unknown_countries : pandas.DataFrame or None
+        Country values kept as missing with ``unknown="missing"`` (``column``,
+        ``value``, ``rows``, ``reason``), as :attr:`EventTable.unknown_countries`.
     """
 
     table: pd.DataFrame
@@ -66,6 +80,9 @@ class ScanResult:
     responses: str
     triggers: str
     n_below_min_days: int = 0
+    engine: str = "pandas"
+    input_rows: int | None = None
+    unknown_countries: pd.DataFrame | None = field(default=None, repr=False)
     _pmf_values: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     _pmf_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), repr=False)
 
@@ -104,12 +121,13 @@ class ScanResult:
         rows = np.flatnonzero(self.table["testable"].to_numpy()) \
             if check_bool(testable_only, "testable_only") else np.arange(len(self.table))
         pmf, first = sum_of_units([(self.pmf(int(row)), 0) for row in rows], [1] * len(rows))
-        pmf = np.concatenate([np.zeros(first), pmf])       # the total's pmf from K = 0
         k = int(self.table["k"].to_numpy()[rows].sum())
         n = int(self.table["n"].to_numpy()[rows].sum())
-        p = float(tail_pvalues(pmf[None, :], np.array([k]), self.alternative)[0])
-        return PooledResult(k=k, n=n, expected=float(pmf @ np.arange(len(pmf))), pvalue=p,
-                            n_dyads=len(rows))
+        # the total's pmf on K = 0..n (the convolution trims probabilities that are exactly 0)
+        pmf = np.concatenate([np.zeros(first), pmf, np.zeros(n + 1 - first - len(pmf))])
+        p = exact_tail(pmf, k, self.alternative)
+        return PooledResult(k=k, n=n, expected=float(pmf @ np.arange(n + 1)), pvalue=p.value,
+                            n_dyads=len(rows), pvalue_underflow=p.underflow)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-dyad table (a copy)."""
@@ -125,6 +143,8 @@ class ScanResult:
             ("Period", f"{self.period.start.date()} to {self.period.end.date()} "
                        f"(T = {self.period.n_days} days)"),
             ("Window", f"lag {self.window}"), ("Null", self.null_description),
+            ("Events", (f"{self.input_rows:,} rows" if self.input_rows is not None else "rows")
+                       + f", reduced by the {self.engine} engine"),
             ("Dyads", f"{len(self.table)} scanned; {self.n_testable} testable (the "
                       f"Benjamini-Hochberg family); untestable: {why}"
                       + (f"; {self.n_below_min_days} below min_days left out"
@@ -141,8 +161,13 @@ class ScanResult:
                 "period": self.period.to_dict(), "responses": self.responses,
                 "triggers": self.triggers, "n_dyads": len(self.table),
                 "n_testable": self.n_testable, "n_below_min_days": self.n_below_min_days,
+                "engine": self.engine, "input_rows": self.input_rows,
+                "unknown_countries": (self.unknown_countries.to_dict("records")
+                                      if self.unknown_countries is not None else []),
                 "fdr_family": "testable dyads only", "dyads": self.table},
-                reasons={"pvalue_bh": "untestable dyad: not in the false-discovery family"})
+                reasons={"pvalue_bh": "untestable dyad: not in the false-discovery family",
+                         "log10_pvalue": "p-value not below 1e-300, or no log-space tail "
+                                         "under this null"})
 
     def _repr_html_(self) -> str:
         return (f"<p><b>Scan</b>: {html_text(self.responses)} after "
