@@ -1,6 +1,6 @@
 """Speed benchmarks for alliancestats: run `python benchmarks/run.py [--quick]`.
 
-Prints one table per question, with the issue's targets and the ratio to a
+Prints one table per question, with the targets and the ratio to a
 straightforward pairwise-loop implementation written here. Timings are the best
 of several repeats (shared, noisy machines: compare ratios, not absolute figures).
 """
