@@ -1,9 +1,13 @@
-"""Scan every dyad of a CAMEO-coded event table for meetings after U.S. sanctions.
+"""Scan every dyad of a CAMEO-coded event table for meetings after U.S. sanctions
+==============================================================================
 
 Uses the SYNTHETIC sample table shipped with alliancestats (nothing in it happened;
-two dyads are planted to follow sanctions). For real data, read an export with its preset:
+two dyads are planted to follow sanctions). For real data, read an export with its
+preset::
+
     table = als.EventTable.from_csv("events.2015.tab", preset=als.EventTable.ICEWS)
-Run:  python examples/scan_dyads.py
+
+Run: ``python examples/scan_dyads.py``
 """
 
 import alliancestats as als

@@ -50,9 +50,10 @@ from ..simulate import check_probability, coupled_responses, delay_distribution
 from ..statistics import STATISTICS
 from ..window import Window
 from ._grid import Grid, NullVariant, as_list
+from .figures import plot_power, plot_size
 
 __all__ = ["NullVariant", "NULL_VARIANTS", "COSTLY_EXACT", "WINDOW", "size_table",
-           "power_table", "wide"]
+           "power_table", "wide", "plot_size", "plot_power"]
 
 #: the window of the case study (matches within 0-33 days after a trigger)
 WINDOW = Window(0, 33)
