@@ -22,9 +22,20 @@ results = als.scan(table, window=window, period=period, trigger_actor="USA", nul
 print("SYNTHETIC data.")
 print(results.summary(top=10))
 
+# %%
+# The top dyad: the full test on it
 top = results.table.iloc[0]
 print(f"\nTop dyad {top.a}-{top.b}: the full test on it")
 meetings = table.dyad_series(top.a, top.b)   # one event per day, as the scan counts
 sanctions = table.actor_series("USA", targets=[top.a, top.b])
-print(als.coincidence_test(meetings, sanctions, window=window, period=period,
-                           null="stratified").summary())
+result = als.coincidence_test(meetings, sanctions, window=window, period=period,
+                              null="stratified")
+print(result.summary())
+
+# %%
+# Its meetings and the sanctions before them (needs the plot extra: matplotlib)
+import matplotlib.pyplot as plt  # noqa: E402
+from alliancestats.plots import plot_timeline  # noqa: E402
+
+plot_timeline(result, sanctions)
+plt.show()
