@@ -1,4 +1,5 @@
-"""Size and power of every null x statistic, on data the nulls did not generate.
+"""Size and power of every null x statistic, on data the nulls did not generate
+============================================================================
 
 Size: six scenarios of independent responses and triggers (alliancestats.scenarios:
 flat, smooth and step trends, bursts of responses, of triggers, trend and both),
@@ -7,8 +8,10 @@ alpha = 0.05 is a false positive. Power: the case study's independent sanctions 
 triggers, 25 responses of which a share pi follows a sanction by 0-33 days
 (pi = 0.2, 0.4, 0.6; pi = 0 is the size against these sanctions), 500 datasets each.
 
-Run:  python examples/calibration_study.py [--write] [--datasets N] [--only size|power]
-      python examples/calibration_study.py --render
+Run::
+
+    python examples/calibration_study.py [--write] [--datasets N] [--only size|power]
+    python examples/calibration_study.py --render
 
 ``--write`` stores the tables in docs/data/ (the CSVs docs/calibration.rst shows and
 tests/test_calibration.py recomputes); it needs the full number of datasets. About

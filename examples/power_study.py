@@ -1,6 +1,10 @@
 """How many meetings would the Iran-Venezuela study have needed to detect a coupling?
+==================================================================================
 
-Run:  python examples/power_study.py
+Exact power under the uniform null for the matches and pairs statistics, and
+simulated power under three robust nulls (about 40 seconds).
+
+Run: ``python examples/power_study.py``
 """
 
 import alliancestats as als

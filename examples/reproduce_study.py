@@ -1,4 +1,5 @@
 """Reproduce and check Chang (2021): do Iran-Venezuela meetings follow U.S. sanctions?
+===================================================================================
 
 Copy this script and change the lists, the window or the null to run your own check.
 Run:  python examples/reproduce_study.py

@@ -1,4 +1,5 @@
 """Do U.S. presidential visits follow a Secretary of State's visit to the same country?
+====================================================================================
 
 Real data: the Office of the Historian's lists of foreign trips of the President and
 the Secretary of State (shipped with alliancestats; public domain). For each country,
@@ -8,7 +9,7 @@ to the same country are the same trip and are not triggers); a response is match
 a trigger came 1 to 90 days before it. The scan tests every country at once under four
 baselines, and the pooled test all countries together.
 
-Run:  python examples/travels_study.py
+Run: ``python examples/travels_study.py``
 """
 
 from alliancestats.datasets import provenance

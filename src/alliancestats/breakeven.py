@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ._docstrings import shared
 from ._output import html_table, json_ready
 from ._setup import build_setup, grid_hits
 from ._validation import check_integer, check_rng
@@ -46,6 +47,20 @@ def break_even_rate(k: int, n: int, *, window: Window, alpha: float = 0.05) -> f
     Below :math:`\lambda^*` triggers per year, ``k`` of ``n`` is significant at
     level ``alpha``; above it, it is not.
 
+    Parameters
+    ----------
+    k, n : int
+        Matched responses and responses, ``0 <= k <= n``.
+    window : Window
+        The window; only its length ``L`` matters.
+    alpha : float
+        The significance level.
+
+    Returns
+    -------
+    float
+        :math:`\lambda^*`, triggers per year.
+
     Examples
     --------
     >>> round(break_even_rate(16, 25, window=Window.after(days=30, slack=3)), 2)
@@ -77,7 +92,11 @@ class BreakEvenResult:
     observed_rate : float
         Distinct trigger days per year in the period.
     k, n : int
+        The observed K and the number of responses tested.
     alpha : float
+        The level the break-even rates are for.
+    n_dropped : int
+        Responses outside the period left out (``drop_outside=True``).
     """
 
     curve: pd.DataFrame
@@ -89,12 +108,22 @@ class BreakEvenResult:
     n_dropped: int = 0
 
     def to_frame(self) -> pd.DataFrame:
-        """The p-versus-rate curve, one row per (method, rate)."""
+        """The p-versus-rate curve, one row per (method, rate).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return self.curve.copy()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (a break-even rate that is never reached is null, with
-        the reason)."""
+        the reason).
+
+        Returns
+        -------
+        dict
+        """
         return json_ready({"k": self.k, "n": self.n, "alpha": self.alpha,
                            "observed_rate_per_year": self.observed_rate,
                            "rate_per_year": dict(self.break_even), "n_dropped": self.n_dropped,
@@ -118,6 +147,7 @@ def _crossing(rates: np.ndarray, pvalues: np.ndarray, alpha: float) -> float:
     return float(np.exp(x0 + (alpha - y0) * (x1 - x0) / (y1 - y0)))
 
 
+@shared
 def rate_curve(
     responses: EventSeries,
     triggers: EventSeries,
@@ -146,10 +176,21 @@ def rate_curve(
       p-value of the *observed* K, :math:`P(\mathrm{Binomial}(n, C/T) \ge K)`.
 
     The observed K and n stay fixed throughout: the question is how often
-    triggers must come for that count to be unremarkable. ``multipliers``
-    (default 41 values from 0.05 to 8, log-spaced) scale the observed rate; each
-    must be a positive finite number. ``drop_outside=True`` drops responses
-    outside the period first (counted in ``n_dropped``).
+    triggers must come for that count to be unremarkable.
+
+    Parameters
+    ----------
+    {shared: responses_triggers window period alpha}
+    multipliers : sequence of float, optional
+        Factors scaling the observed rate, each positive and finite (default 41
+        values from 0.05 to 8, log-spaced).
+    n_replicates : int
+        Random thinned or thickened versions per multiplier.
+    {shared: rng drop_outside}
+
+    Returns
+    -------
+    BreakEvenResult
 
     Examples
     --------

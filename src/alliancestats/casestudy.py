@@ -25,6 +25,15 @@ def case_study_results(*, slack: int = 3) -> dict[str, Any]:
     cites, exact ``uniform`` test kept only to show how misleading it is) and
     ``independent`` (results per null against the independently compiled,
     non-proxy list), plus the case data under ``case``.
+
+    Parameters
+    ----------
+    slack : int
+        Days of slack after the study's 30-day window (1, 2 or 3 in the study).
+
+    Returns
+    -------
+    dict
     """
     case = load_iran_venezuela()
     window = type(case.window).after(days=30, slack=slack)
@@ -44,7 +53,16 @@ def _para(text: str) -> str:
 def case_study_report(*, slack: int = 3, results: dict[str, Any] | None = None) -> str:
     """Plain-words report of the case study (what ``alliancestats example`` prints).
 
-    ``results`` reuses the output of :func:`case_study_results` for the same slack.
+    Parameters
+    ----------
+    slack : int
+        Days of slack after the study's 30-day window (1, 2 or 3 in the study).
+    results : dict, optional
+        The output of :func:`case_study_results` for the same slack, to reuse.
+
+    Returns
+    -------
+    str
     """
     out = case_study_results(slack=slack) if results is None else results
     case, window = out["case"], out["window"]
@@ -113,7 +131,19 @@ def _verdict(results: dict[str, CoincidenceResult]) -> str:
 
 
 def case_study_audit(*, slack: int = 3, rng: Any = 0) -> Any:
-    """The full robustness audit on the independent sanctions list."""
+    """The full robustness audit on the independent sanctions list.
+
+    Parameters
+    ----------
+    slack : int
+        Days of slack after the study's 30-day window (1, 2 or 3 in the study).
+    rng : None, int or numpy.random.Generator
+        Source of randomness for the Monte Carlo tests (default: seed 0).
+
+    Returns
+    -------
+    AuditReport
+    """
     from .audit import audit
 
     case = load_iran_venezuela()

@@ -12,6 +12,7 @@ from scipy import stats
 from statsmodels.stats.rates import test_poisson_2indep
 
 from ._dates import to_day_numbers, to_timestamp
+from ._docstrings import shared
 from ._output import html_table, html_text, json_ready
 from ._setup import _responses_in_period as responses_in_period
 from ._validation import check_bool, check_choice, check_integer, check_rng, format_rows
@@ -35,6 +36,8 @@ class CompositionResult:
     ----------
     table : pandas.DataFrame
         Counts: rows ``matched`` True/False, one column per attribute level.
+    attribute : str
+        The attribute compared.
     pvalue : float
         Fisher–Freeman–Halton exact p-value (or Monte Carlo, see ``method``).
     method : {"exact", "monte-carlo"}
@@ -48,7 +51,12 @@ class CompositionResult:
     pvalue_se: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary: counts per level for matched and unmatched responses."""
+        """JSON-ready summary: counts per level for matched and unmatched responses.
+
+        Returns
+        -------
+        dict
+        """
         counts = {str(level): {"matched": int(self.table.loc[True, level]),
                                "unmatched": int(self.table.loc[False, level])}
                   for level in self.table.columns}
@@ -61,6 +69,7 @@ class CompositionResult:
                 + html_table(self.table))
 
 
+@shared
 def composition_test(table: pd.DataFrame, attribute: str, *, n_resamples: int = 9999,
                      rng: Any = None) -> CompositionResult:
     r"""Do matched and unmatched responses differ in a categorical attribute?
@@ -73,6 +82,20 @@ def composition_test(table: pd.DataFrame, attribute: str, *, n_resamples: int = 
     observed margins that are no more likely than the observed one; when there
     are more than two million such tables, a Monte Carlo estimate
     (:class:`scipy.stats.MonteCarloMethod`) is used instead.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per response with a boolean ``matched`` column and the attribute.
+    attribute : str
+        The column to compare, read as categories.
+    n_resamples : int
+        Monte Carlo draws when the exact sum is too large.
+    {shared: rng}
+
+    Returns
+    -------
+    CompositionResult
 
     Examples
     --------
@@ -154,8 +177,25 @@ def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[
     :func:`statsmodels.stats.rates.test_poisson_2indep` (two-sided; default the
     exact conditional test), with the rate ratio (infinite when the earlier
     segment has no response; ratio and p-value NaN when neither has one: there is
-    nothing to compare). Every response must lie in the period; with
-    ``drop_outside=True`` the others are left out of every count.
+    nothing to compare).
+
+    Parameters
+    ----------
+    responses : EventSeries
+        The events whose rates are compared.
+    period : Period
+        The observation period; every response must lie in it.
+    breaks : sequence of date-like
+        Where new segments start, inside the period.
+    method : str
+        The ``method`` of :func:`statsmodels.stats.rates.test_poisson_2indep`.
+    drop_outside : bool
+        Leave responses outside the period out of every count instead of raising.
+
+    Returns
+    -------
+    segments, comparisons : pandas.DataFrame
+        The segments and one row per pair of segments.
 
     Examples
     --------

@@ -55,7 +55,17 @@ class Episodes:
         return self.last_day - self.first_day
 
     def members(self, episode: int) -> np.ndarray:
-        """Positions (in the input order) of the events in ``episode``."""
+        """Positions (in the input order) of the events in ``episode``.
+
+        Parameters
+        ----------
+        episode : int
+            The episode's label.
+
+        Returns
+        -------
+        numpy.ndarray of int
+        """
         return np.flatnonzero(self.label == episode)
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from ._csv import read_event_csv
 from ._dates import (MAX_DAY, MIN_DAY, DateOptions, RowLabel, check_date_options,
                      default_row_label, to_day_numbers, to_timestamps)
+from ._docstrings import fill
 from ._event_input import (attributes_frame, check_comparable, check_label, dates_argument,
                            require_column, require_unique_columns)
 from ._validation import check_integer, format_rows
@@ -18,7 +19,31 @@ from .errors import AllianceStatsError
 
 __all__ = ["EventSeries"]
 
+#: the options every constructor of EventSeries documents (see ``_docstrings.fill``)
+SERIES_OPTIONS = """\
+id_column : str, optional
+    Attribute that identifies events in result tables; default: row labels.
+name : str, optional
+    A label used in summaries (e.g. ``"meetings"``).
+date_column : str
+    Name of the date column, in the input and in :attr:`EventSeries.frame`
+    (default ``"date"``).
+date_format : str, optional
+    Read every date with this :func:`time.strftime` format (``"%d/%m/%Y"``;
+    ``"%Y%m%d"`` also reads numbers such as 20190305), or ``"excel"`` for
+    Excel serial day numbers.
+dayfirst : bool, optional
+    How to read day/month/year text such as ``02/03/2014``: ``True`` day
+    first (2 March), ``False`` month first (3 February). Without it such a
+    column is refused unless both readings agree.
+precision : {None, "month", "year"}
+    ``None``: every date must name a day. ``"month"``: a year and month
+    (``2019-03``, ``March 2019``) is allowed and placed on the first day of the
+    month. ``"year"``: a bare year is allowed too, placed on 1 January.
+"""
 
+
+@fill(series_options=SERIES_OPTIONS)
 class EventSeries:
     """Events on the day grid, each with optional attributes.
 
@@ -35,24 +60,7 @@ class EventSeries:
         Duplicates are allowed (two events on one day).
     attributes : DataFrame or mapping of column -> sequence, optional
         Columns aligned with ``dates``.
-    id_column : str, optional
-        Attribute that identifies events in result tables; default: row labels.
-    name : str, optional
-        A label used in summaries (e.g. ``"meetings"``).
-    date_column : str
-        Name of the date column in :attr:`frame` (default ``"date"``).
-    date_format : str, optional
-        Read every date with this :func:`time.strftime` format (``"%d/%m/%Y"``;
-        ``"%Y%m%d"`` also reads numbers such as 20190305), or ``"excel"`` for
-        Excel serial day numbers.
-    dayfirst : bool, optional
-        How to read day/month/year text such as ``02/03/2014``: ``True`` day
-        first (2 March), ``False`` month first (3 February). Without it such a
-        column is refused unless both readings agree.
-    precision : {None, "month", "year"}
-        ``None``: every date must name a day. ``"month"``: a year and month
-        (``2019-03``, ``March 2019``) is allowed and placed on the first day of the
-        month. ``"year"``: a bare year is allowed too, placed on 1 January.
+    {series_options}
 
     Notes
     -----
@@ -142,6 +150,7 @@ class EventSeries:
         self.tz = tz
 
     @classmethod
+    @fill(series_options=SERIES_OPTIONS)
     def from_frame(
         cls,
         frame: pd.DataFrame,
@@ -156,8 +165,17 @@ class EventSeries:
         """Build a series from a DataFrame with one row per event.
 
         Every other column is kept as an attribute. Errors name the rows by
-        their index label. ``date_format``, ``dayfirst`` and ``precision`` are
-        as in :class:`EventSeries`.
+        their index label.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            One row per event; never modified.
+        {series_options}
+
+        Returns
+        -------
+        EventSeries
         """
         if not isinstance(frame, pd.DataFrame):
             raise AllianceStatsError(f"`frame` must be a pandas DataFrame, got {type(frame).__name__}")
@@ -172,6 +190,7 @@ class EventSeries:
         return obj
 
     @classmethod
+    @fill(series_options=SERIES_OPTIONS)
     def from_csv(
         cls,
         path: str | os.PathLike[str],
@@ -189,11 +208,21 @@ class EventSeries:
         Errors name the file, the column and the line on which the row starts in
         the file (the header is usually line 1; blank lines and quoted line breaks
         are counted). A row with more or fewer fields than the header, or a
-        header naming one column twice, is an error. ``date_format``,
-        ``dayfirst`` and ``precision`` are as in :class:`EventSeries`; extra
-        keyword arguments go to :func:`pandas.read_csv` (with options that change
-        which lines are rows, such as ``skiprows`` or ``comment``, rows are named
-        ``data row N`` rather than by line).
+        header naming one column twice, is an error.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file.
+        {series_options}
+        **read_csv_options
+            Passed to :func:`pandas.read_csv` (with options that change which lines
+            are rows, such as ``skiprows`` or ``comment``, rows are named ``data row
+            N`` rather than by line).
+
+        Returns
+        -------
+        EventSeries
         """
         if not isinstance(path, (str, os.PathLike)):
             raise AllianceStatsError(f"`path` must be a file path, got {type(path).__name__}")
@@ -263,9 +292,15 @@ class EventSeries:
     def where(self, **conditions: Any) -> "EventSeries":
         """Events whose attributes satisfy every condition.
 
-        Each condition is ``column=value`` (equality), ``column=[v1, v2]``
-        (membership) or ``column=callable`` (a function of the column returning
-        booleans).
+        Parameters
+        ----------
+        **conditions
+            Each is ``column=value`` (equality), ``column=[v1, v2]`` (membership) or
+            ``column=callable`` (a function of the column returning booleans).
+
+        Returns
+        -------
+        EventSeries
 
         Examples
         --------
@@ -301,7 +336,19 @@ class EventSeries:
         return self.select(keep, name=name)
 
     def select(self, keep: Any, *, name: str | None = None) -> "EventSeries":
-        """Events where the boolean array ``keep`` is True (one value per event)."""
+        """Events where the boolean array ``keep`` is True.
+
+        Parameters
+        ----------
+        keep : array of bool
+            One value per event.
+        name : str, optional
+            The new series' name (default: this one's).
+
+        Returns
+        -------
+        EventSeries
+        """
         keep = np.asarray(keep)
         if keep.dtype != bool or keep.shape != (len(self),):
             raise AllianceStatsError(
@@ -311,7 +358,17 @@ class EventSeries:
                              self.name if name is None else name, self._rows[keep])
 
     def union(self, *others: "EventSeries") -> "EventSeries":
-        """All events of this series and ``others`` (attributes are unioned)."""
+        """All events of this series and ``others`` (attributes are unioned).
+
+        Parameters
+        ----------
+        *others : EventSeries
+            Series in the same time zone.
+
+        Returns
+        -------
+        EventSeries
+        """
         frames, days, names = [self._frame], [self._days], [self.name]
         rows = [self._rows]
         for pos, other in enumerate(others):
@@ -336,14 +393,29 @@ class EventSeries:
 
     def distinct_days(self) -> "EventSeries":
         """One event per day: the first listed on each day (event data often report
-        one meeting many times)."""
+        one meeting many times).
+
+        Returns
+        -------
+        EventSeries
+        """
         _, first = np.unique(self._days, return_index=True)
         keep = np.zeros(len(self), dtype=bool)
         keep[first] = True
         return self.select(keep)
 
     def shifted(self, days: int) -> "EventSeries":
-        """The same events moved by ``days`` calendar days (negative: earlier)."""
+        """The same events moved by ``days`` calendar days.
+
+        Parameters
+        ----------
+        days : int
+            Positive: later; negative: earlier.
+
+        Returns
+        -------
+        EventSeries
+        """
         days = check_integer(days, "days")
         if abs(days) > MAX_DAY - MIN_DAY:
             raise AllianceStatsError(f"`days` must be within ±{MAX_DAY - MIN_DAY}, got {days}")

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._docstrings import shared
 from ._output import html_table, json_ready
 from ._setup import build_setup
 from .coincidence import coincidence_test
@@ -49,12 +50,21 @@ class InfluenceResult:
     n_dropped: int = 0
 
     def max_pvalue(self) -> float:
-        """Largest p-value after dropping any one response or trigger."""
+        """Largest p-value after dropping any one response or trigger.
+
+        Returns
+        -------
+        float
+        """
         return float(max([*self.responses.pvalue, *self.triggers.pvalue]))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (see :func:`alliancestats.result` conventions: numbers
-        that are not finite become null with a reason)."""
+        """JSON-ready summary (numbers that are not finite become null with a reason).
+
+        Returns
+        -------
+        dict
+        """
         return json_ready({
             "k": self.k, "pvalue": self.pvalue, "max_pvalue_leave_one_out": self.max_pvalue(),
             "n_dropped": self.n_dropped, "responses": self.responses,
@@ -68,6 +78,7 @@ class InfluenceResult:
                 + html_table(self.responses) + html_table(self.triggers))
 
 
+@shared
 def influence(
     responses: EventSeries,
     triggers: EventSeries,
@@ -84,8 +95,14 @@ def influence(
     the data minus one event. Only triggers that match some response are
     dropped in turn (removing any other trigger can only lower coverage and p).
     Monte Carlo nulls need ``rng=`` for the rows to be comparable.
-    ``drop_outside=True`` drops responses outside the period first (counted in
-    ``n_dropped``).
+
+    Parameters
+    ----------
+    {shared: responses_triggers window period null drop_outside test_options}
+
+    Returns
+    -------
+    InfluenceResult
 
     Examples
     --------

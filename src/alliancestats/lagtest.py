@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ._docstrings import shared
 from ._output import json_ready
 from ._setup import build_setup
 from ._validation import check_integer, check_rng
@@ -21,7 +22,19 @@ __all__ = ["LagTestResult", "lag_test", "days_since_trigger"]
 
 
 def days_since_trigger(days: np.ndarray, trigger_days: np.ndarray) -> np.ndarray:
-    """Days since the most recent trigger on or before each day (inf if none)."""
+    """Days since the most recent trigger on or before each day (inf if none).
+
+    Parameters
+    ----------
+    days, trigger_days : array of int
+        Day numbers (days since 1970-01-01) of the days asked about and of the
+        triggers.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One entry per day.
+    """
     days = np.asarray(days, dtype=np.int64)
     if len(trigger_days) == 0:
         return np.full(days.shape, np.inf)
@@ -47,7 +60,13 @@ class LagTestResult:
     median_lag_all_days : float
         The same over every period day.
     null : str
+        The null that placed the responses.
     n_resamples : int
+        Monte Carlo draws ``B``.
+    n : int
+        Responses tested.
+    n_dropped : int
+        Responses outside the period left out (``drop_outside=True``).
     """
 
     statistic: float
@@ -62,7 +81,12 @@ class LagTestResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (an infinite median lag, when no trigger comes before,
-        is null with its reason)."""
+        is null with its reason).
+
+        Returns
+        -------
+        dict
+        """
         return json_ready({"statistic": self.statistic, "pvalue": self.pvalue,
                            "pvalue_se": self.pvalue_se, "median_lag": self.median_lag,
                            "median_lag_all_days": self.median_lag_all_days, "null": self.null,
@@ -73,6 +97,7 @@ class LagTestResult:
         return iter((self.statistic, self.pvalue))
 
 
+@shared
 def lag_test(
     responses: EventSeries,
     triggers: EventSeries,
@@ -95,8 +120,18 @@ def lag_test(
 
     The null distribution is simulated by placing responses as the null does
     (``uniform``, ``stratified``, ``jitter`` or ``circular``);
-    :math:`p = (1 + \#\{S^* \le S\})/(1 + B)`, one-sided. ``drop_outside=True``
-    drops responses outside the period first (counted in ``n_dropped``).
+    :math:`p = (1 + \#\{S^* \le S\})/(1 + B)`, one-sided.
+
+    Parameters
+    ----------
+    {shared: responses_triggers period}
+    null : {"uniform", "stratified", "jitter", "circular"}
+        How the null places the responses.
+    {shared: n_resamples rng drop_outside null_options}
+
+    Returns
+    -------
+    LagTestResult
 
     Examples
     --------

@@ -55,7 +55,22 @@ def _bounds(sorted_days: np.ndarray, days: np.ndarray, window: Window) -> tuple[
 
 
 def window_counts(days: np.ndarray, trigger_days: np.ndarray, window: Window) -> np.ndarray:
-    """Number of triggers whose lag to each of ``days`` lies in ``window``."""
+    """Number of triggers whose lag to each of ``days`` lies in ``window``.
+
+    Parameters
+    ----------
+    days : array of int
+        Day numbers (days since 1970-01-01) of the responses or period days.
+    trigger_days : array of int
+        Day numbers of the triggers, in any order; a day may repeat.
+    window : Window
+        The lags ``t - s`` that count.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        One count per entry of ``days``.
+    """
     sorted_days, _ = _sorted(trigger_days)
     left, right = _bounds(sorted_days, np.asarray(days, dtype=np.int64), window)
     return right - left
@@ -69,6 +84,15 @@ def nearest_triggers(
     The nearest qualifying trigger is the one with the smallest ``|t - s|``;
     a tie between ``+d`` and ``-d`` goes to the trigger before the response
     (positive lag), and among triggers on the same day to the first listed.
+
+    Parameters
+    ----------
+    days : array of int
+        Day numbers (days since 1970-01-01) of the responses.
+    trigger_days : array of int
+        Day numbers of the triggers, in input order.
+    window : Window
+        The lags ``t - s`` that count.
 
     Returns
     -------
@@ -134,7 +158,12 @@ class Coverage:
         return self.covered_days / self.period.n_days
 
     def to_series(self) -> pd.Series:
-        """The mask as a boolean Series indexed by the period's dates."""
+        """The mask as a boolean Series indexed by the period's dates.
+
+        Returns
+        -------
+        pandas.Series
+        """
         return pd.Series(self.mask, index=self.period.dates, name="covered")
 
     def __repr__(self) -> str:
@@ -148,6 +177,20 @@ def coverage_counts(trigger_days: np.ndarray, window: Window, period: Period) ->
     Several triggers on one day count once: the statistics built on ``c`` (see
     :mod:`alliancestats.statistics`) and the nulls that redraw triggers work with
     trigger *days*. ``c(d) > 0`` is the coverage mask.
+
+    Parameters
+    ----------
+    trigger_days : array of int
+        Day numbers (days since 1970-01-01) of the triggers; a day may repeat.
+    window : Window
+        The lags that count.
+    period : Period
+        The days ``d`` to count for.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        ``c(d)`` for each day of the period, in order.
     """
     return window_counts(period.day_numbers, np.unique(np.asarray(trigger_days, dtype=np.int64)),
                          window)
@@ -163,6 +206,20 @@ def coverage(triggers: EventSeries, *, window: Window, period: Period) -> Covera
 
     Triggers outside the period still cover the days of the period that lie
     within their window (a sanction on 2012-12-20 covers early January 2013).
+
+    Parameters
+    ----------
+    triggers : EventSeries
+        The triggers.
+    window : Window
+        The lags that count as a match.
+    period : Period
+        The observation period.
+
+    Returns
+    -------
+    Coverage
+        The mask, with the number and share of covered days.
 
     Examples
     --------
@@ -187,6 +244,18 @@ def match_table(responses: EventSeries, triggers: EventSeries, *, window: Window
     ``date`` and ``response_id``). An attribute whose name is one of the columns
     above (say ``matched``) is kept as ``response_matched``: ``response_`` is put in
     front, repeatedly if that name is taken too. Rows keep the responses' order.
+
+    Parameters
+    ----------
+    responses, triggers : EventSeries
+        The responses (one row each) and the triggers that may match them.
+    window : Window
+        The lags ``t - s`` that count as a match.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per response, the columns above.
 
     Examples
     --------

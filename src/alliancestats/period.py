@@ -95,7 +95,18 @@ class Period:
         return to_timestamps(self.day_numbers)
 
     def contains(self, dates: Any) -> np.ndarray:
-        """Boolean array: which of ``dates`` lie in the period."""
+        """Which of ``dates`` lie in the period.
+
+        Parameters
+        ----------
+        dates : sequence of date-like
+            Read as :class:`EventSeries` reads dates.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One entry per date.
+        """
         from .events import EventSeries
 
         days = EventSeries(dates).days

@@ -10,6 +10,7 @@ import numpy as np
 from scipy import stats
 
 from ._convolution import power as convolution_power
+from ._docstrings import shared
 from ._validation import check_choice, check_integer, check_rng
 from .coincidence import coincidence_test
 from .errors import AllianceStatsError
@@ -33,8 +34,27 @@ N_REQUIRED_BUDGET = 2e8
 class PowerResult:
     """Power of a test at level ``alpha``.
 
-    ``method`` is ``"exact"`` (uniform null, K or S: independent responses) or
-    ``"simulation"`` (``n_simulations`` datasets; ``se`` its standard error).
+    Attributes
+    ----------
+    power : float
+        The probability of rejecting.
+    n : int
+        Responses per dataset.
+    coupling : float
+        The share of responses caused by a trigger.
+    null : str
+        The null tested.
+    alpha : float
+        The level.
+    method : {"exact", "simulation"}
+        ``"exact"`` (uniform null, K or S: independent responses) or
+        ``"simulation"``.
+    se : float
+        Standard error of a simulated power (0 when exact).
+    n_simulations : int
+        Simulated datasets (0 when exact).
+    statistic : str
+        The test statistic.
     """
 
     power: float
@@ -84,6 +104,7 @@ def _score_pmfs(coupling: float, triggers: EventSeries, window: Window, period: 
     return background, coupling * after + (1 - coupling) * background
 
 
+@shared
 def matched_probability(coupling: float, triggers: EventSeries, *, window: Window, period: Period,
                         delay: Any = None) -> tuple[float, float]:
     """Chance a response is matched: under no coupling (``C/T``) and under ``coupling``.
@@ -91,6 +112,18 @@ def matched_probability(coupling: float, triggers: EventSeries, *, window: Windo
     A coupled response lands on ``s + d`` for a uniform trigger day ``s`` in the
     period and a delay ``d`` (default: uniform over the window's lags); if that
     day is outside the period it is placed uniformly, like a background one.
+
+    Parameters
+    ----------
+    {shared: coupling}
+    triggers : EventSeries
+        The triggers.
+    {shared: window period delay}
+
+    Returns
+    -------
+    p0, p1 : float
+        The probability under no coupling and under ``coupling``.
     """
     coupling = _check_probability(coupling, "coupling", closed=True)
     background, coupled = _score_pmfs(coupling, triggers, window, period, delay,
@@ -114,6 +147,7 @@ def _sum_power(null: tuple[np.ndarray, int], alt: tuple[np.ndarray, int], alpha:
     return float(p1[max(critical - o1, 0):].sum())
 
 
+@shared
 def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, period: Period,
           null: str = "uniform", statistic: str = "matches", alpha: float = 0.05,
           delay: Any = None, n_simulations: int = 1000, n_resamples: int = 199, rng: Any = None,
@@ -129,6 +163,27 @@ def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, per
     Binomial(n, C/T), power is :math:`P(\mathrm{Binomial}(n, p_1) \ge k_c)`; for S
     the two ``n``-fold convolutions replace the binomials. Other nulls, and the
     trigger rate, are simulated: ``n_simulations`` datasets, each tested.
+
+    Parameters
+    ----------
+    {shared: coupling}
+    n : int
+        Responses per dataset.
+    triggers : EventSeries
+        The triggers, kept as they are.
+    {shared: window period null}
+    statistic : {"matches", "pairs", "trigger-rate"}
+        The test statistic.
+    {shared: alpha delay}
+    n_simulations : int
+        Simulated datasets (simulated power only).
+    n_resamples : int
+        Monte Carlo draws per simulated test, where the test is Monte Carlo.
+    {shared: rng null_options}
+
+    Returns
+    -------
+    PowerResult
 
     Examples
     --------
@@ -194,6 +249,7 @@ def _exact_power(ns: list[int], coupling: float, triggers: EventSeries, window: 
     return out
 
 
+@shared
 def n_required(coupling: float, triggers: EventSeries, *, window: Window, period: Period,
                target_power: float = 0.8, alpha: float = 0.05, delay: Any = None,
                statistic: str = "matches", n_max: int | None = None,
@@ -212,6 +268,27 @@ def n_required(coupling: float, triggers: EventSeries, *, window: Window, period
     :math:`2 c\, n_{max}^2` operations, ``c`` the largest coverage count) to the
     largest n within about a second of computation, at most 100,000; a larger
     ``n_max`` is allowed up to about ten seconds.
+
+    Parameters
+    ----------
+    {shared: coupling}
+    triggers : EventSeries
+        The triggers, kept as they are.
+    {shared: window period}
+    target_power : float
+        The power to reach.
+    {shared: alpha delay}
+    statistic : {"matches", "pairs"}
+        The test statistic.
+    n_max : int, optional
+        The largest n tried (defaults above).
+    rule : {"stays", "first"}
+        See above.
+
+    Returns
+    -------
+    int
+        The number of responses, or -1.
 
     Examples
     --------

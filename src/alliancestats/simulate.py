@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._dates import to_day_numbers, to_timestamps
+from ._docstrings import shared
 from ._setup import build_setup
 from ._validation import check_integer, check_rng
 from .errors import AllianceStatsError
@@ -63,6 +64,7 @@ def _check_size(expected: float, what: str) -> None:
             "series may hold; lower the rate or shorten the period")
 
 
+@shared
 def poisson_series(rate_per_year: float | Sequence[float], *, period: Period,
                    breaks: Sequence[Any] = (), rng: Any = None) -> EventSeries:
     """Events of a (piecewise-constant) Poisson process, counted per day.
@@ -70,6 +72,20 @@ def poisson_series(rate_per_year: float | Sequence[float], *, period: Period,
     Each day gets a Poisson number of events with mean ``rate / 365.25``. With
     ``breaks`` the period is cut into ``len(breaks) + 1`` segments and
     ``rate_per_year`` gives one rate per segment.
+
+    Parameters
+    ----------
+    rate_per_year : float or sequence of float
+        Events per year, one rate per segment.
+    period : Period
+        The days to simulate.
+    breaks : sequence of date-like
+        Where new segments start.
+    {shared: rng}
+
+    Returns
+    -------
+    EventSeries
 
     Examples
     --------
@@ -97,6 +113,7 @@ def poisson_series(rate_per_year: float | Sequence[float], *, period: Period,
     return _series(np.repeat(days, counts), "poisson")
 
 
+@shared
 def clustered_series(parent_rate_per_year: float, *, mean_cluster_size: float, spread_days: int,
                      period: Period, rng: Any = None) -> EventSeries:
     """A Neyman–Scott cluster process: clusters of events around random centres.
@@ -106,6 +123,22 @@ def clustered_series(parent_rate_per_year: float, *, mean_cluster_size: float, s
     ``± spread_days`` of it. Events outside the period are dropped. The mean
     rate is ``parent_rate_per_year * mean_cluster_size`` per year (less near
     the period's ends).
+
+    Parameters
+    ----------
+    parent_rate_per_year : float
+        Cluster centres per year.
+    mean_cluster_size : float
+        Mean events per cluster.
+    spread_days : int
+        Largest distance of an event from its centre.
+    period : Period
+        The days to simulate.
+    {shared: rng}
+
+    Returns
+    -------
+    EventSeries
     """
     generator = check_rng(rng)
     _check_period(period)
@@ -128,7 +161,18 @@ def clustered_series(parent_rate_per_year: float, *, mean_cluster_size: float, s
 
 
 def delay_distribution(lo: int, hi: int) -> np.ndarray:
-    """Uniform integer delays ``lo..hi`` as ``(delays, probabilities)`` rows."""
+    """Uniform integer delays ``lo..hi`` as ``(delays, probabilities)`` rows.
+
+    Parameters
+    ----------
+    lo, hi : int
+        The shortest and longest delay in days, ``lo <= hi``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (2, hi - lo + 1)
+        The delays and their probabilities.
+    """
     lo = check_integer(lo, "lo")
     hi = check_integer(hi, "hi")
     if lo > hi:
@@ -166,6 +210,7 @@ def trigger_days_in_period(triggers: EventSeries, period: Period) -> np.ndarray:
     return np.unique(days[(days >= period.first_day) & (days <= period.last_day)])
 
 
+@shared
 def coupled_responses(triggers: EventSeries, *, n: int, coupling: float, delay: Any,
                       period: Period, rng: Any = None) -> EventSeries:
     """Responses that follow triggers with probability ``coupling``.
@@ -175,6 +220,23 @@ def coupled_responses(triggers: EventSeries, *, n: int, coupling: float, delay: 
     period (two triggers on one day are one trigger day, as every statistic and
     null counts them), with ``d`` drawn from ``delay``; otherwise (or if that day
     falls outside the period) on a uniform day of the period (background).
+
+    Parameters
+    ----------
+    triggers : EventSeries
+        The triggers responses may follow.
+    n : int
+        Number of responses.
+    {shared: coupling}
+    delay : array
+        ``(delays, probabilities)`` rows, e.g. from :func:`delay_distribution`.
+    period : Period
+        The days responses fall on.
+    {shared: rng}
+
+    Returns
+    -------
+    EventSeries
     """
     generator = check_rng(rng)
     _check_period(period)
@@ -195,6 +257,7 @@ def coupled_responses(triggers: EventSeries, *, n: int, coupling: float, delay: 
     return _series(days, "coupled responses")
 
 
+@shared
 def simulate_null(null: str, responses: EventSeries, triggers: EventSeries, *, window: Window,
                   period: Period, rng: Any = None, **null_options: Any) -> tuple[EventSeries, EventSeries]:
     """One dataset drawn under ``null``: surrogate responses or surrogate triggers.
@@ -202,6 +265,15 @@ def simulate_null(null: str, responses: EventSeries, triggers: EventSeries, *, w
     Nulls that place responses return new responses and the real triggers; nulls
     that redraw triggers return the real responses and new triggers (within the
     days that can cover the period).
+
+    Parameters
+    ----------
+    {shared: null responses_triggers window period rng null_options}
+
+    Returns
+    -------
+    responses, triggers : EventSeries
+        One of them surrogate, the other real.
     """
     model = make_null(null, null_options)
     setup, _ = build_setup(responses, triggers, window=window, period=period)

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ._docstrings import shared
 from ._setup import build_setup, in_reach
 from ._validation import check_integer
 from .coincidence import coincidence_test
@@ -19,10 +20,25 @@ __all__ = ["subset_tests", "can_cover"]
 
 
 def can_cover(trigger_days: np.ndarray, window: Window, period: Period) -> bool:
-    """Whether any trigger lies where it can cover a day of the period."""
+    """Whether any trigger lies where it can cover a day of the period.
+
+    Parameters
+    ----------
+    trigger_days : array of int
+        Day numbers (days since 1970-01-01) of the triggers.
+    window : Window
+        The lags that count.
+    period : Period
+        The observation period.
+
+    Returns
+    -------
+    bool
+    """
     return bool(in_reach(trigger_days, window, period).any())
 
 
+@shared
 def subset_tests(
     responses: EventSeries,
     triggers: EventSeries,
@@ -45,8 +61,22 @@ def subset_tests(
 
     A placebo should not look like the real thing: if shifted lists give a K as
     remarkable as the real one, the real one is not evidence of a link.
-    ``drop_outside=True`` drops responses outside the period before any test
-    (``n`` counts those tested).
+
+    Parameters
+    ----------
+    {shared: responses_triggers window period}
+    by : iterable of str
+        Trigger attributes; one row per level of each.
+    placebo_shifts : iterable of int
+        Days to shift the real trigger list by, one placebo row each (shifts that
+        would leave no trigger able to cover the period are refused).
+    placebos : mapping of str to EventSeries, optional
+        Further placebo trigger series, by label.
+    {shared: null}
+    drop_outside : bool
+        Drop responses outside the period before any test (``n`` counts those
+        tested).
+    {shared: test_options}
 
     Returns
     -------

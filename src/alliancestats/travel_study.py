@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._docstrings import fill
 from .datasets import load_us_travels
 from .io.table import EventTable
 from .period import Period
@@ -38,9 +39,25 @@ NULLS: dict[str, dict[str, Any]] = {"uniform": {}, "stratified": {"strata": "yea
 PRESIDENT, SECRETARY, WITH_PRESIDENT = "president", "secretary", "secretary with president"
 
 
+TRIPS = """\
+trips : EventTable, optional
+    The travels as :func:`alliancestats.datasets.load_us_travels` reads them
+    (the default).
+"""
+
+
+@fill(trips=TRIPS)
 def visits_table(trips: EventTable | None = None) -> EventTable:
     """The travels with each Secretary leg that overlaps a presidential visit to the
     same country recoded ``"secretary with president"``.
+
+    Parameters
+    ----------
+    {trips}
+
+    Returns
+    -------
+    EventTable
 
     Examples
     --------
@@ -102,8 +119,17 @@ class TravelStudy:
         return "\n".join(lines)
 
 
+@fill(trips=TRIPS)
 def travel_study(trips: EventTable | None = None) -> TravelStudy:
     """Run the case study: a scan across countries under every null of :data:`NULLS`.
+
+    Parameters
+    ----------
+    {trips}
+
+    Returns
+    -------
+    TravelStudy
 
     Examples
     --------

@@ -56,7 +56,19 @@ class Window:
 
     @classmethod
     def after(cls, days: Any, slack: Any = 0) -> "Window":
-        """``[0, days + slack]``: same day up to ``days + slack`` days after."""
+        """``[0, days + slack]``: same day up to ``days + slack`` days after.
+
+        Parameters
+        ----------
+        days : int
+            The window's nominal length, e.g. 30 for "within a month".
+        slack : int, optional
+            Extra days allowed (default 0), e.g. 3 for "plus 1-3 days".
+
+        Returns
+        -------
+        Window
+        """
         days = check_integer(days, "days", minimum=0)
         slack = check_integer(slack, "slack", minimum=0)
         if days + slack > MAX_LAG:
@@ -66,13 +78,33 @@ class Window:
 
     @classmethod
     def before(cls, days: Any) -> "Window":
-        """``[-days, 0]``: the response precedes the trigger by up to ``days``."""
+        """``[-days, 0]``: the response precedes the trigger by up to ``days``.
+
+        Parameters
+        ----------
+        days : int
+            The longest lead, non-negative.
+
+        Returns
+        -------
+        Window
+        """
         days = check_integer(days, "days", minimum=0)
         return cls(-days, 0)
 
     @classmethod
     def around(cls, days: Any) -> "Window":
-        """``[-days, days]``: within ``days`` of a trigger on either side."""
+        """``[-days, days]``: within ``days`` of a trigger on either side.
+
+        Parameters
+        ----------
+        days : int
+            The largest distance, non-negative.
+
+        Returns
+        -------
+        Window
+        """
         days = check_integer(days, "days", minimum=0)
         return cls(-days, days)
 

@@ -50,9 +50,10 @@ from ..simulate import check_probability, coupled_responses, delay_distribution
 from ..statistics import STATISTICS
 from ..window import Window
 from ._grid import Grid, NullVariant, as_list
+from .figures import plot_power, plot_size
 
 __all__ = ["NullVariant", "NULL_VARIANTS", "COSTLY_EXACT", "WINDOW", "size_table",
-           "power_table", "wide"]
+           "power_table", "wide", "plot_size", "plot_power"]
 
 #: the window of the case study (matches within 0-33 days after a trigger)
 WINDOW = Window(0, 33)
@@ -225,8 +226,22 @@ def wide(table: pd.DataFrame, statistic: str, *, value: str = "rate",
          columns: str = "scenario") -> pd.DataFrame:
     """One statistic's cells of :func:`size_table` or :func:`power_table` as a grid.
 
-    Rows are the null variants (in the table's order), columns the values of
-    ``columns`` (``"scenario"`` or ``"coupling"``), cells ``value``.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The long table of :func:`size_table` or :func:`power_table`.
+    statistic : {"matches", "pairs", "trigger-rate"}
+        The statistic whose cells to show.
+    value : str
+        The column giving the cells (``"rate"``, ``"power"``, ``"se"``, ...).
+    columns : {"scenario", "coupling"}
+        The column giving the grid's columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows the null variants (in the table's order), columns the values of
+        ``columns``.
 
     Examples
     --------

@@ -40,6 +40,19 @@ class CodeSet:
     under none of ``exclude`` (each matched with its children). ``system`` is the
     code system's name (``"CAMEO"``, ``"PLOVER"``, ``"labels"``); the codes are
     checked against it when the set is used on a table.
+
+    Parameters
+    ----------
+    name : str
+        A short name, e.g. ``"meetings"``.
+    system : {"CAMEO", "PLOVER", "labels"}
+        The code system the codes belong to.
+    include : tuple of str
+        The codes whose events (with their children's) are in the set; at least one.
+    exclude : tuple of str, optional
+        Codes (with their children) taken out again.
+    description : str, optional
+        What the set stands for, in words.
     """
 
     name: str
@@ -128,7 +141,20 @@ class CodeSystem:
         return default
 
     def query(self, codes: Any, *, argument: str = "codes") -> tuple[list[str], list[str]]:
-        """Normalised ``(include, exclude)`` query codes; raises for codes not of this system."""
+        """Normalised ``(include, exclude)`` query codes; raises for codes not of this system.
+
+        Parameters
+        ----------
+        codes : str, number, iterable of them, or CodeSet
+            The codes asked for.
+        argument : str, optional
+            The argument name an error message uses.
+
+        Returns
+        -------
+        include, exclude : list of str
+            The normalised codes to include and to exclude.
+        """
         if isinstance(codes, CodeSet):
             if codes.system != self.name:
                 raise AllianceStatsError(
@@ -155,7 +181,22 @@ class CodeSystem:
         raise NotImplementedError
 
     def match(self, codes: Any, categories: pd.Index, *, argument: str = "codes") -> np.ndarray:
-        """Boolean mask over a table's distinct codes: which fall under ``codes``."""
+        """Boolean mask over a table's distinct codes: which fall under ``codes``.
+
+        Parameters
+        ----------
+        codes : str, number, iterable of them, or CodeSet
+            The codes asked for (each with its children).
+        categories : pandas.Index or list of str
+            The table's distinct codes.
+        argument : str, optional
+            The argument name an error message uses.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One entry per category.
+        """
         include, exclude = self.query(codes, argument=argument)
         cats = _categories(categories)
         keep = np.zeros(len(cats), dtype=bool)
@@ -373,7 +414,19 @@ CODE_SYSTEMS = {"cameo": CAMEO, "plover": PLOVER, "labels": LABELS}
 
 
 def code_system(value: Any, *, argument: str = "code_system") -> CodeSystem:
-    """The code system named ``value`` ('cameo', 'plover', 'labels') or given as an object."""
+    """The code system named ``value`` ('cameo', 'plover', 'labels') or given as an object.
+
+    Parameters
+    ----------
+    value : str or CodeSystem
+        The name (any case) or the system itself.
+    argument : str, optional
+        The argument name an error message uses.
+
+    Returns
+    -------
+    CodeSystem
+    """
     if isinstance(value, CodeSystem):
         return value
     if isinstance(value, str) and value.lower() in CODE_SYSTEMS:

@@ -13,11 +13,13 @@ import pandas as pd
 from .._validation import check_bool
 from ..errors import AllianceStatsError
 from ..events import EventSeries
-from .codes import CodeSystem, code_system as _code_system
-from .countries import (UNKNOWN_RULES, _check_scheme, country_code, normalise_country_column,
-                        to_alpha3)
+from .codes import CodeSystem
+from .._docstrings import fill
+from ._docs import READING_PARAMETERS
+from .countries import country_code
+from .normalise import normalise_events
 from .presets import GDELT1, GDELT2, ICEWS, POLECAT, US_TRAVELS, Preset
-from .readers import PARQUET_SUFFIXES, RowLabel, day_numbers, read_parquet, read_text
+from .readers import PARQUET_SUFFIXES, RowLabel, read_parquet, read_text
 
 __all__ = ["EventTable"]
 
@@ -45,27 +47,6 @@ def _path(path: Any) -> str:
     if not isinstance(path, (str, os.PathLike)):
         raise AllianceStatsError(f"`path` must be a file path, got {type(path).__name__}")
     return os.fspath(path)
-
-
-def _schemes(countries: Any, preset: Preset | None) -> dict[str, str | None]:
-    if countries is None:
-        scheme = preset.countries if preset is not None else None
-        return {"source": scheme, "target": scheme}
-    if isinstance(countries, str):
-        _check_scheme(countries, "countries")
-        return {"source": countries, "target": countries}
-    if isinstance(countries, Mapping):
-        extra = sorted(set(countries) - {"source", "target"})
-        if extra:
-            raise AllianceStatsError(f"`countries` as a mapping takes 'source' and 'target', got {extra}")
-        out = {key: countries.get(key, preset.countries if preset is not None else None)
-               for key in ("source", "target")}
-        for value in out.values():
-            if value is not None:
-                _check_scheme(value, "countries")
-        return out
-    raise AllianceStatsError(f"`countries` must be a scheme name, a mapping of 'source'/'target' to "
-                             f"scheme names, or None; got {type(countries).__name__}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,6 +115,7 @@ class EventTable:
 
     # -- construction -----------------------------------------------------------------
     @classmethod
+    @fill(reading_parameters=READING_PARAMETERS)
     def from_frame(cls, frame: pd.DataFrame, *, preset: Preset | None = None,
                    columns: Mapping[str, str] | None = None, countries: Any = None,
                    code_system: Any = None, unknown: str = "raise", date_format: str | None = None,
@@ -144,27 +126,15 @@ class EventTable:
         ----------
         frame : pandas.DataFrame
             The events; never modified.
-        preset : Preset, optional
-            A published layout (``EventTable.ICEWS``, ...): column names, date format,
-            code system and country scheme.
-        columns : mapping, optional
-            ``date``, ``source``, ``target``, ``code`` (and ``mode`` for PLOVER) to the
-            frame's column names; overrides the preset's. Default: the same names.
-        countries : str or mapping, optional
-            The scheme of the country columns: ``"name"``, ``"iso3"``, ``"iso2"``,
-            ``"fips"``, ``"cameo"``, ``"cow"`` or ``"iso-numeric"``, or a mapping with
-            keys ``source`` and ``target``. Default: the preset's; without a preset
-            each value is read in every scheme it fits, and a value two schemes read
-            differently (``CH``: Switzerland or China) is an error.
-        code_system : {"cameo", "plover", "labels"}, optional
-            Default: the preset's, else ``"cameo"``.
-        unknown : {"raise", "missing"}
-            What to do with a country value no table knows: raise listing the values
-            and rows (default), or keep it as missing and list it in
-            ``unknown_countries``.
-        date_format : str, optional
-            ``strftime`` format of the dates (e.g. ``"%Y%m%d"``); default: the preset's,
-            else ISO dates.
+        {reading_parameters}
+        argument : str, optional
+            The name error messages give the input (the file name for the readers).
+        row_label : callable, optional
+            Row position to the label error messages use (default: the index label).
+
+        Returns
+        -------
+        EventTable
         """
         if not isinstance(frame, pd.DataFrame):
             raise AllianceStatsError(f"`{argument}` must be a DataFrame, got {type(frame).__name__}")
@@ -181,6 +151,7 @@ class EventTable:
                           argument=argument, row_label=label)
 
     @classmethod
+    @fill(reading_parameters=READING_PARAMETERS)
     def from_csv(cls, path: str | os.PathLike[str], *, preset: Preset | None = None,
                  columns: Mapping[str, str] | None = None, countries: Any = None,
                  code_system: Any = None, unknown: str = "raise", date_format: str | None = None,
@@ -190,14 +161,29 @@ class EventTable:
 
         With a preset only the needed columns are read; ``keep`` names others to
         keep (or ``"all"``). Without a preset every column is kept. Errors name the
-        file, the column and the line. Other options (like ``encoding``) go to
-        :func:`pandas.read_csv`. Parameters as in :meth:`from_frame`.
+        file, the column and the line.
 
-        ``engine="auto"`` reads with Arrow's multi-threaded CSV reader when pyarrow is
-        installed (the ``parquet`` extra), only the needed columns are read and no
-        pandas options other than ``encoding`` are given; ``"pandas"`` or
-        ``"pyarrow"`` choose. Both give the same date, country and code columns
-        (columns kept with ``keep`` are text with the Arrow reader).
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file.
+        {reading_parameters}
+        sep : str, optional
+            The field separator; default: the preset's, else a comma.
+        keep : list of str or "all", optional
+            Further columns to keep (with a preset; without one all are kept).
+        engine : {"auto", "pandas", "pyarrow"}
+            ``"auto"`` reads with Arrow's multi-threaded CSV reader when pyarrow is
+            installed (the ``parquet`` extra), only the needed columns are read and no
+            pandas options other than ``encoding`` are given. Both give the same date,
+            country and code columns (columns kept with ``keep`` are text with the
+            Arrow reader).
+        **read_csv_options
+            Other options (like ``encoding``), passed to :func:`pandas.read_csv`.
+
+        Returns
+        -------
+        EventTable
         """
         return cls._from_file(path, lambda p, names: read_text(
             p, preset=preset, names=names, keep=keep, sep=sep, options=read_csv_options,
@@ -205,6 +191,7 @@ class EventTable:
             code_system=code_system, unknown=unknown, date_format=date_format)
 
     @classmethod
+    @fill(reading_parameters=READING_PARAMETERS)
     def from_parquet(cls, path: str | os.PathLike[str], *, preset: Preset | None = None,
                      columns: Mapping[str, str] | None = None, countries: Any = None,
                      code_system: Any = None, unknown: str = "raise",
@@ -212,8 +199,20 @@ class EventTable:
                      keep: Sequence[str] | str | None = None) -> "EventTable":
         """Read a Parquet event file (needs the ``parquet`` extra: pyarrow).
 
-        Parameters as in :meth:`from_csv`; the preset's column names, date format,
-        code system and country scheme apply, its separator does not.
+        The preset's column names, date format, code system and country scheme
+        apply, its separator does not.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file.
+        {reading_parameters}
+        keep : list of str or "all", optional
+            Further columns to keep (with a preset; without one all are kept).
+
+        Returns
+        -------
+        EventTable
         """
         return cls._from_file(path, lambda p, names: read_parquet(
             p, preset=preset, names=names, keep=keep), preset=preset, columns=columns,
@@ -231,51 +230,26 @@ class EventTable:
 
     @classmethod
     def read(cls, path: str | os.PathLike[str], **options: Any) -> "EventTable":
-        """:meth:`from_parquet` for ``.parquet``/``.pq`` files, :meth:`from_csv` otherwise."""
+        """:meth:`from_parquet` for ``.parquet``/``.pq`` files, :meth:`from_csv` otherwise.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file.
+        **options
+            The options of the reader chosen.
+
+        Returns
+        -------
+        EventTable
+        """
         if _path(path).lower().endswith(PARQUET_SUFFIXES):
             return cls.from_parquet(path, **options)
         return cls.from_csv(path, **options)
 
     @classmethod
-    def _build(cls, raw: pd.DataFrame, *, names: dict[str, str], preset: Preset | None,
-               countries: Any, code_system: Any, unknown: str, date_format: str | None,
-               argument: str, row_label: RowLabel) -> "EventTable":
-        if not (isinstance(unknown, str) and unknown in UNKNOWN_RULES):
-            raise AllianceStatsError(f"`unknown` must be 'raise' or 'missing', got {unknown!r}")
-        system = _code_system(code_system if code_system is not None else
-                              (preset.code_system if preset is not None else "cameo"))
-        schemes = _schemes(countries, preset)
-        fmt = date_format if date_format is not None else (preset.date_format if preset else None)
-        days = day_numbers(raw[names["date"]], date_format=fmt, argument=argument,
-                           column=names["date"], row_label=row_label)
-        sides, reports = {}, []
-        fixed = preset.fixed if preset is not None else {}
-        for key in ("source", "target"):
-            if key in fixed:
-                code = to_alpha3(fixed[key], schemes[key])
-                sides[key] = (np.array([code], dtype=object), np.zeros(len(raw), dtype=np.int64))
-                continue
-            read = normalise_country_column(raw[names[key]], scheme=schemes[key], unknown=unknown,
-                                            argument=argument, column=names[key], row_label=row_label)
-            sides[key] = (read.codes, read.positions)
-            reports.append(read.unknown.assign(column=names[key]))
-        categories = sorted({c for codes, _ in sides.values() for c in codes if c is not None})
-        index = {c: i for i, c in enumerate(categories)}
-        out = {"date": pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[s]"))}
-        for key, (codes, positions) in sides.items():
-            lookup = np.array([index[c] if c is not None else -1 for c in codes] + [-1], dtype=np.int64)
-            out[key] = pd.Categorical.from_codes(lookup[positions], categories=categories)
-        out["code"] = system._normalise_column(
-            raw[names["code"]], argument=argument, column=names["code"], row_label=row_label,
-            modes=raw[names["mode"]] if "mode" in names else None)
-        frame = pd.DataFrame(out)
-        used = set(names.values())
-        extras = [c for c in raw.columns if c not in used]
-        if extras:
-            kept = raw[extras].rename(columns={c: f"{c}_raw" for c in extras if c in out})
-            frame = pd.concat([frame, kept.reset_index(drop=True)], axis=1)
-        unknown_table = (pd.concat(reports, ignore_index=True)[["column", "value", "rows", "reason"]]
-                         if reports else pd.DataFrame(columns=["column", "value", "rows", "reason"]))
+    def _build(cls, raw: pd.DataFrame, *, preset: Preset | None, **options: Any) -> "EventTable":
+        frame, system, unknown_table = normalise_events(raw, preset=preset, **options)
         return cls(frame=frame, code_system=system, unknown_countries=unknown_table, preset=preset)
 
     # -- views ----------------------------------------------------------------------------
@@ -296,14 +270,39 @@ class EventTable:
         return days
 
     def code_mask(self, codes: Any, *, argument: str = "codes") -> np.ndarray:
-        """Which events have a code under ``codes`` (a code, a list or a code set)."""
+        """Which events have a code under ``codes``.
+
+        Parameters
+        ----------
+        codes : code, list of codes or CodeSet
+            Each code matches itself and its children.
+        argument : str, optional
+            The argument name an error message uses.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One entry per event.
+        """
         column = self.frame["code"]
         keep = self.code_system.match(codes, column.cat.categories, argument=argument)
         positions = column.cat.codes.to_numpy()
         return np.append(keep, False)[positions]
 
     def country(self, name: Any, argument: str = "country") -> str:
-        """The table's code for a country name or code (``"Iran"``, ``"IRN"``, ``"EUR"``)."""
+        """The table's code for a country name or code (``"Iran"``, ``"IRN"``, ``"EUR"``).
+
+        Parameters
+        ----------
+        name : str
+            A country name or code.
+        argument : str, optional
+            The argument name an error message uses.
+
+        Returns
+        -------
+        str
+        """
         return country_code(name, self.frame["source"].cat.categories, argument)
 
     def _country_index(self, name: Any, argument: str) -> int:
@@ -317,8 +316,20 @@ class EventTable:
         return EventSeries.from_frame(sub.reset_index(drop=True), name=name)
 
     def default_codes(self, codes: Any, kind: str) -> Any:
-        """``codes``, or when None the code system's named set ``kind`` ("MEETINGS" or
-        "SANCTIONS"); a code system without one (labels) needs explicit codes."""
+        """``codes``, or when None the code system's named set ``kind``.
+
+        Parameters
+        ----------
+        codes : code, list of codes, CodeSet or None
+            The codes asked for.
+        kind : {"MEETINGS", "SANCTIONS"}
+            The named set used when ``codes`` is None; a code system without one
+            (labels) needs explicit codes.
+
+        Returns
+        -------
+        code, list of codes or CodeSet
+        """
         return self.code_system.default_codes(codes, kind)
 
     def dyad_series(self, a: Any, b: Any, *, codes: Any = None, directed: bool = False,
@@ -337,6 +348,10 @@ class EventTable:
             Keep one event per day (default True): event data report one meeting
             many times, so days, not reports, are counted. The command line's
             ``alliancestats test`` and :func:`alliancestats.scan` count the same way.
+
+        Returns
+        -------
+        EventSeries
         """
         codes = self.default_codes(codes, "MEETINGS")
         directed = check_bool(directed, "directed")
@@ -357,8 +372,20 @@ class EventTable:
                      codes: Any = None) -> EventSeries:
         """Events by ``source`` on any other country (or on ``targets``) with a code under ``codes``.
 
-        Default codes: the code system's ``SANCTIONS`` (CAMEO 163). Events of the
-        actor on itself (source = target) are never included.
+        Events of the actor on itself (source = target) are never included.
+
+        Parameters
+        ----------
+        source : str
+            The acting country, by name or code.
+        targets : list of str, optional
+            Only events on these countries (default: on any other).
+        codes : code, list of codes or CodeSet, optional
+            Default: the code system's ``SANCTIONS`` (CAMEO 163).
+
+        Returns
+        -------
+        EventSeries
         """
         codes = self.default_codes(codes, "SANCTIONS")
         index = self._country_index(source, "source")

@@ -30,7 +30,18 @@ STATISTICS: dict[str, Statistic] = {s.name: s for s in (Matches(), Pairs(), Trig
 
 
 def get_statistic(name: Any) -> Statistic:
-    """The statistic called ``name``; an error listing the choices otherwise."""
+    """The statistic called ``name``; an error listing the choices otherwise.
+
+    Parameters
+    ----------
+    name : str or Statistic
+        ``"matches"``, ``"pairs"`` or ``"trigger-rate"`` (a Statistic is returned
+        as it is).
+
+    Returns
+    -------
+    Statistic
+    """
     if isinstance(name, Statistic):
         return name
     if not isinstance(name, str) or name not in STATISTICS:

@@ -1,0 +1,100 @@
+"""Docstring text written once and shared by several functions.
+
+A docstring names a shared fragment on a line of its own, ``{name}``, indented as
+the fragment should be; :func:`fill` puts the text there (so ``help()``, the API
+pages and numpydoc validation all see the whole text).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Callable, TypeVar
+
+T = TypeVar("T", bound=Callable[..., object])
+
+
+def fill(**fragments: str) -> Callable[[T], T]:
+    """Decorator: replace each ``{key}`` line of the docstring by ``fragments[key]``."""
+    def decorate(obj: T) -> T:
+        doc = obj.__doc__ or ""
+        for key, text in fragments.items():
+            marker = re.search(rf"^([ \t]*)\{{{re.escape(key)}\}}\n", doc, re.MULTILINE)
+            if marker is None:
+                raise AssertionError(f"{obj.__qualname__}: no {{{key}}} line in the docstring")
+            doc = doc[:marker.start()] + textwrap.indent(text, marker.group(1)) + doc[marker.end():]
+        obj.__doc__ = doc
+        return obj
+    return decorate
+
+
+#: parameter descriptions many functions share; a docstring line ``{shared: a b}``
+#: becomes the entries ``a`` and ``b`` (see :func:`shared`)
+SHARED = {
+    "responses_triggers": """\
+responses, triggers : EventSeries
+    The events that might respond (e.g. meetings) and those that might trigger
+    them (e.g. sanctions).
+""",
+    "window": """\
+window : Window
+    The lags ``t - s`` (response day minus trigger day) that count as a match,
+    e.g. ``Window.after(days=30, slack=3)``.
+""",
+    "period": """\
+period : Period
+    The observation period; every response must lie in it (see ``drop_outside``).
+""",
+    "null": """\
+null : str
+    The baseline: ``"uniform"``, ``"poisson"``, ``"stratified"``, ``"jitter"``,
+    ``"episode-jitter"``, ``"circular"`` or ``"shuffle-triggers"``; see
+    :mod:`alliancestats.nulls` for what each holds fixed.
+""",
+    "n_resamples": """\
+n_resamples : int
+    Monte Carlo draws ``B``.
+""",
+    "rng": """\
+rng : None, int or numpy.random.Generator
+    Source of randomness; a seed makes the result reproducible.
+""",
+    "drop_outside": """\
+drop_outside : bool
+    Drop responses outside the period instead of raising (counted in
+    ``n_dropped``).
+""",
+    "null_options": """\
+**null_options
+    Options of the null, as in :func:`alliancestats.coincidence_test`.
+""",
+    "test_options": """\
+**test_options
+    Passed to :func:`alliancestats.coincidence_test` (e.g. ``strata=``,
+    ``n_resamples=``, ``rng=``).
+""",
+    "alpha": """\
+alpha : float
+    The significance level.
+""",
+    "coupling": """\
+coupling : float
+    The share of responses caused by a trigger, in ``[0, 1]``.
+""",
+    "delay": """\
+delay : array, optional
+    How long after its trigger a coupled response comes: ``(delays,
+    probabilities)`` rows as :func:`alliancestats.simulate.delay_distribution`
+    gives (default: uniform over the window's lags).
+""",
+}
+
+
+def shared(obj: T) -> T:
+    """Decorator: expand each ``{shared: name ...}`` line with :data:`SHARED` entries."""
+    def expand(line: re.Match[str]) -> str:
+        return "".join(textwrap.indent(SHARED[key], line.group(1)) for key in line.group(2).split())
+
+    obj.__doc__ = re.sub(r"^([ \t]*)\{shared: ([^}]*)\}\n", expand, obj.__doc__ or "",
+                         flags=re.MULTILINE)
+    return obj
