@@ -14,7 +14,7 @@ ASSUMPTIONS: dict[str, tuple[str, ...]] = {
     "uniform": ("responses_trend", "responses_cluster"),
     "stratified": ("responses_cluster",),
     "jitter": ("responses_cluster",),
-    "circular": ("shared_trend",),
+    "circular": ("responses_trend", "triggers_trend"),
     "episode-jitter": (),
     "poisson": ("triggers_trend", "triggers_cluster"),
     "shuffle-triggers": ("triggers_trend", "triggers_cluster"),
@@ -37,17 +37,20 @@ def _statement(null: str, flag: str, violated: bool, evidence: dict[str, str]) -
             return f"no clustering of responses detected ({text})"
         return (f"responses cluster ({text}): a null that moves responses one at a time breaks "
                 "the clusters up and overstates significance; episode-jitter moves clusters whole")
+    if null == "circular" and flag.endswith("_trend"):
+        series = flag.split("_")[0]
+        if not violated:
+            return f"no trend detected in the {series} ({text})"
+        return (f"{series} trend ({text}): circular wraps the responses round the period, "
+                "which is exchangeable only for a series without trend; a trend in either "
+                "series rules it out, because a common trend (busy years shared by both) "
+                "makes circular reject too often, and a few dozen responses rarely show "
+                "their own trend")
     if flag == "responses_trend":
         if not violated:
             return f"no trend detected in the responses ({text})"
         return (f"responses trend ({text}): uniform spreads them evenly over the period; "
                 "stratified and jitter keep the trend")
-    if flag == "shared_trend":
-        if not violated:
-            return f"the two series do not trend together ({text})"
-        return (f"the two series trend together ({text}): one common circular shift moves the "
-                "responses' busy years away from the triggers' busy years, so chance overlap is "
-                "misjudged and circular rejects too often")
     kind = "trend" if flag == "triggers_trend" else "cluster"
     if not violated:
         return f"no trigger {kind} detected ({text})"

@@ -42,12 +42,14 @@ def episode_sizes(offsets: np.ndarray, gap: int) -> np.ndarray:
 
 
 def rate_tests(counts: np.ndarray, days: np.ndarray, mid_years: np.ndarray, n_resamples: int,
-               rng: np.random.Generator) -> dict[str, Any]:
+               rng: np.random.Generator, distinct: bool = False) -> dict[str, Any]:
     r"""Is the rate constant across units? Two tests, both exact up to Monte Carlo error.
 
     Conditional on the total :math:`n`, counts from a constant rate are
     multinomial with cell probabilities :math:`\pi_u = e_u / \sum e` (``e``: the
-    unit's days), whatever the rate. ``n_resamples`` multinomial draws give:
+    unit's days), whatever the rate; with ``distinct`` (the events are distinct
+    days, e.g. trigger days) a uniform set of :math:`n` distinct days gives
+    multivariate hypergeometric counts instead. ``n_resamples`` such draws give:
 
     * homogeneity: the deviance of the constant-rate model,
       :math:`G^2 = 2 \sum_u y_u \log(y_u / (n \pi_u))`, large when any unit
@@ -56,12 +58,15 @@ def rate_tests(counts: np.ndarray, days: np.ndarray, mid_years: np.ndarray, n_re
       at ``b = 0`` given ``n``, :math:`|\sum_u y_u \tau_u - n \sum_u \pi_u \tau_u|`
       (two-sided), the locally most powerful test of a log-linear trend.
 
-    Each p-value is :math:`(1 + \#\{\text{draw} \ge \text{observed}\})/(1 + B)`. The
-    rate ratio per year :math:`e^{\hat b}` comes from the Poisson GLM.
+    Each p-value is :math:`(1 + \#\{\text{draw} \ge \text{observed}\})/(1 + B)`;
+    ``combined_pvalue`` tests both at once on the same draws
+    (:func:`min_p_combined`). The rate ratio per year :math:`e^{\hat b}` comes
+    from the Poisson GLM.
     """
     out = {"homogeneity_deviance": np.nan, "homogeneity_df": len(counts) - 1,
            "homogeneity_pvalue": np.nan, "homogeneity_pvalue_se": np.nan,
-           "trend_rate_ratio_per_year": np.nan, "trend_pvalue": np.nan, "trend_pvalue_se": np.nan}
+           "trend_rate_ratio_per_year": np.nan, "trend_pvalue": np.nan, "trend_pvalue_se": np.nan,
+           "combined_pvalue": np.nan, "combined_pvalue_se": np.nan}
     n = int(counts.sum())
     if n == 0 or len(counts) < 2:
         return out
@@ -80,12 +85,17 @@ def rate_tests(counts: np.ndarray, days: np.ndarray, mid_years: np.ndarray, n_re
         tests["trend"] = ([], observed_score, lambda y: np.abs(y @ centre))
     size = max(1, BATCH_ELEMENTS // len(counts))
     for start in range(0, n_resamples, size):
-        draws = rng.multinomial(n, share, size=min(size, n_resamples - start)).astype(float)
+        b = min(size, n_resamples - start)
+        draws = (rng.multivariate_hypergeometric(days.astype(np.int64), n, size=b) if distinct
+                 else rng.multinomial(n, share, size=b)).astype(float)
         for hits, _, statistic in tests.values():
             hits.append(statistic(draws))
     for name, (values, observed, _) in tests.items():
         _, p, se = monte_carlo(observed, np.concatenate(values), relative=1e-9)
         out[f"{name}_pvalue"], out[f"{name}_pvalue_se"] = p, se
+    out["combined_pvalue"], out["combined_pvalue_se"] = min_p_combined(
+        [observed for _, observed, _ in tests.values()],
+        [np.concatenate(values) for values, _, _ in tests.values()])
     out["homogeneity_deviance"] = observed_deviance
     if "trend" in tests:
         out["trend_rate_ratio_per_year"] = _trend_rate_ratio(counts, share, centre)
@@ -117,12 +127,31 @@ def _trend_rate_ratio(counts: np.ndarray, share: np.ndarray, centre: np.ndarray)
     return float(np.exp(optimize.brentq(score, -bound, bound, xtol=1e-12)))
 
 
-def bonferroni(pvalues: list[float], alpha: float) -> bool:
-    """True when the smallest of the p-values that could be computed is below
-    ``alpha / k`` (``k`` of them): a finding whose chance under the null is at most
-    ``alpha``."""
-    finite = [p for p in pvalues if np.isfinite(p)]
-    return bool(finite) and min(finite) < alpha / len(finite)
+def min_p_combined(observed: list[float], draws: list[np.ndarray]) -> tuple[float, float]:
+    r"""Monte Carlo p-value of the smallest of several one-sided p-values, and its SE.
+
+    ``draws[j]`` holds statistic ``j`` on the same ``B`` null draws (larger is
+    more extreme); statistics whose observed value is not finite are left out.
+    Among the :math:`B + 1` rows (the observation and the draws) each gets, per
+    statistic, its rank p-value :math:`\#\{\text{rows} \ge \text{it}\}/(B+1)`,
+    and the smallest over the statistics, :math:`m`. The p-value is
+    :math:`(1 + \#\{\text{draws with } m \le m_{\text{obs}}\})/(1 + B)`: the rows
+    are exchangeable under the null, so the test is exact up to Monte Carlo
+    error, with no Bonferroni loss (the statistics are correlated). NaN when no
+    statistic is finite."""
+    used = [j for j, value in enumerate(observed) if np.isfinite(value)]
+    if not used:
+        return np.nan, np.nan
+    rows = np.column_stack([np.concatenate([[observed[j]], draws[j]]) for j in used])
+    total = rows.shape[0]
+    smallest = np.ones(total)
+    for column in rows.T:
+        ordered = np.sort(column)
+        # at least the value, less a tolerance: rounding never decides a tie
+        ties = column - 1e-12 - 1e-9 * np.abs(column)
+        smallest = np.minimum(smallest, (total - np.searchsorted(ordered, ties)) / total)
+    p = (1 + int(np.sum(smallest[1:] <= smallest[0]))) / total
+    return p, float(np.sqrt(p * (1 - p) / (total - 1)))
 
 
 def monte_carlo(observed: float, draws: np.ndarray, relative: float = 0.0
@@ -177,11 +206,14 @@ def clustering_rows(series: str, offsets: np.ndarray, groups: DayStrata, length:
                 gap_share(placed, length) if n > 1 else np.full(b, np.nan))
             draws.setdefault(("dispersion index", null), []).append(
                 dispersion(placed, length, n_bins) if n_bins > 1 else np.full(b, np.nan))
+    combined = min_p_combined(list(observed.values()),
+                              [np.concatenate(draws[statistic, "within"]) for statistic in observed])
     rows = []
     for statistic, value in observed.items():
         row: dict[str, Any] = {"series": series, "statistic": statistic, "n": n, "observed": value}
         for null in ("uniform", "within"):
             mean, p, se = monte_carlo(value, np.concatenate(draws[statistic, null]))
             row |= {f"expected_{null}": mean, f"pvalue_{null}": p, f"pvalue_{null}_se": se}
+        row |= {"combined_pvalue_within": combined[0], "combined_pvalue_within_se": combined[1]}
         rows.append(row)
     return rows
