@@ -281,3 +281,20 @@ def test_trend_and_cluster_flags_have_their_size_on_independent_data(independent
     for key, values in flags.items():
         rate, se = np.mean(values), np.sqrt(0.05 * 0.95 / len(values))
         assert rate <= 0.05 + 3 * se, (key, rate, len(values))
+
+
+def test_recommendation_never_offers_a_null_that_refuses_the_statistic():
+    """Clustered responses put episode-jitter first for K; for the trigger rate, which it
+    refuses, it is never suited and ranks last, with the refusal as its first reason."""
+    period = Period("2013-01-01", "2020-12-31")
+    responses = simulate.clustered_series(2, mean_cluster_size=4, spread_days=10, period=period, rng=3)
+    triggers = simulate.poisson_series(12, period=period, rng=4)
+    d = als.diagnose(responses, triggers, window=WINDOW, period=period, statistic="trigger-rate",
+                     n_resamples=199, rng=5)
+    last = d.recommendation.iloc[-1]
+    assert d.statistic == "trigger-rate" and d.primary != "episode-jitter"
+    assert last["null"] == "episode-jitter" and not last["suited"]
+    assert last["reasons"].startswith("cannot test the statistic 'trigger-rate'")
+    assert "statistic trigger-rate" in d.summary() and d.to_dict()["statistic"] == "trigger-rate"
+    with pytest.raises(als.AllianceStatsError, match="statistic"):
+        als.diagnose(responses, triggers, window=WINDOW, period=period, statistic="k")
