@@ -2,6 +2,8 @@
 its rate ratio the conditional ML estimate, and bad input is refused by name."""
 
 import json
+import pathlib
+import re
 
 import numpy as np
 import pandas as pd
@@ -170,3 +172,16 @@ def test_all_informative_responses_covered_is_refused():
 def test_bad_options_are_refused(kwargs, match):
     with pytest.raises(als.AllianceStatsError, match=match):
         _fit(**kwargs)
+
+
+def test_the_summary_says_what_the_p_values_assume_and_what_to_use_otherwise():
+    text = _fit().summary()
+    assert "Assumes" in text and "independent" in text and "episode-jitter" in text
+    doc = " ".join(count_model_test.__doc__.split())
+    assert "Which p-value to use" in doc and "@" not in doc   # measured numbers filled in
+    page = " ".join((pathlib.Path(__file__).resolve().parents[1] / "docs" / "methods.rst")
+                    .read_text(encoding="utf-8").split())
+    quoted = re.search(r"the exact test rejected [0-9.]+, the score test [0-9.]+ and the HAC "
+                       r"Wald test [0-9.]+ \(SE [0-9.]+", doc).group(0)
+    assert quoted in page   # the methods page quotes the docstring's measurement
+

@@ -7,7 +7,7 @@ import pytest
 
 DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
 PAGES = ["getting_started.rst", "tutorial.rst", "your_own_dyad.rst", "presets.rst", "travels.rst",
-         "scaling.rst"]
+         "scaling.rst", "methods.rst"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -27,3 +27,17 @@ def test_readme_layout_names_every_module_and_subpackage():
               if p.is_dir() and (p / "__init__.py").exists()]
     missing = [name for name in names if f"`{name}`" not in layout]
     assert not missing, f"README's Layout does not name {missing}"
+
+
+def test_methods_power_figures_are_the_calibration_tables():
+    """The power of S against K that the methods page quotes (25 responses, a 40%
+    coupling to the case study's sanctions) is read from the calibration tables."""
+    import pandas as pd
+
+    text = " ".join((DOCS / "methods.rst").read_text().split())
+    power = {statistic: pd.read_csv(DOCS / "data" / f"power_{statistic}.csv",
+                                    index_col="null", dtype=str)["π = 0.4"]
+             for statistic in ("matches", "pairs")}
+    for null, label in (("uniform", "uniform"), ("stratified (year)", "stratified")):
+        quoted = f"{power['pairs'][null]} against {power['matches'][null]} under ``{label}``"
+        assert quoted in text, quoted

@@ -2,6 +2,7 @@
 implementations, and the coverage of each 95% interval by simulation."""
 
 import json
+import pathlib
 
 import numpy as np
 import pytest
@@ -11,9 +12,10 @@ import alliancestats as als
 from alliancestats import EventSeries, Period, Window, simulate
 from alliancestats._effect_math import (
     _log_likelihood, coupling_fits, excess_intervals, rate_ratio_fits, response_terms)
-from alliancestats.effect_sizes import compute_effect_sizes
+from alliancestats.effects import compute_effect_sizes
 from alliancestats.matching import coverage_counts
 
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 CASE = als.datasets.load_iran_venezuela()
 TRIGGERS = CASE.independent_sanctions
 PERIOD, WINDOW = CASE.period, CASE.window
@@ -342,3 +344,108 @@ def test_rate_ratio_coverage_at_ratio_4_and_25_responses_as_documented():
     coverage = np.sum(weight * ((low <= ratio) & (ratio <= high))) / np.sum(weight)
     assert stats.poisson.cdf(width, mean_n) > 1 - 1e-9
     assert round(coverage, 3) == 0.970
+
+
+# -- where the effect sizes are not defined --------------------------------------------------
+
+def _clustered(seed):
+    from alliancestats import scenarios
+    responses, triggers = scenarios.scenario("clustered-responses", rng=seed)
+    return responses, triggers, Window(0, 33), scenarios.DEFAULT_PERIOD
+
+
+def test_multi_response_episodes_have_more_null_variance_than_the_intervals_assume():
+    """Why episode-jitter with bursts is refused: its exact null variance of K is several
+    times the Poisson-binomial variance every effect-size interval rests on (the figures
+    docs/methods.rst quotes)."""
+    exact, assumed = [], []
+    for seed in range(3):
+        responses, triggers, window, period = _clustered(seed)
+        res = als.coincidence_test(responses, triggers, window=window, period=period,
+                                   null="episode-jitter", days=68)
+        k, prob = res.null_distribution.index.to_numpy(), res.null_distribution.to_numpy()
+        model, setup = res.effect_inputs
+        units = model.units(setup)
+        cum = np.concatenate([[0], np.cumsum(setup.mask)])
+        low, high = units.low[units.unit] + units.rel, units.high[units.unit] + units.rel
+        p = (cum[high + 1] - cum[low]) / (high - low + 1)
+        assert units.sizes.max() > 1
+        exact.append(prob @ k**2 - (prob @ k) ** 2)
+        assumed.append(np.sum(p * (1 - p)))
+    assert min(e / a for e, a in zip(exact, assumed)) > 3
+    page = " ".join((ROOT / "docs" / "methods.rst").read_text(encoding="utf-8").split())
+    assert (f"the exact null variance of K was {min(exact):.1f} to {max(exact):.1f} where the "
+            f"Poisson-binomial gave {min(assumed):.1f} to {max(assumed):.1f}") in page
+
+
+@pytest.mark.parametrize("null, options, why", [
+    ("episode-jitter", {"days": 68}, "episodes hold more than one response"),
+    ("circular", {}, "one common shift"),
+    ("poisson", {}, "redraws the triggers"),
+    ("shuffle-triggers", {}, "redraws the triggers"),
+])
+def test_nulls_that_do_not_place_responses_independently_have_no_effect_sizes(null, options, why):
+    responses, triggers, window, period = _clustered(1)
+    with pytest.raises(als.AllianceStatsError, match=why):
+        als.effect_sizes(responses, triggers, window=window, period=period, null=null, **options)
+    res = als.coincidence_test(responses, triggers, window=window, period=period, null=null,
+                               rng=1, n_resamples=99, **options)
+    assert why in res.effect_sizes_unavailable
+    with pytest.raises(als.AllianceStatsError, match="effect sizes are not defined"):
+        res.effect_sizes()
+    text = " ".join(res.summary().split())
+    assert "Effect sizes not available under this null" in text and why in text
+    assert "Excess K" not in text and "Coupling share" not in text
+    out = res.to_dict()
+    assert out["effect_sizes"] is None and why in out["null_reasons"]["effect_sizes"]
+    json.dumps(out, allow_nan=False)
+
+
+def test_trigger_redrawing_nulls_point_to_uniform_placement():
+    """The summary no longer mixes the null's E[K] with uniform placement's E0[K]: it
+    names where to find the latter."""
+    res = als.coincidence_test(CASE.meetings, TRIGGERS, window=WINDOW, period=PERIOD,
+                               null="poisson")
+    uniform = als.effect_sizes(CASE.meetings, TRIGGERS, window=WINDOW, period=PERIOD)
+    assert abs(res.expected - uniform.expected) > 3
+    page = " ".join((ROOT / "docs" / "methods.rst").read_text(encoding="utf-8").split())
+    assert f"own :math:`E[K]` ({res.expected:.2f} in the case study)" in page
+    assert f"(:math:`E_0[K] = {uniform.expected:.2f}`)" in page
+    assert f"{res.expected:.3f}" in res.summary() and "E0[K]" not in res.summary().split(
+        "Effect sizes")[0]
+    assert "null='uniform'" in res.effect_sizes_unavailable
+
+
+def test_episode_jitter_with_single_response_episodes_is_jitter():
+    """With gap 0 and no two meetings on one day every episode is one response, placed
+    within ±J days as jitter places it: the same candidate intervals, the same effect
+    sizes, in the function and on the result."""
+    assert len(np.unique(CASE.meetings.days)) == CASE.meetings.days.size
+    episode = als.effect_sizes(CASE.meetings, TRIGGERS, window=WINDOW, period=PERIOD,
+                               null="episode-jitter", days=60, gap=0)
+    jitter = als.effect_sizes(CASE.meetings, TRIGGERS, window=WINDOW, period=PERIOD,
+                              null="jitter", days=60)
+    assert episode.to_dict() == jitter.to_dict()
+    res = als.coincidence_test(CASE.meetings, TRIGGERS, window=WINDOW, period=PERIOD,
+                               null="episode-jitter", days=60, gap=0)
+    assert res.effect_sizes_unavailable is None
+    assert res.effect_sizes().to_dict() == jitter.to_dict()
+    assert res.to_dict()["effect_sizes"] == jitter.to_dict()
+
+
+@pytest.mark.parametrize("null, options", [("uniform", {}), ("uniform", {"distinct": True}),
+                                           ("stratified", {}), ("jitter", {"days": 30})])
+def test_independent_placement_nulls_keep_their_effect_sizes(null, options):
+    res = als.coincidence_test(CASE.meetings, TRIGGERS, window=WINDOW, period=PERIOD,
+                               null=null, **options)
+    assert res.effect_sizes_unavailable is None
+    assert "Excess K - E0[K]" in res.summary() and res.to_dict()["effect_sizes"]["k"] == 21
+
+
+def test_module_and_function_names_do_not_collide():
+    """``alliancestats.effect_sizes`` is the function; the module is ``alliancestats.effects``
+    (a module of the same name was shadowed by the function, so that
+    ``alliancestats.effect_sizes.compute_effect_sizes`` raised AttributeError)."""
+    import alliancestats.effects as module
+    assert callable(als.effect_sizes) and module.effect_sizes is als.effect_sizes
+    assert als.effects.compute_effect_sizes is compute_effect_sizes

@@ -176,3 +176,106 @@ def test_no_shift_at_all_warns_that_the_statistic_is_forced():
         res = coincidence_test(_series([1, 5]), _series([0]), window=WINDOW, period=PERIOD,
                                null="episode-jitter", days=0)
     assert res.pvalue == 1
+
+
+# -- interval jitter: exact only when episodes cannot come within `gap` of each other ----------
+
+def _size_by_enumeration(n_days, n, triggers, options, window=Window(0, 0)):
+    """Every dataset of ``n`` responses i.i.d. uniform over ``n_days`` days (all equally
+    likely): its p-value, its conditioning class (the episodes' anchor ranges and shapes)
+    and whether the null calls it conditionally exact."""
+    import itertools
+    import warnings
+    period = Period("2020-01-01", str(np.datetime64("2020-01-01") + n_days - 1))
+    rows = []
+    for days in itertools.product(range(n_days), repeat=n):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)   # classes with one placement
+            res = coincidence_test(_series(days), _series(triggers), window=window,
+                                   period=period, null="episode-jitter", **options)
+        model, setup = res.effect_inputs
+        units = model.units(setup)
+        key = tuple(sorted((int(lo), int(hi), tuple(sorted(units.rel[units.unit == u].tolist())))
+                           for u, (lo, hi) in enumerate(zip(units.low, units.high))))
+        rows.append((days, res.pvalue, key, model.conditionally_exact(setup)))
+    return rows
+
+
+def test_interval_jitter_departs_from_exact_when_episodes_can_come_within_gap():
+    """The counterexample the docs quote: T = 5, J = 2 (one bin), gap = 1, a trigger on
+    day 4, window [0, 0], three i.i.d. uniform responses. Each p-value is recomputed here
+    from the definition (every allowed anchor of every episode), and over the 125
+    equally likely datasets P(p <= 0.40) exceeds 0.40."""
+    import itertools
+    from test_statistics import episode_shifts
+    options = {"days": 2, "gap": 1, "centred": False}
+    rows = _size_by_enumeration(5, 3, [4], options)
+    for days, p, _, _ in rows:
+        groups, shifts = episode_shifts(list(days), options, 5)
+        k = sum(d == 4 for d in days)
+        placements = [sum(days[i] + d == 4 for g, d in zip(groups, combo) for i in g)
+                      for combo in itertools.product(*shifts)]
+        assert p == pytest.approx(np.mean(np.array(placements) >= k), abs=1e-12)
+    pvalues = np.array([p for _, p, _, _ in rows])
+    size = np.mean(pvalues <= 0.40 + 1e-12)
+    assert size > 0.40
+    import pathlib
+    notes = " ".join(make_null("episode-jitter", {"days": 1}).__doc__.split())
+    assert rf":math:`P(p \le 0.40) = {size:.2f}`" in notes
+    page = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "methods.rst").read_text()
+    assert f"P(p ≤ 0.40) = {size:.2f}" in " ".join(page.split())
+
+
+@pytest.mark.parametrize("n_days, n, triggers, gap", [(9, 3, [1, 5, 6], 0), (9, 2, [2, 3], 1),
+                                                      (8, 3, [0, 4, 7], 0)])
+def test_interval_jitter_is_exact_in_every_class_where_episodes_stay_apart(n_days, n, triggers,
+                                                                           gap):
+    """Within each conditioning class (same anchor ranges and shapes) the datasets are
+    equally likely under H0; where the null calls the class conditionally exact, the
+    p-value has P(p <= a | class) <= a for every a. The check has teeth: classes the null
+    does not call exact are where departures show."""
+    rows = _size_by_enumeration(n_days, n, triggers, {"days": 1, "gap": gap, "centred": False})
+    classes = {}
+    for _, p, key, exact in rows:
+        classes.setdefault(key, ([], exact))[0].append(p)
+    checked = 0
+    for pvalues, exact in classes.values():
+        if exact:
+            pvalues = np.array(pvalues)
+            for a in np.unique(pvalues):
+                assert np.mean(pvalues <= a + 1e-12) <= a + 1e-12
+            checked += 1
+    assert checked >= 3
+    worst = max(np.mean(np.array(pv) <= a + 1e-12) - a
+                for pv, exact in classes.values() if not exact for a in np.unique(pv))
+    assert worst > 0.05
+
+
+def test_conditionally_exact_is_the_reach_of_the_episodes():
+    period = Period("2020-01-01", "2020-01-09")     # bins of 3 days: 0-2, 3-5, 6-8
+    def exact(days, gap, centred=False):
+        setup, _ = build_setup(_series(days), _series([0]), window=WINDOW, period=period)
+        return make_null("episode-jitter", {"days": 1, "gap": gap,
+                                            "centred": centred}).conditionally_exact(setup)
+    assert exact([1, 4, 7], 0)                   # one single-day episode per bin, gap 0
+    assert not exact([1, 4, 7], 1)               # neighbouring bins reach within 1 day
+    assert exact([1, 7], 3) and not exact([1, 7], 4)   # reaches 0-2 and 6-8: 4 days apart
+    assert not exact([0, 2], 1)                  # two episodes in one bin
+    assert exact([0, 0, 7], 0)                   # same-day responses: one episode
+    assert not exact([3, 4, 8], 1)               # episode 3-4 reaches day 6; 8's bin starts on 6
+    assert not exact([1, 4, 7], 0, centred=True)
+
+
+def test_interval_jitter_calibration_is_quoted_from_the_csv():
+    import pathlib
+    import pandas as pd
+    root = pathlib.Path(__file__).resolve().parents[1]
+    table = pd.read_csv(root / "docs" / "data" / "calibration_size.csv")
+    rows = table[table.null == "episode-jitter interval J=68"]
+    assert set(rows.statistic) == {"matches", "pairs"} and rows.scenario.nunique() == 6
+    assert not rows.above_bound.any()
+    phrase = (f"between {rows.rate.min():.3f} and {rows.rate.max():.3f} of 1,000 null datasets "
+              "at level 0.05")
+    notes = " ".join(make_null("episode-jitter", {"days": 1}).__doc__.split())
+    page = " ".join((root / "docs" / "methods.rst").read_text().split())
+    assert phrase in notes and phrase in page and (rows.datasets == 1000).all()

@@ -275,3 +275,20 @@ def test_null_distribution_plot_marks_the_tested_statistic():
     pairs = sum(int(((t - days >= 0) & (t - days <= 33)).sum()) for t in case.meetings.days)
     assert observed.get_xdata()[0] == res.statistic == pairs and pairs > res.k
     assert ax.get_xlabel().startswith("S")
+
+
+def test_coupled_density_normaliser_is_the_sum_of_the_coverage_count():
+    """The pairs docstring's coupled density c(d) / sum c: the (trigger day, lag) pairs
+    landing in the period, counted by brute force, number sum_d c(d) -- not m L, which
+    counts the pairs that fall outside the period too (the case study's triggers include
+    days whose window runs past its end)."""
+    from alliancestats.matching import coverage_counts
+
+    case = load_iran_venezuela()
+    period, window = case.period, case.window
+    trigger_days = np.unique(np.asarray(case.independent_sanctions.days, np.int64))
+    c = coverage_counts(trigger_days, window, period)
+    landing = sum(period.first_day <= s + lag <= period.last_day
+                  for s in trigger_days for lag in range(window.lo, window.hi + 1))
+    assert c.sum() == landing
+    assert landing < trigger_days.size * window.length

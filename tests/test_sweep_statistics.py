@@ -119,3 +119,24 @@ def test_a_string_is_one_null(case):
     res = window_sweep(case.meetings, case.independent_sanctions, period=case.period,
                        windows=[Window(0, 5)], nulls="circular", n_resamples=9, rng=0)
     assert res.table.null.tolist() == ["circular"]
+
+
+def test_monte_carlo_rows_carry_their_standard_errors(case):
+    """Monte Carlo p-values come with sqrt(p(1-p)/B); exact ones with NaN (None in JSON,
+    with the reason); the adjusted p-value's min-p part always has its SE."""
+    import json
+
+    res = window_sweep(case.meetings, case.independent_sanctions, period=case.period,
+                       windows=sweep_windows(35, min_days=30), nulls=["circular", "jitter"],
+                       null_options={"jitter": {"days": 68}}, statistic="trigger-rate",
+                       n_resamples=299, rng=2)
+    table = res.table
+    mc, exact = table[table.method == "monte-carlo"], table[table.method == "exact"]
+    assert len(mc) and len(exact)
+    assert np.allclose(mc.pvalue_se, np.sqrt(mc.pvalue * (1 - mc.pvalue) / 299))
+    assert exact.pvalue_se.isna().all()
+    assert np.all(table.pvalue_adjusted_se > 0) and np.all(table.pvalue_adjusted_se < 0.03)
+    out = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    methods = [row["method"] for row in out["table"]]
+    assert all((row["pvalue_se"] is None) == (m == "exact") for row, m in zip(out["table"], methods))
+    assert "exact" in json.dumps(out["null_reasons"])

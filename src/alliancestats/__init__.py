@@ -24,7 +24,7 @@ from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
 from .count_model import CountModelResult, count_model_test
 from .diagnose import Diagnosis, diagnose
-from .effect_sizes import EffectSizes, effect_sizes
+from .effects import EffectSizes, effect_sizes
 from .countries import to_alpha3
 from .dyads import MEETING_CODES, SANCTION_CODES, EventTable, scan
 from .io import CAMEO, PLOVER, CodeSet

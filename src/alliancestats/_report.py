@@ -62,7 +62,12 @@ def summary_text(res: "CoincidenceResult") -> str:
 
 
 def _effects(res: "CoincidenceResult") -> list[tuple[str, str]]:
-    """The effect sizes' own lines (95% intervals, under the same null placement)."""
+    """The effect sizes' own lines (95% intervals, under the same null placement), or
+    one line saying why this null has none (it does not place responses independently:
+    the intervals would be too narrow, or measured from another baseline than E[K])."""
+    unavailable = res.effect_sizes_unavailable
+    if unavailable is not None:
+        return [("Effect sizes", f"not available under this null: {unavailable}")]
     return res.effect_sizes()._pairs(effects_only=True)
 
 

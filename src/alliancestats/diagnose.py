@@ -3,10 +3,11 @@ r"""``diagnose``: measure what the nulls assume, and choose one, before any p-va
 Every null model of the coincidence test assumes something about the two series:
 that responses could have fallen on any day (``uniform``), that they come one at
 a time rather than in bursts (``uniform``, ``stratified``, ``jitter``), that the
-trigger rate is constant (``poisson``, ``shuffle-triggers``), that not both series
-trend (``circular``). :func:`diagnose` measures each of these from the dates alone
-and ranks the nulls, so that the primary analysis can be declared before any
-coincidence-test p-value is seen. It never computes one.
+trigger rate is constant (``poisson``, ``shuffle-triggers``), that neither series
+trends (``circular``). :func:`diagnose` measures each of these from
+the dates alone and ranks the nulls that can test the chosen statistic, so that the
+primary analysis can be declared before any coincidence-test p-value is seen. It
+never computes one.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ._strata import day_strata
 from ._validation import check_choice, check_fraction, check_integer, check_rng
 from .events import EventSeries
 from .period import Period
+from .statistics import get_statistic
 from .window import Window
 
 __all__ = ["Diagnosis", "diagnose"]
@@ -45,26 +47,35 @@ class Diagnosis:
     ----------
     per_unit : pandas.DataFrame
         Per calendar unit: ``unit, start, end, days, responses, triggers,
-        coverage`` (share of the unit's days covered by the window).
+        trigger_days, coverage`` (``triggers`` counts events,
+        ``trigger_days`` distinct days with one; ``coverage`` is the share of
+        the unit's days covered by the window).
     trends : pandas.DataFrame
-        Per series: events in each half of the period, first and last unit's
-        counts, the homogeneity (deviance) and log-linear trend tests.
+        Per series (responses as events, triggers as distinct days): counts in
+        each half of the period, first and last unit's counts, the
+        homogeneity (deviance) and log-linear trend tests with their Monte
+        Carlo p-values (conditional on the total) and standard errors.
     clustering : pandas.DataFrame
-        Per series and statistic (share of gaps shorter than the window length
-        ``L``; dispersion index of counts in ``L``-day bins): observed value,
-        mean and one-sided Monte Carlo p-value under placement uniform over the
-        period and uniform within each unit (which removes the trend).
+        Per series (responses as events, triggers as distinct days) and
+        statistic (share of gaps shorter than the window length ``L``;
+        dispersion index of counts in ``L``-day bins): observed value, mean and
+        one-sided Monte Carlo p-value under placement uniform over the period
+        and uniform within each unit (which removes the trend).
     coverage : pandas.DataFrame
         One row: ``C``, ``T``, ``C/T``, range over units, ``E[K]`` under
         uniform and within-unit placement, and the uniform p-value that even
         ``K = n`` would give.
     recommendation : pandas.DataFrame
         The nulls ranked: ``rank, null, suited, violations, failed, reasons``.
+        A null that refuses ``statistic`` is never suited and ranks last.
     options : dict
         Suggested options per null (``strata``, jitter ``days``, episode ``gap``)
         and, under ``"why"``, the reasoning.
     flags : dict
         The yes/no findings the ranking rests on.
+    statistic : str
+        The statistic the ranking is for (``"matches"``, ``"pairs"`` or
+        ``"trigger-rate"``).
     """
 
     per_unit: pd.DataFrame
@@ -80,15 +91,21 @@ class Diagnosis:
     n_resamples: int
     window: Window
     period: Period
+    statistic: str = "matches"
 
     @property
     def primary(self) -> str:
-        """The top-ranked null."""
+        """The top-ranked null: the one to declare as the primary analysis, with the
+        options in ``options`` (never a null that refuses ``statistic``)."""
         return str(self.recommendation["null"].iloc[0])
 
     def _pairs(self) -> list[tuple[str, str]]:
         pairs = [("Period", f"{self.period.start.date()} to {self.period.end.date()}; window "
-                            f"{self.window} (L = {self.window.length})")]
+                            f"{self.window} (L = {self.window.length}); statistic "
+                            f"{self.statistic}")]
+        pairs.append(("Rule", f"a finding is YES when the Monte Carlo p-value of the smaller of "
+                              f"its two p-values (min-p, on the same draws) is below alpha = "
+                              f"{self.alpha:g}: at most alpha without trend or clustering"))
         for key in ("responses_trend", "triggers_trend", "responses_cluster", "triggers_cluster"):
             label = key.replace("_", " ").capitalize()
             pairs.append((label, ("YES: " if self.flags[key] else "no: ") + self.evidence[key]))
@@ -117,6 +134,7 @@ class Diagnosis:
         not_run = "the test could not be run (e.g. a series with fewer than two events)"
         return json_ready({
             "unit": self.unit, "alpha": self.alpha, "n_resamples": self.n_resamples,
+            "statistic": self.statistic,
             "window": self.window.to_dict(), "period": self.period.to_dict(),
             "per_unit": self.per_unit, "trends": self.trends, "clustering": self.clustering,
             "coverage": self.coverage.iloc[0].to_dict(), "recommendation": self.recommendation,
@@ -132,8 +150,8 @@ def _p(value: float) -> str:
 
 
 def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, period: Period,
-             unit: str = "year", alpha: float = 0.05, n_resamples: int = 9999, rng: Any = None,
-             drop_outside: bool = False) -> Diagnosis:
+             statistic: str = "matches", unit: str = "year", alpha: float = 0.05,
+             n_resamples: int = 9999, rng: Any = None, drop_outside: bool = False) -> Diagnosis:
     r"""Measure trend, clustering and coverage, and rank the null models for these data.
 
     Uses the dates only (and the coverage mask); computes no coincidence-test
@@ -146,13 +164,19 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
         trend and clustering measures.
     window : Window
     period : Period
+    statistic : {"matches", "pairs", "trigger-rate"}
+        The statistic the primary analysis will test: a null that refuses it
+        (``episode-jitter`` refuses ``"trigger-rate"``) is never recommended.
     unit : {"year", "quarter", "month"}
         The calendar unit for counts and trend tests (cut as the
         ``stratified`` null cuts the period).
     alpha : float
-        Level at which a trend or clustering counts as found.
+        Level at which a trend or clustering counts as found: each finding
+        combines two p-values by their Monte Carlo minimum (see Notes), so that
+        its chance on a series without trend or clustering is ``alpha`` (up to
+        Monte Carlo error and ties).
     n_resamples : int
-        Monte Carlo placements for the clustering measures.
+        Monte Carlo draws for the trend tests and the clustering measures.
     rng : None, int or numpy.random.Generator
     drop_outside : bool
         Drop responses outside the period instead of raising.
@@ -163,26 +187,52 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
 
     Notes
     -----
+    *Which events.* Responses are measured as events (two responses on one day
+    are a burst, which the nulls that move responses one at a time break up);
+    triggers as distinct trigger days, as every null and statistic counts them
+    (several sanctions on one day are one trigger day).
+
     *Trend.* Counts :math:`y_u` per unit with exposure :math:`e_u` (days of
-    the unit in the period) are fitted by Poisson GLMs with offset
-    :math:`\log e_u`. Homogeneity: the deviance of the constant-rate model,
-    :math:`\chi^2_{U-1}` under a constant rate. Linear trend:
-    :math:`\log\mu_u = a + b\,\tau_u + \log e_u` (:math:`\tau_u` the unit's
-    midpoint in years), likelihood-ratio test of ``b = 0``; :math:`e^b` is the
-    rate ratio per year. A series "trends" when either p-value is below
-    ``alpha``. Clustered series also fail homogeneity (overdispersion). The
-    trend test needs three units or more; with events in the first or the
-    last unit only, the rate ratio per year is 0 or infinite.
+    the unit in the period). Given their total :math:`n`, counts from a
+    constant rate are multinomial with probabilities :math:`e_u / \sum e`
+    (trigger days, distinct by construction: multivariate hypergeometric, the
+    counts of a uniform set of :math:`n` distinct days); ``n_resamples``
+    such draws give two Monte Carlo p-values, exact up
+    to Monte Carlo error however small the counts: homogeneity (the deviance
+    :math:`G^2` of the constant-rate model, large when any unit departs) and
+    log-linear trend (the conditional score statistic
+    :math:`|\sum_u y_u (\tau_u - \bar\tau)|`, :math:`\tau_u` the unit's
+    midpoint in years and :math:`\bar\tau` its exposure-weighted mean,
+    two-sided); :math:`e^{\hat b}` from the Poisson GLM
+    :math:`\log\mu_u = a + b\,\tau_u + \log e_u` is the rate ratio per year.
+    A series "trends" when the *combined* p-value is below ``alpha``: the
+    smaller of the two p-values is itself referred to its Monte Carlo
+    distribution over the same draws (each draw's two rank p-values among
+    the :math:`B + 1` rows, their minimum, and the share of draws whose
+    minimum is at most the observed one), so on a series with a constant
+    rate the flag is raised with probability ``alpha`` up to Monte Carlo
+    error and ties, with no Bonferroni loss. Clustered series also fail homogeneity
+    (overdispersion). The trend test needs three units or more (with two, the
+    homogeneity test alone decides, at ``alpha``); with events in the first or
+    the last unit only, the rate ratio per year is 0 or infinite.
+
+    *Circular.* A circular shift is exchangeable only for a response series
+    without trend, and a trend shared by both series (busy years in common)
+    makes ``circular`` reject too often; a few dozen responses rarely show
+    a significant trend of their own, so a detected trend in *either* series
+    rules ``circular`` out.
 
     *Clustering.* The share of gaps between consecutive events shorter than
     ``L`` (two events whose windows overlap) and the dispersion index
     (variance/mean) of counts in consecutive ``L``-day bins, against ``B``
     placements of the same number of events uniformly over the period, and
     uniformly within each unit with the unit counts kept (which removes the
-    trend's share of short gaps). One-sided Monte Carlo p-values
+    trend's share of short gaps); trigger days are placed on distinct days.
+    One-sided Monte Carlo p-values
     :math:`(1 + \#\{\text{draw} \ge \text{observed}\})/(1 + B)`. A series
-    "clusters" when its short-gap share exceeds the within-unit placements at
-    ``alpha``.
+    "clusters" when the combined (min-p, as for the trend) p-value of its two
+    within-unit statistics is below ``alpha``: probability ``alpha`` on a
+    series placed at random within its units.
 
     *Coverage.* :math:`C/T`; :math:`(C/T)^n` is the uniform null's p-value if
     every response were matched. K is *nearly forced* when that exceeds
@@ -192,13 +242,14 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
 
     *Ranking.* A null is suited when none of its assumptions fails:
     ``uniform`` (no response trend, no response clustering), ``stratified``
-    and ``jitter`` (no response clustering), ``circular`` (not both series
-    trend), ``poisson`` and ``shuffle-triggers`` (no trigger trend or
-    clustering), ``episode-jitter`` (none that can be measured here). Suited
-    nulls come first; among them, those that keep more of the responses' own
-    structure rank higher, since a small sample can miss a trend or
-    clustering; clustering puts the nulls that move clusters whole first.
-    Unsuited nulls follow by number of failed assumptions.
+    and ``jitter`` (no response clustering), ``circular`` (no trend in either series),
+    ``poisson`` and ``shuffle-triggers`` (no trigger trend or clustering),
+    ``episode-jitter`` (none that can be measured here), and it can test
+    ``statistic``. Suited nulls come first; among them, those that keep more
+    of the responses' own structure rank higher, since a small sample can
+    miss a trend or clustering; clustering puts the nulls that move clusters
+    whole first. Unsuited nulls follow by number of failed assumptions, and
+    nulls that refuse the statistic come last.
 
     Suggested options: ``stratified`` by ``unit``; jitter half-width
     ``J = 3L`` (responses leave the reach of nearby triggers, ``J > L``, but
@@ -213,13 +264,14 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
     ...                  period=case.period, n_resamples=999, rng=1)
     >>> d.per_unit["responses"].tolist()
     [1, 2, 2, 6, 4, 4, 4, 2]
-    >>> d.trends.loc["triggers", ["first_half", "second_half"]].tolist()
-    [27, 137]
+    >>> d.trends.loc["triggers", ["first_half", "second_half"]].tolist()   # trigger days
+    [26, 131]
     >>> d.flags["responses_trend"], d.flags["triggers_trend"]
     (False, True)
     >>> round(float(d.coverage["share"].iloc[0]), 2), d.primary
     (0.7, 'stratified')
     """
+    chosen = get_statistic(statistic).name
     unit = check_choice(unit, "unit", UNITS)
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     alpha = check_fraction(alpha, "alpha")
@@ -232,6 +284,7 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
     trigger_days = np.asarray(triggers.days, dtype=np.int64)
     trigger_offsets = trigger_days[(trigger_days >= period.first_day)
                                    & (trigger_days <= period.last_day)] - period.first_day
+    trigger_day_offsets = np.unique(trigger_offsets)   # what the nulls and statistics count
     mask = setup.mask
     unit_coverage = np.bincount(groups.codes, weights=mask, minlength=len(groups.labels)) / groups.days
     per_unit = pd.DataFrame({
@@ -239,22 +292,27 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
         "start": [to_timestamp(period.first_day + int(f)) for f in groups.first],
         "end": [to_timestamp(period.first_day + int(f)) for f in groups.last],
         "days": groups.days, "responses": groups.count(response_offsets),
-        "triggers": groups.count(trigger_offsets), "coverage": unit_coverage})
+        "triggers": groups.count(trigger_offsets),
+        "trigger_days": groups.count(trigger_day_offsets), "coverage": unit_coverage})
 
     half = n_days // 2
     mid_years = (groups.first + groups.last) / 2 / 365.25
     trend_rows = {}
-    for name, offsets in (("responses", response_offsets), ("triggers", trigger_offsets)):
-        counts = per_unit[name].to_numpy()
+    for name, column, offsets, distinct in (
+            ("responses", "responses", response_offsets, False),
+            ("triggers", "trigger_days", trigger_day_offsets, True)):
+        counts = per_unit[column].to_numpy()
         trend_rows[name] = {"n": int(offsets.size), "first_half": int((offsets < half).sum()),
                             "second_half": int((offsets >= half).sum()),
                             "first_unit": int(counts[0]), "last_unit": int(counts[-1]),
-                            **rate_tests(counts.astype(float), groups.days.astype(float), mid_years)}
+                            **rate_tests(counts.astype(float), groups.days.astype(float), mid_years,
+                                         n_resamples, generator, distinct)}
     trends = pd.DataFrame.from_dict(trend_rows, orient="index")
 
     clustering = pd.DataFrame(
         clustering_rows("responses", response_offsets, groups, length, n_days, n_resamples, generator)
-        + clustering_rows("triggers", trigger_offsets, groups, length, n_days, n_resamples, generator))
+        + clustering_rows("triggers", trigger_day_offsets, groups, length, n_days, n_resamples,
+                          generator, distinct=True))
 
     share = float(mask.mean())
     n = setup.n
@@ -291,9 +349,9 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
              "stratified": f"keeps the responses' counts per {unit} ({spread})",
              "jitter": f"keeps each response's timing to within ±{jitter_days} days ({spread})"}
     return Diagnosis(per_unit=per_unit, trends=trends, clustering=clustering, coverage=coverage,
-                     recommendation=recommend(flags, evidence, notes), options=options,
+                     recommendation=recommend(flags, evidence, notes, chosen), options=options,
                      flags=flags, evidence=evidence, unit=unit, alpha=float(alpha),
-                     n_resamples=n_resamples, window=window, period=period)
+                     n_resamples=n_resamples, window=window, period=period, statistic=chosen)
 
 
 def _findings(trends: pd.DataFrame, clustering: pd.DataFrame, coverage: pd.DataFrame,
@@ -303,24 +361,24 @@ def _findings(trends: pd.DataFrame, clustering: pd.DataFrame, coverage: pd.DataF
     half_start = to_timestamp(period.first_day + period.n_days // 2).date()
     flags: dict[str, bool] = {}
     evidence: dict[str, str] = {}
-    for name in ("responses", "triggers"):
+    for name, column, what in (("responses", "responses", "responses"),
+                               ("triggers", "trigger_days", "trigger days")):
         row = trends.loc[name]
-        p_min = np.nanmin([row["homogeneity_pvalue"], row["trend_pvalue"], np.inf])
-        flags[f"{name}_trend"] = bool(p_min < alpha)
-        counts = ", ".join(str(c) for c in per_unit[name])
+        flags[f"{name}_trend"] = bool(row["combined_pvalue"] < alpha)
+        counts = ", ".join(str(c) for c in per_unit[column])
         evidence[f"{name}_trend"] = (
-            f"{name} per {unit} {counts}; {int(row['first_half'])} before {half_start} vs "
+            f"{what} per {unit} {counts}; {int(row['first_half'])} before {half_start} vs "
             f"{int(row['second_half'])} from then on; homogeneity {_p(row['homogeneity_pvalue'])}, "
-            f"log-linear trend {_p(row['trend_pvalue'])}")
+            f"log-linear trend {_p(row['trend_pvalue'])} (rate ratio per year "
+            f"{row['trend_rate_ratio_per_year']:.2f}); combined {_p(row['combined_pvalue'])}")
         mine = clustering[clustering.series == name].set_index("statistic")
         gaps, disp = mine.loc["short-gap share"], mine.loc["dispersion index"]
-        flags[f"{name}_cluster"] = bool(np.nanmin([gaps["pvalue_within"], disp["pvalue_within"],
-                                                   np.inf]) < alpha)
+        flags[f"{name}_cluster"] = bool(gaps["combined_pvalue_within"] < alpha)
         evidence[f"{name}_cluster"] = (
-            f"{name}: {gaps['observed']:.0%} of gaps < L = {length} days vs "
+            f"{what}: {gaps['observed']:.0%} of gaps < L = {length} days vs "
             f"{gaps['expected_within']:.0%} expected within {unit}s, {_p(gaps['pvalue_within'])}; "
             f"dispersion index {disp['observed']:.2f} vs {disp['expected_within']:.2f}, "
-            f"{_p(disp['pvalue_within'])}")
+            f"{_p(disp['pvalue_within'])}; combined {_p(gaps['combined_pvalue_within'])}")
     flags["both_trend"] = flags["responses_trend"] and flags["triggers_trend"]
     evidence["both_trend"] = (f"responses {'trend' if flags['responses_trend'] else 'show no trend'}, "
                               f"triggers {'trend' if flags['triggers_trend'] else 'show no trend'}")

@@ -75,6 +75,17 @@ class CoincidenceResult:
     notes : tuple of str
         What the reader should know about how the value was computed (e.g. Monte
         Carlo used because the exact distribution would have cost too much).
+    effect_sizes_unavailable : str or None
+        Why :meth:`effect_sizes` is not defined under this null, or None when it
+        is. Effect sizes are measured from a placement of each response
+        independently of the others (``uniform``, ``stratified``, ``jitter``,
+        and ``episode-jitter`` when every episode is one response); under
+        ``circular`` and multi-response episodes K is not such a sum, and
+        ``poisson`` and ``shuffle-triggers`` redraw the triggers, so their
+        E[K] is not the baseline the effect sizes measure from. There,
+        :meth:`summary` prints "Effect sizes: not available under this null"
+        with the reason, and :meth:`to_dict` writes ``effect_sizes: null``
+        with the reason in ``null_reasons``.
     """
 
     k: int
@@ -120,11 +131,16 @@ class CoincidenceResult:
 
     def effect_sizes(self, confidence_level: float = 0.95) -> Any:
         """How far the matches exceed chance, with intervals (an
-        :class:`~alliancestats.effect_sizes.EffectSizes`): excess matches
-        ``K - E_0[K]``, the coupling share π by maximum likelihood, and the rate
-        ratio of responses on covered versus uncovered days, each under this
-        result's null placement (see :func:`alliancestats.effect_sizes`)."""
-        from .effect_sizes import effect_sizes_of
+        :class:`~alliancestats.EffectSizes`): excess matches ``K - E_0[K]``, the
+        coupling share π by maximum likelihood, and the rate ratio of responses
+        on covered versus uncovered days, each under this result's null
+        placement (see :func:`alliancestats.effect_sizes`).
+
+        Raises :class:`~alliancestats.AllianceStatsError` where they are not
+        defined, which ``effect_sizes_unavailable`` says beforehand: under
+        ``circular``, ``poisson``, ``shuffle-triggers``, and ``episode-jitter``
+        with an episode of more than one response."""
+        from .effects import effect_sizes_of
 
         if check_fraction(confidence_level, "confidence_level") == 0.95:
             return self._effect_sizes_95
@@ -133,10 +149,17 @@ class CoincidenceResult:
 
     @cached_property
     def _effect_sizes_95(self) -> Any:
-        from .effect_sizes import effect_sizes_of
+        from .effects import effect_sizes_of
 
         model, setup = self.effect_inputs
         return effect_sizes_of(model, setup, confidence_level=0.95)
+
+    @property
+    def effect_sizes_unavailable(self) -> str | None:
+        """Why :meth:`effect_sizes` is not defined under this result's null (None when
+        it is): they need a null that places each response independently."""
+        model, setup = self.effect_inputs
+        return model.effect_sizes_refusal(setup)
 
     @property
     def rate(self) -> float:
@@ -195,11 +218,14 @@ class CoincidenceResult:
         """JSON-ready summary (Monte Carlo adds ``n_resamples``, ``pvalue_se``).
 
         A number that is not finite (``ratio`` when E[K] = 0, an infinite value
-        in a response attribute) is null, and ``null_reasons`` says why for each.
+        in a response attribute) is null, and ``null_reasons`` says why for each;
+        ``effect_sizes`` is null where they are not defined under this null, and
+        ``null_reasons["effect_sizes"]`` says why.
         """
         from ._output import json_ready
 
         ci = self.confidence_interval()
+        unavailable = self.effect_sizes_unavailable
         out: dict[str, Any] = {
             "k": self.k,
             "n": self.n,
@@ -224,9 +250,11 @@ class CoincidenceResult:
             "ratio": self.ratio,
             "n_dropped": self.n_dropped,
             "n_triggers": self.n_triggers,
-            "effect_sizes": self.effect_sizes().to_dict(),
+            "effect_sizes": None if unavailable else self.effect_sizes().to_dict(),
             "table": self.table,
         }
+        if unavailable:
+            out["null_reasons"] = {"effect_sizes": f"not defined under this null: {unavailable}"}
         if self.method == "monte-carlo":
             out["n_resamples"] = self.n_resamples
             out["pvalue_se"] = self.pvalue_se

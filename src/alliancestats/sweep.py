@@ -59,13 +59,19 @@ def sweep_windows(max_days: int = 90, *, min_days: int = 0, symmetric: bool = Fa
 
 @dataclass(frozen=True, eq=False)
 class SweepResult:
-    """Outcome of :func:`window_sweep`.
+    r"""Outcome of :func:`window_sweep`.
 
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per (null, window): ``null, lo, hi, k, n, coverage, expected,
-        pvalue, pvalue_adjusted, method``.
+        One row per (null, window): ``null, statistic, lo, hi, k, n,
+        observed, coverage, expected, pvalue, pvalue_se, pvalue_adjusted,
+        pvalue_adjusted_se, method``. ``pvalue_se`` is the Monte Carlo
+        standard error :math:`\sqrt{p(1-p)/B}` where ``method`` is
+        ``"monte-carlo"`` and NaN (None in :meth:`to_dict`) where the p-value
+        is exact; ``pvalue_adjusted_se`` is that of the Monte Carlo min-p
+        estimate :math:`(1 + \#\{b : m_b \le p(w)\})/(1 + B)` (see Notes),
+        always Monte Carlo.
     n_resamples : int
         Resamples shared by all windows of a null.
     alternative : str
@@ -90,9 +96,11 @@ class SweepResult:
                 + html_table(self.best(), index=False))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: the best window per null and the full table (see :mod:`._output`)."""
+        """JSON-safe: the best window per null and the full table (see :mod:`._output`);
+        ``pvalue_se`` is None for an exact p-value, and ``null_reasons`` says so."""
         return json_ready({"n_resamples": self.n_resamples, "alternative": self.alternative,
-                           "best": self.best(), "table": self.table})
+                           "best": self.best(), "table": self.table},
+                          {"pvalue_se": "the p-value is exact: it has no Monte Carlo error"})
 
 
 def window_sweep(
@@ -255,17 +263,20 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
             for tally, row in zip(tallies, values):
                 tally.add(row)
     dists = [d if d is not None else t.distribution() for d, t in zip(exact, tallies)]
-    p_obs = np.empty(len(windows))
+    p_obs, p_se = np.empty(len(windows)), np.full(len(windows), np.nan)
     for w, (d, x) in enumerate(zip(exact, observed)):
-        p_obs[w] = (exact_pvalue(d, x, alternative) if d is not None else
-                    monte_carlo_pvalue(tallies[w].at_least, tallies[w].at_most, n_resamples,
-                                       alternative)[0])
+        if d is not None:
+            p_obs[w] = exact_pvalue(d, x, alternative)
+        else:
+            p_obs[w], p_se[w] = monte_carlo_pvalue(tallies[w].at_least, tallies[w].at_most,
+                                                   n_resamples, alternative)
     lookups = [dist.pvalue_lookup(alternative) for dist in dists]
     smallest = np.concatenate([
         np.min([lookup(row) for lookup, row in zip(lookups, values)], axis=0)
         for values in _surrogates(model, hull, setups, statistic, n_resamples, replay)])
     hits = (smallest[None, :] <= p_obs[:, None] * (1 + 1e-12)).sum(axis=1)
-    adjusted = np.maximum(p_obs, (1 + hits) / (1 + n_resamples))
+    min_p = (1 + hits) / (1 + n_resamples)
+    adjusted = np.maximum(p_obs, min_p)
     expected = [model.expected(s, statistic) for s in setups]
     return pd.DataFrame({
         "null": model.name, "statistic": statistic.name,
@@ -273,7 +284,8 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
         "k": [s.observed_k for s in setups], "n": hull.n, "observed": observed,
         "coverage": [float(s.mask.mean()) for s in setups],
         "expected": [e if e is not None else d.mean for e, d in zip(expected, dists)],
-        "pvalue": p_obs, "pvalue_adjusted": adjusted,
+        "pvalue": p_obs, "pvalue_se": p_se, "pvalue_adjusted": adjusted,
+        "pvalue_adjusted_se": np.sqrt(min_p * (1 - min_p) / n_resamples),
         "method": ["exact" if d is not None else "monte-carlo" for d in exact],
     })
 

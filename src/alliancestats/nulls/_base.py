@@ -74,6 +74,21 @@ class NullModel:
     def check_data(self, setup: Setup) -> None:
         """Checks that need the data (e.g. every response inside its stratum)."""
 
+    #: why :func:`alliancestats.effect_sizes` is not defined under this null (None: it is)
+    effect_sizes_refused: ClassVar[str | None] = (
+        "the effect sizes assume a null that places each response independently on "
+        "candidate days, and this null does not")
+
+    def effect_sizes_refusal(self, setup: Setup) -> str | None:
+        """Why the effect sizes are not defined under this null for these data, or None.
+
+        Every effect size (excess matches, coupling share, rate ratio) models each
+        response as placed independently of the others on its own candidate days;
+        its intervals rest on K being Poisson-binomial under the null. Nulls that
+        move responses together, or redraw the triggers instead, say why not here.
+        """
+        return self.effect_sizes_refused
+
     # -- exact ----------------------------------------------------------------
     def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
         """Estimated multiply-adds of the exact distribution (only for ``exact_statistics``)."""

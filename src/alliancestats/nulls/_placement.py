@@ -61,6 +61,7 @@ class UnitPlacementNull(NullModel):
     """Base for the nulls that move independent units within candidate ranges."""
 
     exact_statistics: ClassVar[tuple[str, ...]] = ("matches", "pairs")
+    effect_sizes_refused: ClassVar[str | None] = None
 
     def make_units(self, setup: Setup) -> Units:
         raise NotImplementedError

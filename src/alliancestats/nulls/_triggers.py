@@ -25,6 +25,11 @@ class TriggerNull(NullModel):
     """
 
     draws: ClassVar[str] = "triggers"
+    effect_sizes_refused: ClassVar[str | None] = (
+        "it keeps the responses and redraws the triggers, so its chance baseline, this null's "
+        "E[K], is not the placement of responses the effect sizes are measured from; for "
+        "effect sizes under uniform placement (E0[K] = nC/T, which differs from this null's "
+        "E[K]) use effect_sizes(..., null='uniform')")
 
     def atoms(self, setup: Setup) -> ReachAtoms:
         return setup.atoms

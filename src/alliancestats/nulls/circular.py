@@ -59,6 +59,12 @@ class CircularNull(NullModel):
     exact_statistics: ClassVar[tuple[str, ...]] = ("matches", "pairs", "trigger-rate")
     held_fixed = "trigger dates and the responses' spacing among themselves"
     randomised = "one common circular shift of all responses, uniform over the T days"
+    effect_sizes_refused: ClassVar[str | None] = (
+        "it moves all responses together by one common shift, so under it K is not a sum of "
+        "independent responses and its variance is not the Poisson-binomial one every "
+        "interval rests on; use effect_sizes(..., null='stratified') or null='jitter' with "
+        "days=J (independent placement: the intervals are too narrow if responses come in "
+        "bursts, which diagnose() measures)")
 
     def shifted(self, setup: Setup, shifts: np.ndarray) -> np.ndarray:
         """Response placements (period offsets) for each shift, shape (len(shifts), n)."""

@@ -6,12 +6,17 @@ with :math:`c(d)` the distinct trigger days whose window covers day ``d`` (sever
 triggers on one day count once). The per-day score is ``c`` itself.
 
 Why: if each response, with probability :math:`\theta`, follows a trigger day
-chosen at random (placed a uniform lag of the window after it) and otherwise falls
-on a uniform day, its density is :math:`(1-\theta)/T + \theta\, c(d)/(mL)`. The
-derivative of the log-likelihood at :math:`\theta = 0` is
-:math:`\sum_i [T c(t_i)/(mL) - 1]`, an increasing function of S: S is the score
-statistic (locally most powerful) for that coupling, while K discards how many
-triggers lie in each window. K and S agree when windows rarely hold two triggers.
+(the pair of trigger day and lag in the window chosen uniformly among the pairs
+that land in the period) and otherwise falls on a uniform day, its density is
+:math:`(1-\theta)/T + \theta\, c(d)/\Sigma_c` with
+:math:`\Sigma_c = \sum_{d'} c(d')` over the period's days, the number of those
+pairs. (It is :math:`mL`, ``m`` trigger days and ``L`` lags, only when every
+trigger day's whole window lies in the period; near its ends, or for trigger
+days before it, fewer pairs land inside.) The derivative of the log-likelihood
+at :math:`\theta = 0` is :math:`\sum_i [T c(t_i)/\Sigma_c - 1]`, an increasing
+function of S: S is the score statistic (locally most powerful) for that
+coupling, while K discards how many triggers lie in each window. K and S agree
+when windows rarely hold two triggers.
 """
 
 from __future__ import annotations

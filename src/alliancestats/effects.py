@@ -1,17 +1,28 @@
 r"""Effect sizes with confidence intervals: how many matches beyond chance, how
 large a share of responses a trigger causes, how much likelier a covered day is.
 
-Everything is computed from three primitive inputs, so that any placement null
-can report them: the responses' offsets ``u_i`` into the period, the per-day
-coverage count ``c(d)`` (distinct trigger days whose window covers period day
-``d``, from :func:`alliancestats.matching.coverage_counts`, the same count the
-``pairs`` statistic adds up) and, per response, the candidate interval
-``[a_i, b_i]`` of period offsets on which the null places it uniformly (the
-whole period for ``uniform``, ``circular``, ``poisson`` and
-``shuffle-triggers``; the stratum for ``stratified``; ``[t_i - J, t_i + J]``
-clipped to the period for ``jitter``; the response's own range of shifts, its
-episode's, for ``episode-jitter``). :func:`compute_effect_sizes` takes those
-arrays; :func:`effect_sizes` builds them from event series.
+Everything is computed from three primitive inputs, so that any null that places
+responses independently can report them: the responses' offsets ``u_i`` into the
+period, the per-day coverage count ``c(d)`` (distinct trigger days whose window
+covers period day ``d``, from :func:`alliancestats.matching.coverage_counts`, the
+same count the ``pairs`` statistic adds up) and, per response, the candidate
+interval ``[a_i, b_i]`` of period offsets on which the null places it uniformly
+(the whole period for ``uniform``, the stratum for ``stratified``,
+``[t_i - J, t_i + J]`` clipped to the period for ``jitter``, the response's own
+range of shifts for ``episode-jitter`` when every episode is one response).
+:func:`compute_effect_sizes` takes those arrays; :func:`effect_sizes` builds
+them from event series.
+
+The effect sizes are *not defined* under ``circular``, ``poisson`` and
+``shuffle-triggers``, nor under ``episode-jitter`` when an episode holds more
+than one response: those nulls move responses together or redraw the triggers,
+so K under them is not the Poisson-binomial sum every interval rests on (see
+:meth:`alliancestats.nulls.NullModel.effect_sizes_refusal`, which says why in
+each case). :func:`effect_sizes` raises there; a coincidence result says so in
+its summary and writes None, with the reason, in ``to_dict()``.
+
+This module is ``alliancestats.effects``; the function :func:`effect_sizes` is
+``alliancestats.effect_sizes``.
 """
 
 from __future__ import annotations
@@ -171,6 +182,10 @@ def compute_effect_sizes(offsets: Any, counts: Any, first: Any, last: Any, *,
                          confidence_level: float = 0.95) -> EffectSizes:
     """All effect sizes from primitive arrays (see :func:`effect_sizes` for the model).
 
+    The intervals assume that the null places each response independently and
+    uniformly on its candidate interval (K is then Poisson-binomial); the
+    arrays cannot show whether that holds, so the caller must know it does.
+
     Parameters
     ----------
     offsets : array of int, shape (n,)
@@ -207,18 +222,17 @@ def compute_effect_sizes(offsets: Any, counts: Any, first: Any, last: Any, *,
     )
 
 
-def candidate_intervals(model: Any, setup: Setup) -> tuple[np.ndarray, np.ndarray]:
+def candidate_intervals(model: UnitPlacementNull, setup: Setup) -> tuple[np.ndarray, np.ndarray]:
     """Each response's interval of period offsets on which the null places it.
 
     For the nulls that move units (a response or an episode) within candidate
     ranges, response ``i`` of unit ``u`` can lie on ``[a_u + r_i, b_u + r_i]``
-    (its unit's anchor range shifted by its offset within the unit); for the
-    others (``circular``, ``poisson``, ``shuffle-triggers``) the whole period.
+    (its unit's anchor range shifted by its offset within the unit). Only
+    where every unit is one response (see :func:`effect_sizes_of`) are these
+    the independent placements the effect sizes assume.
     """
-    if isinstance(model, UnitPlacementNull):
-        units = model.units(setup)
-        return units.low[units.unit] + units.rel, units.high[units.unit] + units.rel
-    return np.zeros(setup.n, dtype=np.int64), np.full(setup.n, setup.period.n_days - 1, np.int64)
+    units = model.units(setup)
+    return units.low[units.unit] + units.rel, units.high[units.unit] + units.rel
 
 
 def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Window,
@@ -231,13 +245,19 @@ def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Windo
     responses, triggers : EventSeries
     window : Window
     period : Period
-    null : str
+    null : {"uniform", "stratified", "jitter", "episode-jitter"}
         The null whose placement defines chance: each response's *candidate
-        interval* ``I_i`` is its stratum for ``"stratified"``, ``±J`` days
-        (clipped) for ``"jitter"``, and the whole period for the others. For
-        ``"poisson"`` and ``"shuffle-triggers"``, which redraw triggers
-        instead, chance is therefore that of ``uniform``: :math:`E_0[K] = nC/T`,
-        not the null's own :math:`E[K]`.
+        interval* ``I_i`` is the whole period for ``"uniform"``, its stratum
+        for ``"stratified"``, ``±J`` days (clipped) for ``"jitter"``, its
+        range of shifts for ``"episode-jitter"``. Only nulls that place each
+        response independently are accepted: ``"episode-jitter"`` only when
+        every episode is a single response; ``"circular"`` (one common shift
+        of all responses) and ``"poisson"``, ``"shuffle-triggers"`` (which
+        redraw the triggers, so that their :math:`E[K]` is not a placement of
+        the responses) raise :class:`AllianceStatsError` saying why and what
+        to use instead. With ``"uniform", distinct=True`` K is hypergeometric
+        under the null, slightly less variable than the binomial the
+        intervals use, which makes them slightly conservative.
     confidence_level : float
         Of every interval (default 0.95).
     drop_outside : bool
@@ -248,6 +268,11 @@ def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Windo
     Returns
     -------
     EffectSizes
+
+    Raises
+    ------
+    AllianceStatsError
+        Under a null that does not place responses independently (above).
 
     Notes
     -----
@@ -277,7 +302,8 @@ def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Windo
     the model above with :math:`\pi(1 - \varepsilon)` in place of π (exactly
     so when no trigger before the period covers a period day).
 
-    *Excess matches.* Responses are independent, so
+    *Excess matches.* The null places responses independently (which is why
+    only such nulls are accepted), so
     :math:`K \sim \mathrm{PoissonBinomial}(q_i)` with
     :math:`q_i = p_i + \pi (h_i - p_i)` and
     :math:`E_\pi[K] - E_0[K] = \pi \sum_i (h_i - p_i)`, estimated without
@@ -343,7 +369,15 @@ def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Windo
 
 def effect_sizes_of(model: Any, setup: Setup, *, confidence_level: float = 0.95) -> EffectSizes:
     """The effect sizes of a validated problem under a null model (what
-    :meth:`CoincidenceResult.effect_sizes` and :func:`effect_sizes` both call)."""
+    :meth:`CoincidenceResult.effect_sizes` and :func:`effect_sizes` both call).
+
+    Raises :class:`AllianceStatsError` where the null does not place responses
+    independently (``model.effect_sizes_refusal(setup)`` says why)."""
+    reason = model.effect_sizes_refusal(setup)
+    if reason is not None:
+        raise AllianceStatsError(f"`null`: effect sizes are not defined under {model.name!r}: "
+                                 f"{reason}")
+    assert isinstance(model, UnitPlacementNull)
     first, last = candidate_intervals(model, setup)
     return compute_effect_sizes(setup.response_offsets, setup.coverage_count,
                                 np.asarray(first, np.int64), np.asarray(last, np.int64),
