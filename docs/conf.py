@@ -52,7 +52,7 @@ TEMPORARILY_UNVALIDATED = (
     "alliancestats.audit",
     "alliancestats.nulls",
     "alliancestats.diagnose",
-    "alliancestats.effect_sizes",
+    "alliancestats.effects",
     "alliancestats._recommend",
     "alliancestats.result",
     "alliancestats.plots",

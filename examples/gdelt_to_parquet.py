@@ -1,15 +1,18 @@
-"""Convert GDELT event export files to partitioned Parquet for ``scan``, as published.
+"""Convert GDELT event export files to partitioned Parquet for ``scan``
+=====================================================================
+
 
 GDELT 2.0 publishes one tab-separated, headerless file every 15 minutes
 (``20150218230000.export.CSV``, 61 columns); GDELT 1.0 one a day (58 columns, 57 before
 2013-04-01). This script reads them with the preset's column names, keeps the columns
 the scan needs (date, both actors' country codes, event code: all as text, nothing
-normalised) and writes them in files of about ``--rows-per-file`` events, so a scan
-reads 4 columns of Parquet instead of 61 of text. Run:
+normalised, exactly as published) and writes them in files of about
+``--rows-per-file`` events, so a scan reads 4 columns of Parquet instead of 61 of
+text. Run::
 
     python examples/gdelt_to_parquet.py gdelt2-parquet 'gdelt2/*.export.CSV' --preset gdelt2
 
-and scan the result with the same preset, on any engine:
+and scan the result with the same preset, on any engine::
 
     alliancestats scan 'gdelt2-parquet/*.parquet' --preset gdelt2 --engine duckdb ...
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ._inference import infer
 from ._setup import build_setup
 from ._validation import check_alternative, check_bool, check_choice, check_integer, check_rng
-from .errors import AllianceStatsError
 from .events import EventSeries
 from .nulls import make_null
 from .period import Period

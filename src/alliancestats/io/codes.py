@@ -128,8 +128,21 @@ class CodeSystem:
 
     # -- queries ------------------------------------------------------------------------
     def default_codes(self, codes: Any, kind: str) -> Any:
-        """``codes``, or when None the named set ``kind`` ("MEETINGS" or "SANCTIONS"); a
-        code system without one (labels) needs explicit codes."""
+        """``codes``, or when None the code system's named set ``kind``.
+
+        Parameters
+        ----------
+        codes : code, list of codes, CodeSet or None
+            The codes asked for.
+        kind : {"MEETINGS", "SANCTIONS"}
+            The named set used when ``codes`` is None; a code system without one
+            (labels) needs explicit codes.
+
+        Returns
+        -------
+        code, list of codes or CodeSet
+            ``codes`` when given, else the named set.
+        """
         if codes is not None:
             return codes
         if not (isinstance(kind, str) and kind in ("MEETINGS", "SANCTIONS")):

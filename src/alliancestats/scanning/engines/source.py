@@ -15,7 +15,8 @@ from ...io.codes import CodeSystem, code_system as _code_system
 from ...io.countries import UNKNOWN_RULES
 from ...io.presets import Preset
 from ...io.readers import PARQUET_SUFFIXES
-from ...io.table import EventTable, _names, _schemes
+from ...io.normalise import _schemes
+from ...io.table import EventTable, _names
 
 #: file names the scan reads as delimited text (anything not Parquet is read as text)
 TEXT_HINT = ".csv, .tab, .tsv, .txt or GDELT's .export.CSV"
