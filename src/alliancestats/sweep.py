@@ -7,7 +7,6 @@ with one set of resamples shared by all windows.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -15,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ._inference import use_exact
-from ._montecarlo import Tally, batch_sizes
-from ._pvalues import NullDistribution, exact_pvalue, monte_carlo_pvalue
+from ._minp import min_p_adjusted
+from ._montecarlo import batch_sizes
+from ._pvalues import NullDistribution
 from ._output import html_table, json_ready
 from ._reach import reach_atoms
 from ._setup import Setup, build_setup
@@ -247,25 +247,9 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
     exact: list[NullDistribution | None] = [
         model.exact_distribution(s, statistic) if use_exact(model, s, statistic, "auto", []) else None
         for s in setups]
-    two_passes = any(d is None for d in exact)
-    replay = copy.deepcopy(rng) if two_passes else rng
-    tallies = [Tally(x) for x in observed]
-    if two_passes:
-        for values in _surrogates(model, hull, setups, statistic, n_resamples, rng):
-            for tally, row in zip(tallies, values):
-                tally.add(row)
-    dists = [d if d is not None else t.distribution() for d, t in zip(exact, tallies)]
-    p_obs = np.empty(len(windows))
-    for w, (d, x) in enumerate(zip(exact, observed)):
-        p_obs[w] = (exact_pvalue(d, x, alternative) if d is not None else
-                    monte_carlo_pvalue(tallies[w].at_least, tallies[w].at_most, n_resamples,
-                                       alternative)[0])
-    lookups = [dist.pvalue_lookup(alternative) for dist in dists]
-    smallest = np.concatenate([
-        np.min([lookup(row) for lookup, row in zip(lookups, values)], axis=0)
-        for values in _surrogates(model, hull, setups, statistic, n_resamples, replay)])
-    hits = (smallest[None, :] <= p_obs[:, None] * (1 + 1e-12)).sum(axis=1)
-    adjusted = np.maximum(p_obs, (1 + hits) / (1 + n_resamples))
+    p_obs, adjusted, dists = min_p_adjusted(
+        observed, exact, lambda g: _surrogates(model, hull, setups, statistic, n_resamples, g),
+        n_resamples, rng, alternative)
     expected = [model.expected(s, statistic) for s in setups]
     return pd.DataFrame({
         "null": model.name, "statistic": statistic.name,
