@@ -29,6 +29,7 @@ from ..errors import AllianceStatsError
 from ..events import EventSeries
 from ..influence import influence
 from ..lagtest import lag_test
+from ..matching import _check_types
 from ..nulls import NULLS
 from ..period import Period
 from ..subsets import subset_tests
@@ -133,6 +134,7 @@ def audit(
     ('not supported', 'S (pairs) under stratified (strata=year)')
     """
     window = resolve_window(window, primary)
+    _check_types(responses=responses, triggers=triggers, window=window, period=period)
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     max_days = check_integer(max_days, "max_days", minimum=0)
     generator = check_rng(rng)
@@ -146,7 +148,7 @@ def audit(
                                  f"{responses.columns}")
     if move_days is not None:
         check_integer(move_days, "move_days", minimum=1)
-        if isinstance(period, Period) and move_days >= period.n_days:
+        if move_days >= period.n_days:
             raise AllianceStatsError(f"`move_days` = {move_days}: date moves must be shorter "
                                      f"than the period ({period.n_days} days)")
     decision = audit_verdict(responses, triggers, window=window, period=period, primary=primary,
