@@ -36,9 +36,9 @@ from ..events import EventSeries
 from ..scenarios import DEFAULT_PERIOD, SCENARIOS, coupled, scenario
 from ..simulate import coupled_responses, delay_distribution
 from ..window import Window
-from .verdict import LEVELS, audit_verdict
+from .verdict import audit_verdict
 
-__all__ = ["GROUPS", "COUPLING", "verdict_rates"]
+__all__ = ["GROUPS", "COUPLING", "verdict_levels", "verdict_rates", "rates_from_levels"]
 
 #: the coupling of the coupled groups
 COUPLING = 0.8
@@ -59,6 +59,106 @@ def _draw(group: str) -> Callable[[np.random.Generator], tuple[EventSeries, Even
                                             delay=delay, period=DEFAULT_PERIOD, rng=g), sanctions)
     return lambda g: coupled("homogeneous", coupling=COUPLING, window=WINDOW, n=N_RESPONSES,
                              rng=g)
+
+
+def verdict_levels(
+    *,
+    groups: Sequence[str] = GROUPS,
+    n_datasets: int = 200,
+    datasets: Sequence[int] | None = None,
+    alpha: float = 0.05,
+    n_resamples: int = 999,
+    rng: Any = None,
+) -> pd.DataFrame:
+    """The verdict on each simulated dataset: one row per group and dataset.
+
+    Parameters
+    ----------
+    groups : sequence of str
+        Names from :data:`GROUPS`.
+    n_datasets : int
+        ``N``: datasets ``0..N-1`` of each group.
+    datasets : sequence of int, optional
+        Only these datasets of each group (each one's stream depends on its
+        group and index only, so its row is the same as in the full run).
+    alpha, n_resamples :
+        As in :func:`~alliancestats.audit.verdict.audit_verdict`.
+    rng : None, int or numpy.random.Generator
+        Base seed (see the module's note on streams).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``data`` (the group), ``dataset`` (its index), ``level`` and
+        ``primary_null`` (the null ``diagnose`` chose).
+
+    Examples
+    --------
+    >>> t = verdict_levels(groups=["homogeneous"], datasets=[0, 5], rng=1)
+    >>> t.dataset.tolist(), set(t.level) <= {"supported", "suggestive", "not supported"}
+    ([0, 5], True)
+    """
+    names = as_list(groups, "groups")
+    for name in names:
+        if name not in GROUPS:
+            raise AllianceStatsError(f"`groups`: {name!r} is not a group; choose from "
+                                     f"{', '.join(map(repr, GROUPS))}")
+    n_datasets = check_integer(n_datasets, "n_datasets", minimum=1)
+    indices = (range(n_datasets) if datasets is None else
+               [check_integer(i, "datasets", minimum=0) for i in as_list(datasets, "datasets")])
+    alpha = check_fraction(alpha, "alpha")
+    n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
+    base = base_entropy(rng)
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        for name in names:
+            draw, key = _draw(name), GROUPS.index(name)
+            for i in indices:
+                generator = stream(base, 2, key, i)
+                responses, triggers = draw(generator)
+                verdict = audit_verdict(responses, triggers, window=WINDOW,
+                                        period=DEFAULT_PERIOD, alpha=alpha,
+                                        n_resamples=n_resamples, rng=generator)
+                rows.append({"data": name, "dataset": i, "level": verdict.level,
+                             "primary_null": verdict.primary.null})
+    return pd.DataFrame(rows, columns=["data", "dataset", "level", "primary_null"])
+
+
+def rates_from_levels(levels: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    r"""The table of :func:`verdict_rates` from the rows of :func:`verdict_levels`.
+
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        Rows of :func:`verdict_levels` (groups in any order; the table follows
+        :data:`GROUPS`).
+    alpha : float
+        The level the verdicts were reached at (for ``bound``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`verdict_rates`.
+    """
+    alpha = check_fraction(alpha, "alpha")
+    rows = []
+    for name in [g for g in GROUPS if g in set(levels.data)]:
+        part = levels[levels.data == name]
+        n = len(part)
+        counts = part.level.value_counts()
+        nulls = part.primary_null.value_counts()
+        rate = int(counts.get("supported", 0)) / n
+        rows.append({
+            "data": name, "coupling": 0.0 if name in SCENARIOS else COUPLING,
+            "datasets": n, "supported": int(counts.get("supported", 0)),
+            "suggestive": int(counts.get("suggestive", 0)),
+            "not_supported": int(counts.get("not supported", 0)),
+            "rate": rate, "se": float(np.sqrt(rate * (1 - rate) / n)),
+            "bound": alpha + 3 * float(np.sqrt(alpha * (1 - alpha) / n)),
+            "primary_stratified": int(nulls.get("stratified", 0)),
+            "primary_episode_jitter": int(nulls.get("episode-jitter", 0))})
+    return pd.DataFrame(rows)
 
 
 def verdict_rates(
@@ -100,37 +200,6 @@ def verdict_rates(
     >>> int(t[["supported", "suggestive", "not_supported"]].sum(axis=1).iloc[0])
     3
     """
-    names = as_list(groups, "groups")
-    for name in names:
-        if name not in GROUPS:
-            raise AllianceStatsError(f"`groups`: {name!r} is not a group; choose from "
-                                     f"{', '.join(map(repr, GROUPS))}")
-    n_datasets = check_integer(n_datasets, "n_datasets", minimum=1)
-    alpha = check_fraction(alpha, "alpha")
-    n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
-    base = base_entropy(rng)
-    rows = []
-    for name in names:
-        draw, key = _draw(name), GROUPS.index(name)
-        counts = dict.fromkeys(LEVELS, 0)
-        primaries: dict[str, int] = {}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DegenerateDataWarning)
-            for i in range(n_datasets):
-                generator = stream(base, 2, key, i)
-                responses, triggers = draw(generator)
-                verdict = audit_verdict(responses, triggers, window=WINDOW,
-                                        period=DEFAULT_PERIOD, alpha=alpha,
-                                        n_resamples=n_resamples, rng=generator)
-                counts[verdict.level] += 1
-                primaries[verdict.primary.null] = primaries.get(verdict.primary.null, 0) + 1
-        rate = counts["supported"] / n_datasets
-        rows.append({
-            "data": name, "coupling": 0.0 if name in SCENARIOS else COUPLING,
-            "datasets": n_datasets, "supported": counts["supported"],
-            "suggestive": counts["suggestive"], "not_supported": counts["not supported"],
-            "rate": rate, "se": float(np.sqrt(rate * (1 - rate) / n_datasets)),
-            "bound": alpha + 3 * float(np.sqrt(alpha * (1 - alpha) / n_datasets)),
-            "primary_stratified": primaries.get("stratified", 0),
-            "primary_episode_jitter": primaries.get("episode-jitter", 0)})
-    return pd.DataFrame(rows)
+    levels = verdict_levels(groups=groups, n_datasets=n_datasets, alpha=alpha,
+                            n_resamples=n_resamples, rng=rng)
+    return rates_from_levels(levels, alpha=alpha)
