@@ -109,10 +109,6 @@ def test_episode_jitter_takes_jitter_days_and_gap(files, run_cli):
         days=20).pvalue
 
 
-def test_example_seed_needs_audit(run_cli):
-    _error(run_cli, ["example", "--seed", "3"], "--seed applies only with --audit")
-
-
 def test_date_and_id_columns(files, run_cli):
     code, out, _ = run_cli(_test(files, "--json", "--id-column", "meeting_id"))
     assert code == 0 and json.loads(out)["n"] == 4

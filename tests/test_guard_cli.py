@@ -43,6 +43,11 @@ VALUES = {
     "--subset-columns": ["target", "nope"], "--composition": ["topic", "nope"],
     "--rate-breaks": ["2019-06-01", "2030-01-01", "x"], "--max-days": ["3", "-1"],
     "--plot": ["{dir}/missing/x.png", "{dir}/x.nope"],
+    "--primary-null": ["stratified", "jitter", "episode-jitter", "circular", "poisson", "nope"],
+    "--primary-statistic": ["pairs", "matches", "trigger-rate", "x"],
+    "--alpha": ["0.05", "1.5", "x"], "--placebo-step": ["30", "0", "5000"],
+    "--placebo-min": ["60", "-1"], "--placebo-max": ["90", "10"],
+    "--sensitivity-attribute": ["topic", "nope"], "--move-days": ["2", "0", "100000"],
 }
 SWITCHES = ["--distinct", "--continuous", "--drop-outside", "--json", "--dayfirst", "--monthfirst"]
 SCAN_SWITCHES = ["--distinct", "--json", "--reverse"]
@@ -53,7 +58,10 @@ COMMON = ["--start", "--end", "--window", "--slack", "--lo", "--hi", "--jitter-d
           "--plot"]
 ONLY = {"test": ["--null", "--method", "--alternative", "--resamples", "--strata", "--statistic",
                  "--gap"],
-        "audit": ["--subset-columns", "--composition", "--rate-breaks", "--max-days", "--resamples"]}
+        "audit": ["--subset-columns", "--composition", "--rate-breaks", "--max-days", "--resamples",
+                  "--primary-null", "--primary-statistic", "--strata", "--gap", "--alpha",
+                  "--placebo-step", "--placebo-min", "--placebo-max", "--sensitivity-attribute",
+                  "--move-days"]}
 SCAN = ["--null", "--alternative", "--strata", "--jitter-days", "--gap", "--codes",
         "--trigger-codes", "--countries", "--unknown-countries", "--min-days", "--top", "--start",
         "--window", "--lo"]

@@ -172,7 +172,7 @@ def test_drop_outside_works_everywhere(case, late, name):
     if name == "subset_tests":
         assert result.n.iloc[0] == 25 and result.k.iloc[0] == expected.k
     elif name == "audit":
-        assert result.tests["uniform"].n_dropped == 1 and "1 responses outside" in result.text()
+        assert result.result.n_dropped == 1 and "1 responses outside" in result.text()
     else:
         assert result.n_dropped == 1
 
@@ -265,10 +265,11 @@ def test_json_has_no_nan_for_a_subset_with_no_coverage_and_infinite_attributes(c
     report = als.audit(responses, triggers, window=case.window, period=case.period,
                        subset_columns=["target"], max_days=3, n_resamples=19, rng=0)
     payload = _strict(report.to_dict())
-    xxx = [row for row in payload["subsets"] if row["label"] == "target=XXX"][0]
+    subsets = payload["checks"]["trigger_subsets"]
+    xxx = [row for row in subsets if row["label"] == "target=XXX"][0]
     assert xxx["ratio"] is None and xxx["expected"] == 0
-    index = payload["subsets"].index(xxx)
-    assert "E[K] = 0" in payload["null_reasons"][f"subsets[{index}].ratio"]
+    index = subsets.index(xxx)
+    assert "E[K] = 0" in payload["null_reasons"][f"checks.trigger_subsets[{index}].ratio"]
     res = als.coincidence_test(responses, far, window=case.window, period=case.period)
     data = _strict(res.to_dict())
     assert data["ratio"] is None and "ratio" in data["null_reasons"]
@@ -285,8 +286,9 @@ def test_html_is_escaped_everywhere(case):
                                null="stratified", strata=evil)
     report = als.audit(responses, triggers, window=case.window, period=case.period,
                        subset_columns=["target"], composition_attribute="t", max_days=3,
-                       n_resamples=19, rng=0)
-    pages = [res, report, report.break_even, report.influence, report.composition, report.sweep]
+                       sensitivity_attribute="t", n_resamples=19, rng=0)
+    pages = [res, report, report.influence, report.composition, report.sweep, report.placebo,
+             report.secondary, report.decision, report.effects]
     for page in pages:
         text = page._repr_html_()
         assert "<script>" not in text, type(page).__name__

@@ -19,4 +19,8 @@ def test_html_and_frames():
     assert isinstance(curve.to_frame(), pd.DataFrame) and "Break-even" in curve._repr_html_()
     report = als.audit(case.meetings, case.independent_sanctions, window=case.window,
                        period=case.period, n_resamples=50, rng=0)
-    assert len(report.to_frame()) == 5 and "Verdict" in report._repr_html_()
+    checks = report.to_frame()
+    assert checks.check.tolist() == ["primary test", "placebo (shifted trigger lists)",
+                                     "reverse direction", "leave one out (largest p)",
+                                     "window search (adjusted)", "window-free lag test"]
+    assert checks.pvalue.iloc[0] == report.result.pvalue and "Verdict" in report._repr_html_()

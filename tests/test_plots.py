@@ -32,7 +32,10 @@ def test_each_plot_is_drawn(case, tmp_path):
                              n_resamples=99, rng=0)
     curve = als.rate_curve(case.meetings, sanctions, window=case.window, period=case.period,
                            n_replicates=10, rng=0)
+    placebo = als.placebo_test(case.meetings, sanctions, window=case.window, period=case.period,
+                               null="stratified", statistic="pairs")
     drawings = {"timeline": lambda: plots.plot_timeline(res, sanctions),
+                "placebo": lambda: plots.plot_placebo(placebo),
                 "null": lambda: plots.plot_null_distribution(res),
                 "sweep": lambda: plots.plot_sweep(sweep),
                 "rate": lambda: plots.plot_rate_curve(curve)}

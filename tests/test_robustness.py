@@ -1,5 +1,3 @@
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,9 +5,7 @@ from scipy import stats
 from statsmodels.stats import rates as sm_rates
 
 from alliancestats import AllianceStatsError, EventSeries, Period, Window, coincidence_test
-from alliancestats.audit import audit
 from alliancestats.breakeven import break_even_rate, rate_curve
-from alliancestats.cli import main
 from alliancestats.composition import composition_test, rate_comparison
 from alliancestats.datasets import load_iran_venezuela
 from alliancestats.influence import influence
@@ -169,47 +165,3 @@ def test_rate_comparison_uses_statsmodels(case):
     assert tests.pvalue.iloc[1] == pytest.approx(direct.pvalue)
     with pytest.raises(AllianceStatsError, match="`breaks`"):
         rate_comparison(case.meetings, period=case.period, breaks=["2030-01-01"])
-
-
-# -- audit ---------------------------------------------------------------------------------
-
-def test_audit_report(case):
-    report = audit(case.meetings, case.independent_sanctions, window=case.window,
-                   period=case.period, subset_columns=["target"], composition_attribute="topic",
-                   rate_breaks=["2017-01-20"], n_resamples=199, rng=0)
-    text = report.text()
-    for piece in ("1. Baselines", "2. Window search", "3. Break-even", "4. Influence",
-                  "5. Trigger subsets", "6. Composition", "Verdict"):
-        assert piece in text
-    payload = json.loads(json.dumps(report.to_dict()))
-    assert payload["k"] == 21 and len(payload["tests"]) == 5
-    assert payload["verdict"].split(":")[0] in {"Robust", "Mixed", "Fragile", "Not supported"}
-
-
-def test_audit_verdict_robust_on_strongly_coupled_data():
-    rng = np.random.default_rng(3)
-    period = Period("2010-01-01", "2019-12-31")
-    trig = np.sort(rng.choice(period.n_days, 40, replace=False))
-    triggers = EventSeries(np.datetime64("2010-01-01") + trig.astype("timedelta64[D]"))
-    resp = trig[rng.choice(40, 30, replace=False)] + rng.integers(1, 10, 30)
-    responses = EventSeries(np.datetime64("2010-01-01") + resp.astype("timedelta64[D]"))
-    report = audit(responses, triggers, window=Window.after(days=10), period=period,
-                   n_resamples=199, rng=1)
-    assert report.verdict.startswith("Robust")
-
-
-def test_cli_audit(tmp_path, capsys, case):
-    m, s = tmp_path / "m.csv", tmp_path / "s.csv"
-    case.meetings.frame.to_csv(m, index=False)
-    case.sanctions.frame.to_csv(s, index=False)
-    code = main(["audit", str(m), str(s), "--start", "2013-01-01", "--end", "2020-12-31",
-                 "--window", "30", "--slack", "3", "--triggers-where", "proxy_related=no",
-                 "--subset-columns", "target", "--composition", "topic", "--resamples", "99",
-                 "--seed", "1", "--json"])
-    payload = json.loads(capsys.readouterr().out)
-    assert code == 0 and payload["k"] == 21 and payload["composition"]["attribute"] == "topic"
-
-
-def test_cli_example_audit(capsys):
-    assert main(["example", "--audit"]) == 0
-    assert "Verdict" in capsys.readouterr().out

@@ -19,7 +19,9 @@ Examples
 from importlib import metadata as _metadata
 
 from . import datasets, nulls, scenarios, simulate
-from .audit import AuditReport, audit
+from .audit import (Analysis, AuditReport, AuditVerdict, DateMoveBounds, PlaceboResult,
+                    SecondaryResult, audit, audit_verdict, date_move_bounds, placebo_test,
+                    response_subset_tests, secondary_tests)
 from .breakeven import break_even_rate, rate_curve
 from .coincidence import coincidence_test
 from .count_model import CountModelResult, count_model_test
@@ -49,8 +51,18 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from an unb
 
 __all__ = [
     "AllianceStatsError",
+    "Analysis",
     "AuditReport",
+    "AuditVerdict",
+    "DateMoveBounds",
+    "PlaceboResult",
+    "SecondaryResult",
     "audit",
+    "audit_verdict",
+    "date_move_bounds",
+    "placebo_test",
+    "response_subset_tests",
+    "secondary_tests",
     "break_even_rate",
     "composition_test",
     "count_model_test",

@@ -32,7 +32,11 @@ FLAGS = {
     "composition_attribute": "--composition", "breaks": "--rate-breaks",
     "rate_breaks": "--rate-breaks", "distinct": "--distinct", "continuous": "--continuous",
     "null": "--null", "lo": "--lo", "hi": "--hi", "plot": "--plot", "gap": "--gap",
-    "statistic": "--statistic",
+    "statistic": "--statistic", "sensitivity_attribute": "--sensitivity-attribute",
+    "move_days": "--move-days",
+    "placebo_step": "--placebo-step", "step": "--placebo-step", "placebo_min": "--placebo-min",
+    "min_shift": "--placebo-min", "placebo_max": "--placebo-max", "max_shift": "--placebo-max",
+    "alpha": "--alpha",
 }
 #: null option -> flag (which nulls a flag applies to follows from each null's options)
 OPTION_FLAGS = {"distinct": "--distinct", "continuous": "--continuous", "strata": "--strata",
@@ -72,7 +76,16 @@ def add_null_arguments(command: argparse.ArgumentParser, choices: Iterable[str],
     options (see :data:`OPTION_FLAGS`) and ``--alternative``."""
     choices = list(choices)
     command.add_argument("--null", default="uniform", choices=choices)
-    offered = {option for name in choices if name in NULLS for option in NULLS[name].options}
+    add_option_arguments(command, [name for name in choices if name in NULLS],
+                         strata_help=strata_help)
+    command.add_argument("--alternative", default="greater",
+                         choices=["greater", "less", "two-sided"])
+
+
+def add_option_arguments(command: argparse.ArgumentParser, nulls: Iterable[str], *,
+                         strata_help: str) -> None:
+    """The flags of the options of ``nulls`` (see :data:`OPTION_FLAGS`)."""
+    offered = {option for name in nulls for option in NULLS[name].options}
     for option, flag in OPTION_FLAGS.items():
         if option not in offered:
             continue
@@ -80,8 +93,6 @@ def add_null_arguments(command: argparse.ArgumentParser, choices: Iterable[str],
             command.add_argument(flag, default=None, help=strata_help)
         else:
             command.add_argument(flag, dest=_DEST[option], **_OPTION_HELP[_DEST[option]])
-    command.add_argument("--alternative", default="greater",
-                         choices=["greater", "less", "two-sided"])
 
 
 def add_distinct_days_argument(command: argparse.ArgumentParser) -> None:
@@ -109,14 +120,7 @@ def check_option_flags(args: argparse.Namespace, statistic: str = "matches") -> 
     """Every null option given must apply to a null chosen; ``--resamples`` and ``--seed``
     only to Monte Carlo tests."""
     chosen = chosen_nulls(args)
-    for option, flag in OPTION_FLAGS.items():
-        if getattr(args, _DEST[option], None) is None:
-            continue
-        applies = [name for name, cls in NULLS.items() if option in cls.options]
-        if not set(applies) & set(chosen):
-            raise AllianceStatsError(
-                f"{flag} applies only to --null {' or '.join(applies)} (or all); this run uses "
-                f"--null {args.null}")
+    check_options_apply(args, chosen, "--null", args.null)
     method = getattr(args, "method", "auto")
     monte_carlo = method == "monte-carlo" or any((n, statistic) not in EXACT for n in chosen)
     for attribute, flag in (("resamples", "--resamples"), ("seed", "--seed")):
@@ -126,6 +130,22 @@ def check_option_flags(args: argparse.Namespace, statistic: str = "matches") -> 
                 f"{flag} applies only to Monte Carlo tests (--method monte-carlo, or a null with "
                 f"no exact form for --statistic {statistic}: {inexact}); --null {args.null} with "
                 f"--method {method} is exact")
+
+
+def check_options_apply(args: argparse.Namespace, chosen: Iterable[str], flag: str,
+                        given: Any) -> None:
+    """Every null-option flag given must be an option of a null in ``chosen`` (``flag``
+    names the flag that chose them, ``given`` its value)."""
+    chosen = list(chosen)
+    for option, option_flag in OPTION_FLAGS.items():
+        if getattr(args, _DEST[option], None) is None:
+            continue
+        applies = [name for name, cls in NULLS.items() if option in cls.options]
+        if not set(applies) & set(chosen):
+            extra = " (or all)" if flag == "--null" else ""
+            raise AllianceStatsError(
+                f"{option_flag} applies only to {flag} {' or '.join(applies)}{extra}; "
+                f"this run uses {flag} {given}")
 
 
 def null_options(null: str, args: argparse.Namespace, window: Window) -> dict[str, Any]:

@@ -60,11 +60,28 @@ def _parser() -> argparse.ArgumentParser:
                       help="with --null all, nulls with no exact form use Monte Carlo")
     test.add_argument("--resamples", type=int, default=None,
                       help="Monte Carlo draws (default 9999); only for Monte Carlo tests")
-    audit = sub.add_parser("audit", help="every robustness check, one report")
+    audit = sub.add_parser("audit", help="a declared primary analysis, every check under it, "
+                                         "and a verdict")
     _add_data_arguments(audit)
-    audit.add_argument("--jitter-days", type=int, default=None, metavar="J",
-                       help="jitter null: move each response within ±J days "
-                            "(default: twice the window length)")
+    audit.add_argument("--primary-null", default=None, choices=list(NULLS),
+                       help="declare the primary analysis's null (default: chosen by diagnose "
+                            "from the dates, before any p-value)")
+    audit.add_argument("--primary-statistic", default=None, choices=list(STATISTICS),
+                       help="the primary analysis's statistic (with --primary-null; default pairs)")
+    cli_input.add_option_arguments(audit, NULLS, strata_help="stratified primary null: " +
+                                   _STRATA_HELP.split(": ", 1)[1])
+    audit.add_argument("--alpha", type=float, default=0.05, help="level of the verdict")
+    audit.add_argument("--placebo-step", type=int, default=None, metavar="DAYS",
+                       help="placebo shifts are multiples of this (default: window length)")
+    audit.add_argument("--placebo-min", type=int, default=60, metavar="DAYS",
+                       help="smallest placebo shift (default 60)")
+    audit.add_argument("--placebo-max", type=int, default=None, metavar="DAYS",
+                       help="largest placebo shift (default: while half the list stays in reach)")
+    audit.add_argument("--sensitivity-attribute", default=None, metavar="COLUMN",
+                       help="rerun the primary test without each level of this response column")
+    audit.add_argument("--move-days", type=int, default=None, metavar="D",
+                       help="bound the primary p-value over every move of the response dates by "
+                            "up to D days")
     audit.add_argument("--subset-columns", default="",
                        help="trigger columns to split by, comma-separated (e.g. target,instrument)")
     audit.add_argument("--composition", default=None, metavar="COLUMN",
@@ -76,9 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     cli_scan.add_parser(sub)
     example = sub.add_parser("example", help="the Iran-Venezuela case study on bundled data")
     example.add_argument("--slack", type=int, default=3, help="days of slack after 30 days")
-    example.add_argument("--audit", action="store_true", help="run the full robustness audit")
+    example.add_argument("--audit", action="store_true", help="print the full audit")
     example.add_argument("--seed", type=int, default=None,
-                         help="seed for the audit's resamples (default 0; only with --audit)")
+                         help="seed for the audit's Monte Carlo steps (default 0)")
     example.add_argument("--json", action="store_true", help="print one JSON object")
     example.add_argument("--plot", metavar="FILE.png", help="also draw the figures to FILE.png "
                          "(needs the plot extra)")
@@ -160,14 +177,35 @@ def _run_test(args: argparse.Namespace) -> str:
     return "\n\n".join(res.summary() for res in results)
 
 
+def _primary(args: argparse.Namespace, window: Any) -> Any:
+    """The primary analysis the flags declare, or None (diagnose chooses)."""
+    from .audit import Analysis
+
+    if args.primary_null is None:
+        if args.primary_statistic is not None:
+            raise AllianceStatsError("--primary-statistic needs --primary-null (without both, "
+                                     "diagnose chooses the primary analysis)")
+        cli_input.check_options_apply(args, [], "--primary-null",
+                                      "none (chosen by diagnose)")
+        return None
+    cli_input.check_options_apply(args, [args.primary_null], "--primary-null", args.primary_null)
+    with flags(null="--primary-null", statistic="--primary-statistic"):
+        return Analysis(args.primary_null, args.primary_statistic or "pairs", window,
+                        cli_input.null_options(args.primary_null, args, window))
+
+
 def _run_audit(args: argparse.Namespace) -> str:
     from .audit import audit
 
     plots = _plots(args.plot)
     responses, triggers, window, period = cli_input.load(args)
+    primary = _primary(args, window)
     with flags():
-        report = audit(responses, triggers, window=window, period=period,
-                       jitter_days=args.jitter_days, max_days=args.max_days,
+        report = audit(responses, triggers, window=window, period=period, primary=primary,
+                       alpha=args.alpha, placebo_step=args.placebo_step,
+                       placebo_min=args.placebo_min, placebo_max=args.placebo_max,
+                       sensitivity_attribute=args.sensitivity_attribute,
+                       move_days=args.move_days, max_days=args.max_days,
                        subset_columns=[c for c in args.subset_columns.split(",") if c],
                        composition_attribute=args.composition,
                        rate_breaks=[d for d in args.rate_breaks.split(",") if d],
@@ -179,36 +217,24 @@ def _run_audit(args: argparse.Namespace) -> str:
 
 
 def _run_example(args: argparse.Namespace) -> str:
-    from .casestudy import case_study_report, case_study_results
-    from .datasets import CAVEAT, load_iran_venezuela
+    from .casestudy import case_study_audit, case_study_report, case_study_results, \
+        case_study_summary
+    from .datasets import load_iran_venezuela
 
-    if args.seed is not None and not args.audit:
-        raise AllianceStatsError("--seed applies only with --audit (the plain example is exact)")
     plots = _plots(args.plot)
+    seed = 0 if args.seed is None else args.seed
     if args.audit:
-        from .casestudy import case_study_audit
-
-        with flags(slack="--slack"):
-            report = case_study_audit(slack=args.slack, rng=0 if args.seed is None else args.seed)
+        with flags(slack="--slack", rng="--seed"):
+            report = case_study_audit(slack=args.slack, rng=seed)
         if plots is not None:
             plots.save_audit_figure(report, load_iran_venezuela().independent_sanctions, args.plot)
         return dump(report.to_dict()) if args.json else report.text()
-    with flags(slack="--slack"):
-        out = case_study_results(slack=args.slack)
+    with flags(slack="--slack", rng="--seed"):
+        out = case_study_results(slack=args.slack, rng=seed)
     if plots is not None:
-        plots.save_result_figure(out["independent"]["uniform"],
-                                 out["case"].independent_sanctions, args.plot)
-    if not args.json:
-        return case_study_report(slack=args.slack, results=out)
-    payload = tests_payload(list(out["independent"].values()))
-    study = out["study"]
-    payload["triggers"] = "independent list: sanctions with proxy_related=no"
-    payload["study_count"] = {"k": study.k, "n": study.n, "triggers": "cited_in_paper=yes",
-                              "coverage": study.coverage,
-                              "note": "selected on the outcome; not a baseline"}
-    payload["coverage"] = out["independent"]["uniform"].coverage
-    payload["caveat"] = CAVEAT
-    return dump(payload)
+        plots.save_result_figure(out["report"].result, out["case"].independent_sanctions,
+                                 args.plot)
+    return dump(case_study_summary(out)) if args.json else case_study_report(results=out)
 
 
 def _warn_lines(caught: list[warnings.WarningMessage]) -> list[str]:

@@ -18,7 +18,7 @@ from .result import CoincidenceResult
 from .sweep import SweepResult
 
 __all__ = ["plot_timeline", "plot_null_distribution", "plot_sweep", "plot_rate_curve",
-           "save_figure", "check_figure_path"]
+           "plot_placebo", "save_figure", "check_figure_path"]
 
 
 def _pyplot() -> Any:
@@ -127,6 +127,24 @@ def plot_rate_curve(curve: BreakEvenResult, *, ax: Any = None) -> Any:
     return ax
 
 
+def plot_placebo(placebo: Any, *, ax: Any = None, alpha: float = 0.05) -> Any:
+    """The placebo's distribution: p-values of the shifted trigger lists (histogram of
+    ``log10 p``), the real list's p-value and the level."""
+    ax = _axes(ax, (7, 4))
+    p = np.log10(np.maximum(placebo.table.pvalue.to_numpy(dtype=float), 1e-300))
+    real = np.log10(max(placebo.observed_pvalue, 1e-300))
+    bins = np.linspace(min(p.min(initial=0.0), real) - 0.1, 0.0, 30)
+    ax.hist(p, bins=bins, color="0.7", label=f"{placebo.n_shifts} shifted lists")
+    ax.axvline(real, color="tab:blue", lw=2,
+               label=f"real list: p = {placebo.observed_pvalue:.3g}")
+    ax.axvline(np.log10(alpha), color="k", lw=0.8, ls=":", label=f"level {alpha:g}")
+    ax.set_xlabel(f"log10 p-value ({placebo.statistic} under {placebo.null})")
+    ax.set_ylabel("shifted lists")
+    ax.set_title(f"placebo p = {placebo.pvalue:.3g} ({placebo.share:.1%} as remarkable)")
+    ax.legend(fontsize="small", frameon=False)
+    return ax
+
+
 def check_figure_path(path: Any, *, argument: str = "path") -> str:
     """Refuse, before any work, a path a figure cannot be saved to: its folder must
     exist and its extension be a format matplotlib writes (``.png``, ``.pdf``, …)."""
@@ -178,19 +196,22 @@ def save_result_figure(result: CoincidenceResult, triggers: EventSeries, path: s
 
 
 def save_audit_figure(report: Any, triggers: EventSeries, path: str) -> None:
-    """Timeline, null distribution, window sweep and rate curve of an audit, in one PNG."""
+    """An audit in one PNG: the primary test's timeline and null distribution, the
+    placebo's distribution, the window search and the verdict."""
     figure, axes = _grid(3, 2, (12, 10))
-    first = report.tests["uniform"]
+    result = report.result
     gs = axes[0, 0].get_gridspec()
     axes[0, 0].remove()
     axes[0, 1].remove()
     top = figure.add_subplot(gs[0, :])
-    plot_timeline(first, triggers, ax=top)
-    plot_null_distribution(first, ax=axes[1, 0])
-    plot_sweep(report.sweep, ax=axes[1, 1])
-    plot_rate_curve(report.break_even, ax=axes[2, 0])
+    plot_timeline(result, triggers, ax=top)
+    plot_null_distribution(result, ax=axes[1, 0])
+    plot_placebo(report.placebo, ax=axes[1, 1], alpha=report.decision.alpha)
+    plot_sweep(report.sweep, ax=axes[2, 0], alpha=report.decision.alpha)
     axes[2, 1].axis("off")
-    axes[2, 1].text(0, 1, _wrap(report.verdict), va="top", fontsize=9)
+    axes[2, 1].text(0, 1, _wrap(f"Primary analysis: {report.primary.label()}. "
+                                f"Verdict ({report.verdict_level}): {report.verdict}"),
+                    va="top", fontsize=9)
     save_figure(top, path)
 
 

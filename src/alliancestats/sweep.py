@@ -7,7 +7,6 @@ with one set of resamples shared by all windows.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -15,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ._inference import use_exact
-from ._montecarlo import Tally, batch_sizes
-from ._pvalues import NullDistribution, exact_pvalue, monte_carlo_pvalue
+from ._minp import min_p_adjusted
+from ._montecarlo import batch_sizes
+from ._pvalues import NullDistribution
 from ._output import html_table, json_ready
 from ._reach import reach_atoms
 from ._setup import Setup, build_setup
@@ -255,28 +255,9 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
     exact: list[NullDistribution | None] = [
         model.exact_distribution(s, statistic) if use_exact(model, s, statistic, "auto", []) else None
         for s in setups]
-    two_passes = any(d is None for d in exact)
-    replay = copy.deepcopy(rng) if two_passes else rng
-    tallies = [Tally(x) for x in observed]
-    if two_passes:
-        for values in _surrogates(model, hull, setups, statistic, n_resamples, rng):
-            for tally, row in zip(tallies, values):
-                tally.add(row)
-    dists = [d if d is not None else t.distribution() for d, t in zip(exact, tallies)]
-    p_obs, p_se = np.empty(len(windows)), np.full(len(windows), np.nan)
-    for w, (d, x) in enumerate(zip(exact, observed)):
-        if d is not None:
-            p_obs[w] = exact_pvalue(d, x, alternative)
-        else:
-            p_obs[w], p_se[w] = monte_carlo_pvalue(tallies[w].at_least, tallies[w].at_most,
-                                                   n_resamples, alternative)
-    lookups = [dist.pvalue_lookup(alternative) for dist in dists]
-    smallest = np.concatenate([
-        np.min([lookup(row) for lookup, row in zip(lookups, values)], axis=0)
-        for values in _surrogates(model, hull, setups, statistic, n_resamples, replay)])
-    hits = (smallest[None, :] <= p_obs[:, None] * (1 + 1e-12)).sum(axis=1)
-    min_p = (1 + hits) / (1 + n_resamples)
-    adjusted = np.maximum(p_obs, min_p)
+    p_obs, adjusted, dists, p_se, adjusted_se = min_p_adjusted(
+        observed, exact, lambda g: _surrogates(model, hull, setups, statistic, n_resamples, g),
+        n_resamples, rng, alternative)
     expected = [model.expected(s, statistic) for s in setups]
     return pd.DataFrame({
         "null": model.name, "statistic": statistic.name,
@@ -285,7 +266,7 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
         "coverage": [float(s.mask.mean()) for s in setups],
         "expected": [e if e is not None else d.mean for e, d in zip(expected, dists)],
         "pvalue": p_obs, "pvalue_se": p_se, "pvalue_adjusted": adjusted,
-        "pvalue_adjusted_se": np.sqrt(min_p * (1 - min_p) / n_resamples),
+        "pvalue_adjusted_se": adjusted_se,
         "method": ["exact" if d is not None else "monte-carlo" for d in exact],
     })
 
