@@ -1,4 +1,5 @@
-"""How often the audit's verdict says "supported", with and without coupling.
+"""How often the audit's verdict says "supported", with and without coupling
+=============================================================================
 
 The audit's verdict (alliancestats.audit_verdict, with its defaults: the primary
 analysis chosen by diagnose from the dates alone) on 200 simulated datasets per group:
@@ -6,7 +7,7 @@ the six scenarios of independent responses and triggers (alliancestats.scenarios
 "supported" is a false positive) and two groups with 80% of 25 responses following a
 trigger by 0-33 days (the case study's independent sanctions; the homogeneous scenario).
 
-Run:  python examples/verdict_rates.py [--write] [--datasets N]
+Run: ``python examples/verdict_rates.py [--write] [--datasets N]``
 
 ``--write`` stores the verdict on every dataset in docs/data/verdict_levels.csv and
 their table in docs/data/verdict_rates.csv, which docs/audit.rst shows;
