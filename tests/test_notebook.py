@@ -13,7 +13,7 @@ def test_html_and_frames():
     assert "<table" in html and "M01" in html and "Coincidence test" in html
     sweep = als.window_sweep(case.meetings, case.independent_sanctions, period=case.period,
                              windows=als.sweep_windows(10), n_resamples=50, rng=0)
-    assert sweep.to_frame().equals(sweep.table) and "<table" in sweep._repr_html_()
+    assert sweep.to_frame().reset_index(drop=True).equals(sweep.table) and "<table" in sweep._repr_html_()
     curve = als.rate_curve(case.meetings, case.independent_sanctions, window=case.window,
                            period=case.period, n_replicates=5, rng=0)
     assert isinstance(curve.to_frame(), pd.DataFrame) and "Break-even" in curve._repr_html_()
