@@ -239,17 +239,20 @@ def typed_frame(rows: Sequence[Mapping[str, Any]], *, index: Sequence[Any],
     """Rows as a DataFrame whose columns with missing values (None) take the nullable
     dtype of their other values, ``dtypes`` fixing any column (e.g. ``"Float64"`` for one
     that is None in every row), indexed by ``index`` (what each row is)."""
-    frame = pd.DataFrame(list(rows), index=pd.Index(list(index), name=index_name))
-    for column in frame.columns:
-        values = frame[column]
-        wanted = (dtypes or {}).get(column)
-        if wanted is None and values.dtype == object and values.isna().any():
-            present = values.dropna()
-            kinds = {np.asarray(present.tolist()).dtype.kind} if len(present) else set()
-            wanted = _NULLABLE.get(kinds.pop()) if len(kinds) == 1 else None
-        if wanted is not None:
-            frame[column] = values.astype(wanted)
-    return frame
+    columns: dict[str, list[Any]] = {}
+    for row in rows:
+        for key in row:
+            columns.setdefault(key, [])
+    for key, values in columns.items():
+        values.extend(row.get(key) for row in rows)
+    out = {}
+    for key, values in columns.items():
+        wanted = (dtypes or {}).get(key)
+        present = [v for v in values if v is not None]
+        if wanted is None and len(present) < len(values) and present:
+            wanted = _NULLABLE.get(np.asarray(present).dtype.kind)
+        out[key] = pd.array(values, dtype=wanted) if wanted is not None else values
+    return pd.DataFrame(out, index=pd.Index(list(index), name=index_name))
 
 
 # -- plain text ----------------------------------------------------------------------------------

@@ -115,8 +115,8 @@ class ScanResult:
                             n_dyads=len(rows))
 
     def to_frame(self) -> pd.DataFrame:
-        """The per-dyad table (a copy)."""
-        return self.table.copy()
+        """The per-dyad table (a copy; ``untestable`` as text, missing for testable dyads)."""
+        return self.table.astype({"untestable": "str"})
 
     def _pairs(self) -> list[tuple[str, str]]:
         untestable = self.table["untestable"].value_counts().to_dict()
