@@ -28,6 +28,9 @@ def _runs(case, progress):
               rng=0, progress=progress)
     calibration.size_table(scenarios=["homogeneous"], nulls=calibration.NULL_VARIANTS[:1],
                            statistics=["matches"], n_datasets=3, rng=0, progress=progress)
+    als.scan(als.datasets.load_synthetic_events(), window=als.Window.after(days=30),
+             period=als.Period("2015-01-01", "2020-12-31"), trigger_actor="USA",
+             progress=progress)
 
 
 def test_nothing_is_printed_by_default(case, capfd):
@@ -43,7 +46,7 @@ def test_progress_true_shows_bars(case, capfd):
     out, err = capfd.readouterr()
     assert out == ""
     for label in ("jitter Monte Carlo", "sweep uniform", "sweep jitter", "power simulations",
-                  "scenario homogeneous"):
+                  "scenario homogeneous", "scan, uniform null"):
         assert label in err, label
     _runs(case, False)
     assert capfd.readouterr() == ("", "")

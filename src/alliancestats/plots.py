@@ -145,7 +145,7 @@ def plot_null_distribution(result: CoincidenceResult, *, ax: Any = None) -> Any:
                    "R": "R, share of trigger days followed"}[symbol])
     ax.set_ylabel("probability under the null")
     ax.set_title(f"{symbol} under the {result.null} null: p = {result.pvalue:.3g} "
-                 f"({result.alternative})")
+                 f"({result.alternative})", pad=12)
     _legend_outside(ax)
     return ax
 
@@ -158,8 +158,8 @@ def plot_sweep(sweep: SweepResult, *, ax: Any = None, alpha: float = 0.05,
     for i, (null, part) in enumerate(sweep.table.groupby("null", sort=False)):
         width = part.hi - part.lo
         ax.plot(width, part.pvalue, color=f"C{i}", label=f"{null}")
-        ax.plot(width, part.pvalue_adjusted, color=f"C{i}", ls="--", lw=1,
-                label=f"{null}, min-p adjusted")
+        ax.plot(width, part.pvalue_adjusted, color=f"C{i}", ls="--", lw=1)
+    ax.plot([], [], color="0.3", ls="--", lw=1, label="dashed: min-p adjusted")
     ax.axhline(alpha, color="k", lw=0.8, ls=":", label=f"alpha = {alpha:g}")
     if window is not None:
         ax.axvline(window.hi - window.lo, color="0.3", lw=1.5, alpha=0.7,
@@ -181,11 +181,11 @@ def plot_rate_curve(curve: BreakEvenResult, *, ax: Any = None) -> Any:
     low, high = min(marks) / 2, max(marks) * 2.5
     inside = curve.curve[(curve.curve.rate_per_year >= low) & (curve.curve.rate_per_year <= high)]
     for i, (method, part) in enumerate(curve.curve.groupby("method", sort=False)):
-        ax.plot(part.rate_per_year, part.pvalue, color=f"C{i}", label=method)
         rate = curve.break_even.get(method, np.nan)
+        crossing = f"break-even {rate:.3g}/yr" if np.isfinite(rate) else "never crosses alpha"
+        ax.plot(part.rate_per_year, part.pvalue, color=f"C{i}", label=f"{method}: {crossing}")
         if np.isfinite(rate):
-            ax.plot([rate], [curve.alpha], "o", color=f"C{i}",
-                    label=f"{method} break-even {rate:.3g}/yr")
+            ax.plot([rate], [curve.alpha], "o", color=f"C{i}")
     ax.axhline(curve.alpha, color="k", lw=0.8, ls=":", label=f"alpha = {curve.alpha:g}")
     ax.axvline(curve.observed_rate, color="0.4", lw=1,
                label=f"observed {curve.observed_rate:.1f}/yr")
@@ -332,7 +332,7 @@ def save_result_figures(results: list[CoincidenceResult], triggers: EventSeries,
 
 def save_audit_figure(report: Any, triggers: EventSeries, path: str) -> None:
     """Timeline, null distribution, window sweep and rate curve of an audit, in one PNG."""
-    figure, axes = _grid(3, 2, (12, 10))
+    figure, axes = _grid(3, 2, (14, 11))
     first = report.tests["uniform"]
     gs = axes[0, 0].get_gridspec()
     axes[0, 0].remove()

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
+from .._progress import check_progress
 from .._validation import check_alternative, check_integer
 from ..errors import AllianceStatsError
 from ..events import EventSeries
@@ -59,7 +60,8 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
          period: Period, null: str = "uniform", codes: Any = None,
          trigger_actor: str | None = None, trigger_codes: Any = None,
          dyads: Sequence[tuple[str, str]] | None = None, reverse: bool = False,
-         alternative: str = "greater", min_days: int = 1, **null_options: Any) -> ScanResult:
+         alternative: str = "greater", min_days: int = 1, progress: bool | None = None,
+         **null_options: Any) -> ScanResult:
     r"""Test every dyad's events against triggers, with false-discovery control.
 
     Parameters
@@ -91,6 +93,10 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
     min_days : int
         Leave out dyads with fewer response days; they (and requested ``dyads`` with no
         response day) are counted in ``n_below_min_days``.
+    progress : bool or None
+        A progress bar over the batches of dyads: None (default) shows one only when
+        standard error is a terminal and tqdm is installed; True always (needs the
+        ``progress`` extra); False never.
 
     Returns
     -------
@@ -152,6 +158,7 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
                                  "the responses and each dyad's events its triggers")
     alternative = check_alternative(alternative)
     min_days = check_integer(min_days, "min_days", minimum=1)
+    show = check_progress(progress)
     model = make_null(null, null_options)
     if model.name not in SCAN_NULLS:
         raise AllianceStatsError(f"`null`: the scan offers the placement nulls "
@@ -167,7 +174,8 @@ def scan(table: EventTable, triggers: EventSeries | None = None, *, window: Wind
                             actor_days=whole if reverse else reach)
     return _statistics(reduced, table, triggers=triggers, actor=actor, model=model, window=window,
                        period=period, codes=codes, trigger_codes=trigger_codes, dyads=dyads,
-                       reverse=reverse, alternative=alternative, min_days=min_days)
+                       reverse=reverse, alternative=alternative, min_days=min_days,
+                       progress=show)
 
 
 def _pairs(reduced: Reduced, table: EventTable, dyads: Sequence[tuple[str, str]] | None,
@@ -194,7 +202,7 @@ def _pairs(reduced: Reduced, table: EventTable, dyads: Sequence[tuple[str, str]]
 def _statistics(reduced: Reduced, table: EventTable, *, triggers: EventSeries | None,
                 actor: str | None, model: Any, window: Window, period: Period, codes: Any,
                 trigger_codes: Any, dyads: Any, reverse: bool, alternative: str,
-                min_days: int) -> ScanResult:
+                min_days: int, progress: bool = False) -> ScanResult:
     dyad_a, dyad_b, dyad_of, dyad_day, absent = _pairs(reduced, table, dyads)
     if len(dyad_a) == 0:
         raise AllianceStatsError("`scan`: no dyad has events with these codes in the period")
@@ -225,7 +233,8 @@ def _statistics(reduced: Reduced, table: EventTable, *, triggers: EventSeries | 
                              response_dyad=renumber[response_dyad[take]],
                              response_offset=response_day[take] - period.first_day,
                              trigger_group=trigger_group, trigger_days=trigger_day,
-                             window=window, period=period, alternative=alternative)
+                             window=window, period=period, alternative=alternative,
+                             progress=progress)
     return _assemble(result, reduced, dyad_a[kept], dyad_b[kept], model=model, window=window,
                      period=period, alternative=alternative, codes=codes, actor=actor,
                      trigger_codes=trigger_codes, triggers=triggers, reverse=reverse,

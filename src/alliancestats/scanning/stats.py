@@ -38,6 +38,7 @@ import numpy as np
 from scipy import stats
 
 from .._convolution import sums_of_units
+from .._progress import track
 from .._setup import Setup, in_reach
 from ..events import EventSeries
 from ..matching import window_counts
@@ -161,7 +162,7 @@ def tail_pvalues(pmf: np.ndarray, k: np.ndarray, alternative: str) -> np.ndarray
 def dyad_statistics(model: NullModel, *, dyad_group: np.ndarray, response_dyad: np.ndarray,
                     response_offset: np.ndarray, trigger_group: np.ndarray,
                     trigger_days: np.ndarray, window: Window, period: Period,
-                    alternative: str) -> DyadStatistics:
+                    alternative: str, progress: bool = False) -> DyadStatistics:
     """K, coverage, E[K], exact p-value and whether K is forced, for every dyad.
 
     ``response_dyad`` must be sorted; ``dyad_group[d]`` names the trigger group
@@ -177,7 +178,9 @@ def dyad_statistics(model: NullModel, *, dyad_group: np.ndarray, response_dyad: 
     values: list[np.ndarray] = []
     starts = np.searchsorted(response_dyad, np.arange(n_dyads + 1))
     compute = SCAN_NULLS[model.name]
-    for lo in range(0, n_dyads, size):
+    for lo in track(range(0, n_dyads, size), total=n_dyads, progress=progress,
+                    description=f"scan, {model.name} null", unit="dyad",
+                    size=lambda lo: min(size, n_dyads - lo)):
         dyads = order[lo: lo + size]
         groups, group_row = np.unique(dyad_group[dyads], return_inverse=True)
         mask = coverage_masks(trigger_group, trigger_days, groups, window, period)
