@@ -14,6 +14,7 @@ from ._dates import MAX_DAY, MIN_DAY
 from .breakeven import BreakEvenResult
 from .errors import AllianceStatsError
 from .events import EventSeries
+from .matching import coverage_mask
 from .result import CoincidenceResult
 from .sweep import SweepResult
 from .window import Window
@@ -35,7 +36,7 @@ def _pyplot() -> Any:
 def _axes(ax: Any, size: tuple[float, float]) -> Any:
     if ax is not None:
         return ax
-    return _pyplot().subplots(figsize=size)[1]
+    return _pyplot().subplots(figsize=size, layout="constrained")[1]
 
 
 def _names(result: CoincidenceResult, triggers: EventSeries) -> tuple[str, str]:
@@ -73,9 +74,10 @@ def plot_timeline(result: CoincidenceResult, triggers: EventSeries, *, ax: Any =
     ax = _axes(ax, (11, 3.2))
     period, window = result.period, result.window
     response_name, trigger_name = _names(result, triggers)
-    for day in np.unique(triggers.days):
-        ax.axvspan(_edge(day + window.lo), _edge(day + window.hi + 1), ymin=0.0, ymax=0.42,
-                   color="tab:red", alpha=0.10, lw=0)
+    covered = np.append(coverage_mask(triggers.days, window, period), False)
+    edges = np.array([_edge(day) for day in range(period.first_day, period.last_day + 2)])
+    ax.fill_between(edges, 0.0, 0.42, where=covered, step="post", color="tab:red", alpha=0.10,
+                    lw=0, transform=ax.get_xaxis_transform())
     ax.vlines(triggers.days.astype("datetime64[D]"), 0.05, 0.38, color="tab:red", lw=0.8,
               alpha=0.6, label=f"{trigger_name} ({len(triggers)}), shaded: lags {window}")
     table = result.table
@@ -291,7 +293,8 @@ def save_figure(ax: Any, path: str) -> None:
     path = check_figure_path(path)
     plt = _pyplot()
     figure = ax.figure
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:
+        figure.tight_layout()
     try:
         figure.savefig(path, dpi=110, bbox_inches="tight")
     except OSError as exc:
@@ -301,7 +304,8 @@ def save_figure(ax: Any, path: str) -> None:
 
 
 def _grid(rows: int, cols: int, size: tuple[float, float]) -> tuple[Any, Any]:
-    figure, axes = _pyplot().subplots(rows, cols, figsize=size, squeeze=False)
+    figure, axes = _pyplot().subplots(rows, cols, figsize=size, squeeze=False,
+                                      layout="constrained")
     return figure, axes
 
 
