@@ -70,7 +70,21 @@ def stacked_levels(days: np.ndarray, gap: float, levels: int = 4) -> np.ndarray:
 def plot_timeline(result: CoincidenceResult, triggers: EventSeries, *, ax: Any = None) -> Any:
     """Both series on one time axis, named as the series are: each trigger as a tick
     with its window shaded, each response as a dot, filled when matched; responses
-    closer than a dot's width are stacked on separate rows so none hides another."""
+    closer than a dot's width are stacked on separate rows so none hides another.
+
+    Parameters
+    ----------
+    result : CoincidenceResult
+        The test; its responses' name labels their row.
+    triggers : EventSeries
+        The triggers tested (their name labels their row).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure if None).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
     ax = _axes(ax, (11, 3.2))
     period, window = result.period, result.window
     response_name, trigger_name = _names(result, triggers)
@@ -123,7 +137,19 @@ def _tail(values: np.ndarray, probabilities: np.ndarray, observed: float,
 
 def plot_null_distribution(result: CoincidenceResult, *, ax: Any = None) -> Any:
     """The null distribution of the tested statistic, named by its null, with the tail
-    that the p-value sums shaded and the observed value drawn above the mean."""
+    that the p-value sums shaded and the observed value drawn above the mean.
+
+    Parameters
+    ----------
+    result : CoincidenceResult
+        The test (exact or Monte Carlo null distribution).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure if None).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
     ax = _axes(ax, (7.5, 3.6))
     pmf = result.null_distribution
     x, symbol = result.statistic, result.symbol
@@ -155,7 +181,23 @@ def plot_null_distribution(result: CoincidenceResult, *, ax: Any = None) -> Any:
 def plot_sweep(sweep: SweepResult, *, ax: Any = None, alpha: float = 0.05,
                window: Window | None = None) -> Any:
     """p-value against window length per null (adjusted curves dashed), with the level
-    ``alpha`` and the analysed ``window`` marked."""
+    ``alpha`` and the analysed ``window`` marked.
+
+    Parameters
+    ----------
+    sweep : SweepResult
+        The sweep.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure if None).
+    alpha : float
+        The level, drawn as a dotted line.
+    window : Window, optional
+        The window of the main analysis, marked at its width.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
     ax = _axes(ax, (8, 4))
     for i, (null, part) in enumerate(sweep.table.groupby("null", sort=False)):
         width = part.hi - part.lo
@@ -177,7 +219,19 @@ def plot_sweep(sweep: SweepResult, *, ax: Any = None, alpha: float = 0.05,
 
 def plot_rate_curve(curve: BreakEvenResult, *, ax: Any = None) -> Any:
     """p of the observed K against the trigger rate, with the break-even points, over
-    the rates around them and the observed rate (where the curve's shape matters)."""
+    the rates around them and the observed rate (where the curve's shape matters).
+
+    Parameters
+    ----------
+    curve : BreakEvenResult
+        From :func:`alliancestats.rate_curve`.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure if None).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
     ax = _axes(ax, (8, 4))
     marks = [curve.observed_rate, *[r for r in curve.break_even.values() if np.isfinite(r)]]
     low, high = min(marks) / 2, max(marks) * 2.5
