@@ -57,10 +57,12 @@ def test_every_result_renders_compactly(results):
             assert rows <= HTML_ROWS, name                         # long tables cut
         assert "<details><summary>" in html or "<details>" not in html
         assert "dataclass" not in html and "DataFrame(" not in html
-    html = results["coincidence"]._repr_html_()
-    assert "first 10 of 25 rows" in html and "source_url" not in html   # free text left out
-    assert html.index("K = 21 of 25") < html.index("<details>")        # key numbers first
-    assert "first 10 of 66 rows" in results["scan"]._repr_html_()
+    res = results["coincidence"]
+    html = res._repr_html_()
+    assert f"first {HTML_ROWS} of {res.n} rows" in html and "source_url" not in html
+    assert html.index(f"K = {res.k} of {res.n}") < html.index("<details>")   # key numbers first
+    scan = results["scan"]
+    assert f"first {HTML_ROWS} of {len(scan.table)} rows" in scan._repr_html_()
 
 
 def test_tables_say_what_was_cut():
@@ -118,3 +120,12 @@ def test_typed_frame_infers_nullable_dtypes():
                         index=["x", "y"], index_name="row", dtypes={"d": "Float64"})
     assert [str(d) for d in frame.dtypes] == ["Int64", "Float64", "boolean", "Float64"]
     assert frame.index.name == "row" and frame.a.isna().tolist() == [False, True]
+
+
+def test_reprs_are_one_line_without_tables(results):
+    for name in ("sweep", "break-even", "influence", "composition"):
+        text = repr(results[name])
+        assert "\n" not in text and len(text) < 300, name
+    assert repr(results["composition"]).startswith("CompositionResult(p-value: ")
+    influence = results["influence"]
+    assert f"K = {influence.k}, p = {influence.pvalue:.4g}" in repr(influence)

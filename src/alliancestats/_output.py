@@ -227,6 +227,12 @@ class Displayed:
     def _repr_html_(self) -> str:
         return html_block(self._title, self._pairs(), self._tables())
 
+    def _short_repr(self) -> str:
+        """One line: the class and its first two key numbers (no tables); a dataclass
+        uses it with ``__repr__ = Displayed._short_repr``."""
+        pairs = "; ".join(f"{k}: {v}" for k, v in self._pairs()[:2])
+        return f"{type(self).__name__}({pairs})"
+
 
 # -- frames ------------------------------------------------------------------------------------
 

@@ -101,15 +101,15 @@ class BreakEvenResult(Displayed):
                            "curve": self.curve})
 
     _title = "Break-even trigger rate: how rare would triggers have to be?"
+    __repr__ = Displayed._short_repr
 
     def _pairs(self) -> list[tuple[str, str]]:
         pairs = [("Observed", f"K = {self.k} of {self.n}; {self.observed_rate:.2f} trigger days "
-                              f"per year"),
-                 ("Level", f"alpha = {self.alpha}")]
+                              f"per year")]
         for method, rate in self.break_even.items():
             pairs.append((method, f"{rate:.3g} trigger days per year" if np.isfinite(rate) else
                                   "p never crosses alpha within the rates tried"))
-        return pairs
+        return pairs + [("Level", f"alpha = {self.alpha}")]
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
         return [("p against the trigger rate", self.curve)]

@@ -56,16 +56,17 @@ class CompositionResult(Displayed):
                            "method": self.method, "pvalue_se": self.pvalue_se, "counts": counts})
 
     _title = "Composition: do matched and unmatched responses differ?"
+    __repr__ = Displayed._short_repr
 
     def _pairs(self) -> list[tuple[str, str]]:
         se = f" ± {self.pvalue_se:.4f}" if self.pvalue_se is not None else ""
         how = ("Fisher-Freeman-Halton exact" if self.method == "exact"
                else "Fisher-Freeman-Halton, Monte Carlo")
         counts = self.table.sum(axis=1)
-        return [("Attribute", f"{self.attribute} ({self.table.shape[1]} levels)"),
+        return [("p-value", f"{self.pvalue:.4g}{se}  ({how})"),
+                ("Attribute", f"{self.attribute} ({self.table.shape[1]} levels)"),
                 ("Responses", f"{int(counts.get(True, 0))} matched, "
-                              f"{int(counts.get(False, 0))} unmatched"),
-                ("p-value", f"{self.pvalue:.4g}{se}  ({how})")]
+                              f"{int(counts.get(False, 0))} unmatched")]
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
         return [("Counts per level", self.to_frame().reset_index())]

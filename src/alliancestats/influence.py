@@ -63,6 +63,7 @@ class InfluenceResult(Displayed):
         })
 
     _title = "Influence: K and p without each event in turn"
+    __repr__ = Displayed._short_repr
 
     def _pairs(self) -> list[tuple[str, str]]:
         fragile = self.fragile["response_id"].tolist()

@@ -82,6 +82,7 @@ class SweepResult(Displayed):
         return rows.reset_index(drop=True)
 
     _title = "Window sweep: p-value of each window, adjusted for the search"
+    __repr__ = Displayed._short_repr
 
     def to_frame(self) -> pd.DataFrame:
         """The full table, one row per (null, window), indexed by ``test`` (null and
@@ -93,15 +94,14 @@ class SweepResult(Displayed):
     def _pairs(self) -> list[tuple[str, str]]:
         one = self.table[self.table["null"] == self.table["null"].iloc[0]]
         first, last = one.iloc[0], one.iloc[-1]
-        pairs = [("Windows", f"{len(one)} windows per null, lag [{first.lo}, {first.hi}] to "
-                             f"[{last.lo}, {last.hi}] days; B = {self.n_resamples}"),
-                 ("Adjustment", "min-p over the windows of each null (Westfall-Young), "
-                                "from the same resamples")]
-        for row in self.best().itertuples():
-            pairs.append((f"Best {row.null}", f"lag [{row.lo}, {row.hi}]: K = {row.k} of {row.n}, "
-                                              f"p = {row.pvalue:.4g}, adjusted p = "
-                                              f"{row.pvalue_adjusted:.4g} ({self.alternative})"))
-        return pairs
+        pairs = [(f"Best {row.null}", f"lag [{row.lo}, {row.hi}]: K = {row.k} of {row.n}, "
+                                      f"p = {row.pvalue:.4g}, adjusted p = "
+                                      f"{row.pvalue_adjusted:.4g} ({self.alternative})")
+                 for row in self.best().itertuples()]
+        return pairs + [("Windows", f"{len(one)} windows per null, lag [{first.lo}, {first.hi}] "
+                                    f"to [{last.lo}, {last.hi}] days; B = {self.n_resamples}"),
+                        ("Adjustment", "min-p over the windows of each null (Westfall-Young), "
+                                       "from the same resamples")]
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
         columns = ["null", "lo", "hi", "k", "n", "coverage", "expected", "pvalue",
