@@ -10,6 +10,11 @@ if TYPE_CHECKING:
     from .result import CoincidenceResult
 
 
+#: what each alternative asks, in words
+DIRECTION = {"greater": "more often than chance", "less": "less often than chance",
+             "two-sided": "more or less often than chance"}
+
+
 def summary_text(res: "CoincidenceResult") -> str:
     ci = res.confidence_interval()
     title = "Coincidence test: do responses fall in a window after triggers?"
@@ -17,8 +22,7 @@ def summary_text(res: "CoincidenceResult") -> str:
     if res.responses_name or res.triggers_name:
         who.append(("Series", f"responses = {res.responses_name or 'responses'}; "
                                f"triggers = {res.triggers_name or 'triggers'} ({res.n_triggers})"))
-    direction = {"greater": "more often than chance", "less": "less often than chance",
-                 "two-sided": "more or less often than chance"}[res.alternative]
+    direction = DIRECTION[res.alternative]
     shown = (f"< {res.pvalue:.0e}" + (f" (log10 p = {res.log10_pvalue:.2f})"
                                        if res.log10_pvalue is not None else "")
              if res.pvalue_underflow else f"{res.pvalue:.4g}")
@@ -122,9 +126,10 @@ def methods_paragraph(res: "CoincidenceResult") -> str:
                  "pairs": "S, the number of (response, trigger day) pairs at a lag in the window",
                  "trigger-rate": "R, the share of trigger days followed by a response in the "
                                  "window"}[res.statistic_name]
-    sided = {"greater": "one-sided, more matches than chance",
-             "less": "one-sided, fewer matches than chance",
+    sided = {"greater": f"one-sided: {symbol} larger than under the null",
+             "less": f"one-sided: {symbol} smaller than under the null",
              "two-sided": "two-sided"}[res.alternative]
+    mean = f"{res.expected:.4g}" if res.statistic_name == "trigger-rate" else f"{res.expected:.2f}"
     if res.method == "monte-carlo":
         how = (f"Monte Carlo with B = {res.n_resamples} resamples, p = (1 + hits) / (1 + B), "
                f"standard error {res.pvalue_se:.2g}")
@@ -137,13 +142,13 @@ def methods_paragraph(res: "CoincidenceResult") -> str:
         if res.n_dropped else ""
     text = [
         f"We tested whether {responses} (n = {res.n}{dropped}) fell within {res.window.lo} to "
-        f"{res.window.hi} days after {triggers} ({res.n_triggers} events) more often than "
-        f"chance, over {res.period.start.date()} to {res.period.end.date()} "
+        f"{res.window.hi} days after {triggers} ({res.n_triggers} events) "
+        f"{DIRECTION[res.alternative]}, over {res.period.start.date()} to {res.period.end.date()} "
         f"(T = {res.period.n_days} days, both ends included).",
         f"The test statistic was {statistic}; the windows after the triggers covered "
         f"{res.coverage:.1%} of the period's days (C = {res.covered_days}).",
         f"Under the {name} ({assumption}), the expected value was E[{symbol}] = "
-        f"{res.expected:.2f}; we observed {observed}{ratio}, {_pvalue_text(res)} ({sided}; "
+        f"{mean}; we observed {observed}{ratio}, {_pvalue_text(res)} ({sided}; "
         f"{how}).",
     ]
     if _places_responses(res):
