@@ -249,7 +249,7 @@ def test_result_to_dict_is_json_safe(table):
     res = scan(table, window=WINDOW, period=PERIOD, trigger_actor="USA")
     payload = json.loads(json.dumps(res.to_dict(), allow_nan=False))
     assert payload["fdr_family"] == "testable dyads only" and payload["n_dyads"] == len(res)
-    assert "<b>Scan</b>" in res._repr_html_() and "66 testable" in repr(res).replace("66 dyads, ", "")
+    assert "<b>Scan:" in res._repr_html_() and "66 testable" in repr(res).replace("66 dyads, ", "")
 
 
 def _one_extreme_dyad(matched=400, days=3000):

@@ -9,6 +9,7 @@ import numpy as np
 
 from ._convolution import EXACT_BUDGET
 from ._montecarlo import Tally
+from ._progress import track
 from ._pvalues import NullDistribution, PValue, exact_tail, monte_carlo_pvalue
 from ._setup import Setup
 from .errors import AllianceStatsError, DegenerateDataWarning
@@ -55,7 +56,7 @@ def use_exact(model: NullModel, setup: Setup, statistic: Statistic, method: str,
 
 def infer(model: NullModel, setup: Setup, statistic: Statistic, *, method: str,
           n_resamples: int, rng: np.random.Generator, alternative: str,
-          keep_draws: bool = False, stacklevel: int = 3) -> Inference:
+          keep_draws: bool = False, stacklevel: int = 3, progress: bool = False) -> Inference:
     """Run the test; warn only when the null distribution is known to be a point mass."""
     model.check_statistic(statistic)
     notes: list[str] = []
@@ -67,8 +68,10 @@ def infer(model: NullModel, setup: Setup, statistic: Statistic, *, method: str,
                            dist.mean if expected is None else expected, notes=notes)
         forced = dist.is_point_mass
     else:
-        tally = Tally(observed, keep_draws).consume(
-            model.monte_carlo(setup, statistic, n_resamples, rng))
+        tally = Tally(observed, keep_draws).consume(track(
+            model.monte_carlo(setup, statistic, n_resamples, rng), total=n_resamples,
+            progress=progress, description=f"{model.name} Monte Carlo", unit="draw",
+            size=np.size))
         p, se = monte_carlo_pvalue(tally.at_least, tally.at_most, n_resamples, alternative)
         dist = tally.distribution()
         if expected is None:

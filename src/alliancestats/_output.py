@@ -6,10 +6,18 @@ each such field (``"ratio"``, ``"subsets[2].ratio"``) to why it has no value.
 Missing values (``None``, ``NaN`` in a data column, ``NaT``) are ``null`` too;
 a non-finite value that came from the data is explained as such.
 
-HTML rule (every ``_repr_html_``): every string, label and value is escaped.
+HTML rule (every ``_repr_html_``): every string, label and value is escaped; the
+key numbers come first as ``key  value`` rows, then each table, cut to
+:data:`HTML_ROWS` rows and :data:`HTML_COLUMNS` columns with a count of what is left
+out, folded under a ``<details>`` line (see :func:`html_block`).
 
 Text rule (every ``summary()``): a title, an underline, ``key  value`` lines
-aligned and wrapped at :data:`WIDTH` characters, then any tables.
+aligned and wrapped at :data:`WIDTH` characters, then any tables; ``summary()``
+returns a :class:`Summary` (a ``str`` that a notebook shows as preformatted text).
+
+Frame rule (every ``to_frame()``): a column that can hold a missing value has a
+nullable dtype (``Int64``, ``Float64``, ``boolean``), never ``object``; the index
+names what each row is (see :func:`typed_frame`).
 """
 
 from __future__ import annotations
@@ -138,16 +146,119 @@ def html_table(frame: pd.DataFrame, *, index: bool = True) -> str:
     return frame.to_html(index=index, escape=True, float_format=_number)
 
 
+#: rows and columns of a table shown in a notebook (the rest is counted, not shown)
+HTML_ROWS = 10
+HTML_COLUMNS = 10
+#: rows of a table printed in a plain-text summary
+TEXT_ROWS = 20
+
+
+def html_preformatted(text: str) -> str:
+    """Long text as escaped, monospaced, preformatted HTML (alignment kept)."""
+    return (f"<pre style='font-family:monospace;white-space:pre-wrap;line-height:1.3'>"
+            f"{html_text(text)}</pre>")
+
+
+def html_cut_table(caption: str, frame: pd.DataFrame, *, index: bool = False,
+                   rows: int = HTML_ROWS, columns: int = HTML_COLUMNS) -> str:
+    """``frame`` folded under a ``<details>`` line that says its size; at most ``rows``
+    rows and ``columns`` columns are shown, and what is cut is counted."""
+    n_rows, n_columns = frame.shape
+    shown = frame.iloc[:rows, :columns]
+    size = (f"first {rows} of {n_rows} rows" if n_rows > rows
+            else f"{n_rows} row{'s' * (n_rows != 1)}")
+    if n_columns > columns:
+        size += f"; first {columns} of {n_columns} columns"
+    return (f"<details><summary>{html_text(caption)} ({html_text(size)})</summary>"
+            f"{html_table(shown, index=index)}</details>")
+
+
 def html_block(title: str, pairs: Sequence[tuple[str, str]],
                tables: Sequence[tuple[str, pd.DataFrame]] = ()) -> str:
-    """A titled ``key  value`` table, then captioned tables (everything escaped): the HTML
-    twin of :func:`text_block`."""
-    rows = "".join(f"<tr><th style='text-align:left'>{html_text(k)}</th>"
+    """A titled ``key  value`` table, then each table folded and cut (see
+    :func:`html_cut_table`); everything escaped. The HTML twin of :func:`text_block`."""
+    rows = "".join(f"<tr><th style='text-align:left;vertical-align:top'>{html_text(k)}</th>"
                    f"<td style='text-align:left'>{html_text(v)}</td></tr>" for k, v in pairs)
-    parts = [f"<p><b>{html_text(title)}</b></p>", f"<table>{rows}</table>"]
-    for caption, frame in tables:
-        parts += [f"<p>{html_text(caption)}</p>", html_table(frame, index=False)]
-    return "".join(parts)
+    parts = [f"<div class='alliancestats-result'><p><b>{html_text(title)}</b></p>",
+             f"<table>{rows}</table>"]
+    parts += [html_cut_table(caption, frame) for caption, frame in tables]
+    return "".join(parts) + "</div>"
+
+
+class Summary(str):
+    """A plain-text report: a ``str`` (so ``str(s)``, ``in`` and ``print`` work as on
+    any text) that shows as that text at a prompt and as monospaced, preformatted
+    text in a notebook, like statsmodels' ``Summary``."""
+
+    __slots__ = ()
+
+    def as_text(self) -> str:
+        """The report as a plain ``str``."""
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return self.as_text()
+
+    def _repr_html_(self) -> str:
+        return html_preformatted(self.as_text())
+
+
+class Displayed:
+    """``summary()`` and ``_repr_html_`` of a result from one description of it: a
+    class attribute ``_title``, ``_pairs()`` (the key numbers first) and ``_tables()``
+    (captioned frames: printed whole in the text, folded and cut in a notebook)."""
+
+    _title = ""
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return []
+
+    def summary(self) -> "Summary":
+        """A plain-text report (a ``str``; a notebook shows it as preformatted text);
+        tables past :data:`TEXT_ROWS` rows are cut, with a count (``to_frame()`` has all)."""
+        tables = [(caption + (f" (first {TEXT_ROWS} of {len(frame)} rows)"
+                              if len(frame) > TEXT_ROWS else ""), frame.head(TEXT_ROWS))
+                  for caption, frame in self._tables()]
+        return text_block(self._title, self._pairs(), tables)
+
+    def _repr_html_(self) -> str:
+        return html_block(self._title, self._pairs(), self._tables())
+
+    def _short_repr(self) -> str:
+        """One line: the class and its first two key numbers (no tables); a dataclass
+        uses it with ``__repr__ = Displayed._short_repr``."""
+        pairs = "; ".join(f"{k}: {v}" for k, v in self._pairs()[:2])
+        return f"{type(self).__name__}({pairs})"
+
+
+# -- frames ------------------------------------------------------------------------------------
+
+#: the nullable dtype for each kind of value a column may hold next to a missing one
+_NULLABLE = {"i": "Int64", "u": "Int64", "f": "Float64", "b": "boolean"}
+
+
+def typed_frame(rows: Sequence[Mapping[str, Any]], *, index: Sequence[Any],
+                index_name: str, dtypes: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Rows as a DataFrame whose columns with missing values (None) take the nullable
+    dtype of their other values, ``dtypes`` fixing any column (e.g. ``"Float64"`` for one
+    that is None in every row), indexed by ``index`` (what each row is)."""
+    columns: dict[str, list[Any]] = {}
+    for row in rows:
+        for key in row:
+            columns.setdefault(key, [])
+    for key, values in columns.items():
+        values.extend(row.get(key) for row in rows)
+    out = {}
+    for key, values in columns.items():
+        wanted = (dtypes or {}).get(key)
+        present = [v for v in values if v is not None]
+        if wanted is None and len(present) < len(values) and present:
+            wanted = _NULLABLE.get(np.asarray(present).dtype.kind)
+        out[key] = pd.array(values, dtype=wanted) if wanted is not None else values
+    return pd.DataFrame(out, index=pd.Index(list(index), name=index_name))
 
 
 # -- plain text ----------------------------------------------------------------------------------
@@ -169,12 +280,12 @@ def text_table(frame: pd.DataFrame, *, index: bool = False) -> str:
 
 
 def text_block(title: str, pairs: Sequence[tuple[str, str]],
-               tables: Sequence[tuple[str, pd.DataFrame]] = ()) -> str:
-    """A titled block of ``key  value`` lines, then captioned tables."""
+               tables: Sequence[tuple[str, pd.DataFrame]] = ()) -> "Summary":
+    """A titled block of ``key  value`` lines, then captioned tables, as a :class:`Summary`."""
     lines = [title, "=" * len(title), *text_rows(pairs)]
     for caption, frame in tables:
         lines += ["", caption, text_table(frame)] if caption else ["", text_table(frame)]
-    return "\n".join(lines)
+    return Summary("\n".join(lines))
 
 
 def paragraph(text: str, indent: str = "   ") -> str:

@@ -10,6 +10,11 @@ if TYPE_CHECKING:
     from .result import CoincidenceResult
 
 
+#: what each alternative asks, in words
+DIRECTION = {"greater": "more often than chance", "less": "less often than chance",
+             "two-sided": "more or less often than chance"}
+
+
 def summary_text(res: "CoincidenceResult") -> str:
     ci = res.confidence_interval()
     title = "Coincidence test: do responses fall in a window after triggers?"
@@ -17,8 +22,7 @@ def summary_text(res: "CoincidenceResult") -> str:
     if res.responses_name or res.triggers_name:
         who.append(("Series", f"responses = {res.responses_name or 'responses'}; "
                                f"triggers = {res.triggers_name or 'triggers'} ({res.n_triggers})"))
-    direction = {"greater": "more often than chance", "less": "less often than chance",
-                 "two-sided": "more or less often than chance"}[res.alternative]
+    direction = DIRECTION[res.alternative]
     shown = (f"< {res.pvalue:.0e}" + (f" (log10 p = {res.log10_pvalue:.2f})"
                                        if res.log10_pvalue is not None else "")
              if res.pvalue_underflow else f"{res.pvalue:.4g}")
@@ -75,3 +79,92 @@ def _h1(statistic: str) -> str:
     return {"matches": "responses are matched",
             "pairs": "responses have triggers in their window",
             "trigger-rate": "triggers are followed by a response"}[statistic]
+
+
+def _pvalue_text(res: "CoincidenceResult") -> str:
+    if res.pvalue_underflow:
+        return f"p < {res.pvalue:.0e}"
+    return f"p = {res.pvalue:.3g}" if res.pvalue >= 0.001 else f"p = {res.pvalue:.2e}"
+
+
+def key_pairs(res: "CoincidenceResult") -> list[tuple[str, str]]:
+    """The few numbers a reader looks for first (what a notebook shows at the top)."""
+    symbol = res.symbol
+    p = _pvalue_text(res) + (f" ± {res.pvalue_se:.4f} (Monte Carlo SE, B = {res.n_resamples})"
+                             if res.method == "monte-carlo" else f" (exact: {res.distribution})")
+    ratio = f" ({symbol} / E[{symbol}] = {res.ratio:.2f})" if res.expected > 0 else ""
+    observed = (f"{symbol} = {res.statistic:.4g}, " if res.statistic_name != "matches" else "")
+    return [
+        ("Result", f"{observed}K = {res.k} of {res.n} responses matched; E[{symbol}] = "
+                   f"{res.expected:.3f}{ratio}"),
+        ("p-value", f"{p}; {res.alternative}"),
+        ("Series", f"{res.responses_name or 'responses'} after "
+                   f"{res.triggers_name or 'triggers'} ({res.n_triggers})"),
+        ("Window", f"lag {res.window}; covers {res.coverage:.1%} of the period's days"),
+        ("Period", f"{res.period.start.date()} to {res.period.end.date()} "
+                   f"(T = {res.period.n_days} days)"),
+        ("Null", res.null_description),
+        *[("Note", note) for note in res.notes],
+    ]
+
+
+def _places_responses(res: "CoincidenceResult") -> bool:
+    """Whether the null places each response independently (the effect sizes' model)."""
+    from .nulls._placement import UnitPlacementNull
+
+    return bool(res.effect_inputs) and isinstance(res.effect_inputs[0], UnitPlacementNull)
+
+
+def methods_paragraph(res: "CoincidenceResult") -> str:
+    """A paragraph for a paper's methods section, every number from ``res``."""
+    from . import __version__
+    from ._output import interval_text
+
+    symbol = res.symbol
+    responses = res.responses_name or "responses"
+    triggers = res.triggers_name or "triggers"
+    head, _, assumption = res.null_description.partition(": ")
+    options = head[len(res.null):].lstrip(", ")
+    name = res.null + (f" null with {options}" if options else " null")
+    statistic = {"matches": "K, the number of responses with at least one trigger at a lag in "
+                            "the window",
+                 "pairs": "S, the number of (response, trigger day) pairs at a lag in the window",
+                 "trigger-rate": "R, the share of trigger days followed by a response in the "
+                                 "window"}[res.statistic_name]
+    sided = {"greater": f"one-sided: {symbol} larger than under the null",
+             "less": f"one-sided: {symbol} smaller than under the null",
+             "two-sided": "two-sided"}[res.alternative]
+    mean = f"{res.expected:.4g}" if res.statistic_name == "trigger-rate" else f"{res.expected:.2f}"
+    if res.method == "monte-carlo":
+        how = (f"Monte Carlo with B = {res.n_resamples} resamples, p = (1 + hits) / (1 + B), "
+               f"standard error {res.pvalue_se:.2g}")
+    else:
+        how = f"exact null distribution, {res.distribution}"
+    observed = (f"K = {res.k} of {res.n}" if res.statistic_name == "matches"
+                else f"{symbol} = {res.statistic:.4g} (K = {res.k} of {res.n})")
+    ratio = f", {symbol} / E[{symbol}] = {res.ratio:.2f}" if res.expected > 0 else ""
+    dropped = f"; {res.n_dropped} responses outside the period were left out" \
+        if res.n_dropped else ""
+    text = [
+        f"We tested whether {responses} (n = {res.n}{dropped}) fell within {res.window.lo} to "
+        f"{res.window.hi} days after {triggers} ({res.n_triggers} events) "
+        f"{DIRECTION[res.alternative]}, over {res.period.start.date()} to {res.period.end.date()} "
+        f"(T = {res.period.n_days} days, both ends included).",
+        f"The test statistic was {statistic}; the windows after the triggers covered "
+        f"{res.coverage:.1%} of the period's days (C = {res.covered_days}).",
+        f"Under the {name} ({assumption}), the expected value was E[{symbol}] = "
+        f"{mean}; we observed {observed}{ratio}, {_pvalue_text(res)} ({sided}; "
+        f"{how}).",
+    ]
+    if _places_responses(res):
+        eff = res.effect_sizes()
+        level = f"{100 * eff.confidence_level:g}%"
+        text.append(f"The excess of matches over chance was K - E[K] = {eff.excess:.2f} "
+                    f"({level} CI {interval_text(*eff.excess_ci, digits=2)}) and the estimated "
+                    f"share of responses coupled to a trigger {eff.coupling:.2f} ({level} CI "
+                    f"{interval_text(*eff.coupling_ci, digits=2)}).")
+    else:
+        text.append(f"Effect sizes are not reported: they assume a null that places each "
+                    f"response independently, which the {name} does not.")
+    text.append(f"Computed with alliancestats {__version__}.")
+    return " ".join(text)

@@ -11,7 +11,8 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ._docstrings import shared
-from ._output import html_table, json_ready
+from ._output import json_ready
+from ._output import Displayed
 from ._setup import build_setup, grid_hits
 from ._validation import check_integer, check_rng
 from .errors import AllianceStatsError
@@ -80,7 +81,7 @@ def break_even_rate(k: int, n: int, *, window: Window, alpha: float = 0.05) -> f
 
 
 @dataclass(frozen=True, eq=False)
-class BreakEvenResult:
+class BreakEvenResult(Displayed):
     """Outcome of :func:`rate_curve`.
 
     Attributes
@@ -129,11 +130,19 @@ class BreakEvenResult:
                            "rate_per_year": dict(self.break_even), "n_dropped": self.n_dropped,
                            "curve": self.curve})
 
-    def _repr_html_(self) -> str:
-        rates = pd.Series(self.break_even, name="break-even rate per year").to_frame()
-        return (f"<p><b>Break-even trigger rate</b> for K = {self.k} of {self.n} at alpha = "
-                f"{self.alpha}; observed {self.observed_rate:.2f} trigger days per year</p>"
-                + html_table(rates))
+    _title = "Break-even trigger rate: how rare would triggers have to be?"
+    __repr__ = Displayed._short_repr
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        pairs = [("Observed", f"K = {self.k} of {self.n}; {self.observed_rate:.2f} trigger days "
+                              f"per year")]
+        for method, rate in self.break_even.items():
+            pairs.append((method, f"{rate:.3g} trigger days per year" if np.isfinite(rate) else
+                                  "p never crosses alpha within the rates tried"))
+        return pairs + [("Level", f"alpha = {self.alpha}")]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("p against the trigger rate", self.curve)]
 
 
 def _crossing(rates: np.ndarray, pvalues: np.ndarray, alpha: float) -> float:

@@ -60,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="with --null all, nulls with no exact form use Monte Carlo")
     test.add_argument("--resamples", type=int, default=None,
                       help="Monte Carlo draws (default 9999); only for Monte Carlo tests")
+    test.add_argument("--progress", action="store_true",
+                      help="show a progress bar over the Monte Carlo draws on standard error "
+                           "even when it is not a terminal (needs the progress extra; on a "
+                           "terminal a bar shows anyway when tqdm is installed)")
     audit = sub.add_parser("audit", help="a declared primary analysis, every check under it, "
                                          "and a verdict")
     _add_data_arguments(audit)
@@ -135,7 +139,8 @@ def _add_data_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--seed", type=int, default=None)
     command.add_argument("--json", action="store_true", help="print one JSON object")
     command.add_argument("--plot", metavar="FILE.png", help="also draw the figures to FILE.png "
-                         "(needs the plot extra)")
+                         "(needs the plot extra); with several nulls (--null all), one file "
+                         "per null, FILE-NULL.png")
 
 
 def _plots(path: str | None) -> Any:
@@ -168,10 +173,11 @@ def _run_test(args: argparse.Namespace) -> str:
                                     method=_method(null, args), n_resamples=resamples,
                                     rng=args.seed, alternative=args.alternative,
                                     statistic=args.statistic, drop_outside=args.drop_outside,
+                                    progress=True if args.progress else None,
                                     **cli_input.null_options(null, args, window))
                    for null in cli_input.chosen_nulls(args)]
     if plots is not None:
-        plots.save_result_figure(results[0], triggers, args.plot)
+        plots.save_result_figures(results, triggers, args.plot)
     if args.json:
         return dump(tests_payload(results))
     return "\n\n".join(res.summary() for res in results)

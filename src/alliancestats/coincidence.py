@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ._inference import infer
+from ._progress import check_progress
 from ._setup import build_setup
 from ._validation import check_alternative, check_bool, check_choice, check_integer, check_rng
 from .events import EventSeries
@@ -36,6 +37,7 @@ def coincidence_test(
     alternative: str = "greater",
     drop_outside: bool = False,
     keep_draws: bool = False,
+    progress: bool | None = None,
     **null_options: Any,
 ) -> CoincidenceResult:
     r"""Test whether responses fall in the window after triggers more often than chance.
@@ -79,6 +81,10 @@ def coincidence_test(
         ``n_dropped`` says how many.
     keep_draws : bool
         Keep every Monte Carlo draw in ``null_draws`` (memory grows with ``B``).
+    progress : bool or None
+        A progress bar over the Monte Carlo draws: None (default) shows one only when
+        standard error is a terminal and tqdm is installed; True always (needs the
+        ``progress`` extra); False never.
     **null_options
         Options of the null: ``distinct`` (uniform), ``continuous`` (poisson),
         ``strata`` (stratified), ``days`` (jitter, episode-jitter), ``gap`` and
@@ -127,12 +133,13 @@ def coincidence_test(
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     alternative = check_alternative(alternative)
     check_bool(keep_draws, "keep_draws")
+    show = check_progress(progress)
     generator = check_rng(rng)
     setup, n_dropped = build_setup(responses, triggers, window=window, period=period,
                                    drop_outside=drop_outside)
     model.check_data(setup)
     test = infer(model, setup, chosen, method=method, n_resamples=n_resamples, rng=generator,
-                 alternative=alternative, keep_draws=bool(keep_draws))
+                 alternative=alternative, keep_draws=bool(keep_draws), progress=show)
     covered = int(setup.mask.sum())
     return CoincidenceResult(
         k=setup.observed_k, n=setup.n, statistic=test.observed, statistic_name=chosen.name,

@@ -13,7 +13,8 @@ from statsmodels.stats.rates import test_poisson_2indep
 
 from ._dates import to_day_numbers, to_timestamp
 from ._docstrings import shared
-from ._output import html_table, html_text, json_ready
+from ._output import json_ready
+from ._output import Displayed
 from ._setup import _responses_in_period as responses_in_period
 from ._validation import check_bool, check_choice, check_integer, check_rng, format_rows
 from .errors import AllianceStatsError
@@ -29,7 +30,7 @@ RATE_METHODS = ("exact-cond", "cond-midp", "score", "wald", "wald-log", "score-l
 
 
 @dataclass(frozen=True, eq=False)
-class CompositionResult:
+class CompositionResult(Displayed):
     """Outcome of :func:`composition_test`.
 
     Attributes
@@ -63,10 +64,27 @@ class CompositionResult:
         return json_ready({"attribute": self.attribute, "pvalue": self.pvalue,
                            "method": self.method, "pvalue_se": self.pvalue_se, "counts": counts})
 
-    def _repr_html_(self) -> str:
-        return (f"<p><b>Composition</b> of matched vs unmatched responses by "
-                f"{html_text(self.attribute)}: p = {self.pvalue:.4g} ({html_text(self.method)})</p>"
-                + html_table(self.table))
+    _title = "Composition: do matched and unmatched responses differ?"
+    __repr__ = Displayed._short_repr
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        se = f" ± {self.pvalue_se:.4f}" if self.pvalue_se is not None else ""
+        how = ("Fisher-Freeman-Halton exact" if self.method == "exact"
+               else "Fisher-Freeman-Halton, Monte Carlo")
+        counts = self.table.sum(axis=1)
+        return [("p-value", f"{self.pvalue:.4g}{se}  ({how})"),
+                ("Attribute", f"{self.attribute} ({self.table.shape[1]} levels)"),
+                ("Responses", f"{int(counts.get(True, 0))} matched, "
+                              f"{int(counts.get(False, 0))} unmatched")]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("Counts per level", self.to_frame().reset_index())]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The counts: one row per level, ``matched`` and ``unmatched`` columns."""
+        frame = self.table.T.rename(columns={True: "matched", False: "unmatched"})
+        frame.columns.name = None
+        return frame.rename_axis(self.attribute)[["matched", "unmatched"]]
 
 
 @shared

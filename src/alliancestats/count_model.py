@@ -11,7 +11,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from ._covariates import daily_covariates
-from ._output import html_block, interval_text, json_ready, text_block
+from ._output import html_block, interval_text, json_ready, text_block, typed_frame
 from ._pvalues import exact_pvalue
 from ._setup import build_setup
 from ._strata import DayStrata, day_strata
@@ -127,9 +127,13 @@ class CountModelResult:
         return html_block("Count model", self._pairs())
 
     def to_frame(self) -> pd.DataFrame:
-        """The result as a one-row DataFrame."""
-        return pd.DataFrame([{k: v for k, v in self.to_dict().items()
-                              if not isinstance(v, (list, dict))}])
+        """The result as a one-row DataFrame indexed by ``model`` (``pvalue_exact`` is
+        missing with covariates)."""
+        row = {k: v for k, v in self.to_dict().items() if not isinstance(v, (list, dict))}
+        return typed_frame([row], index=["count model" + (" with covariates" if self.covariates
+                                                          else "")],
+                           index_name="model", dtypes={"pvalue_exact": "Float64",
+                                                       "rate_ratio": "Float64"})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe values: a value that is not finite is None, and ``null_reasons``

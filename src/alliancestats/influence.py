@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ._docstrings import shared
-from ._output import html_table, json_ready
+from ._output import json_ready
+from ._output import Displayed
 from ._setup import build_setup
 from .coincidence import coincidence_test
 from .matching import window_counts
@@ -21,7 +22,7 @@ __all__ = ["InfluenceResult", "influence"]
 
 
 @dataclass(frozen=True, eq=False)
-class InfluenceResult:
+class InfluenceResult(Displayed):
     """Outcome of :func:`influence`.
 
     Attributes
@@ -72,10 +73,31 @@ class InfluenceResult:
             "single_trigger_matches": self.fragile["response_id"].tolist(),
         })
 
-    def _repr_html_(self) -> str:
-        return (f"<p><b>Influence</b>: K = {self.k}, p = {self.pvalue:.4g}; largest p after "
-                f"dropping one event {self.max_pvalue():.4g}</p>"
-                + html_table(self.responses) + html_table(self.triggers))
+    _title = "Influence: K and p without each event in turn"
+    __repr__ = Displayed._short_repr
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        fragile = self.fragile["response_id"].tolist()
+        return [("Full data", f"K = {self.k}, p = {self.pvalue:.4g}"),
+                ("Largest p", f"{self.max_pvalue():.4g} after dropping any one response or "
+                              f"trigger"),
+                ("Dropped", f"{len(self.responses)} responses and {len(self.triggers)} "
+                            f"matching triggers, one at a time"),
+                ("Single-trigger matches", f"{len(fragile)}" + (f": {', '.join(map(str, fragile))}"
+                                                                if fragile else ""))]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("Without each response", self.responses),
+                ("Without each trigger", self.triggers)]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per dropped event, indexed by ``dropped`` (its id): ``kind``
+        (response or trigger), ``date``, ``k`` and ``pvalue`` without it."""
+        parts = [frame.rename(columns={column: "dropped"})
+                 .assign(kind=kind)[["dropped", "kind", "date", "k", "pvalue"]]
+                 for frame, column, kind in ((self.responses, "response_id", "response"),
+                                             (self.triggers, "trigger_id", "trigger"))]
+        return pd.concat(parts).set_index("dropped")
 
 
 @shared
@@ -116,7 +138,7 @@ def influence(
     setup, n_dropped = build_setup(responses, triggers, window=window, period=period,
                                    drop_outside=drop_outside)
     test = lambda r, t: coincidence_test(r, t, window=window, period=period,  # noqa: E731
-                                         null=null, **test_options)
+                                         null=null, **{"progress": False, **test_options})
     full = test(setup.responses, triggers)
     table = full.table
     rows = []

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ._docstrings import shared
 from ._output import json_ready
+from ._output import Displayed, typed_frame
 from ._setup import build_setup
 from ._validation import check_integer, check_rng
 from .errors import AllianceStatsError
@@ -46,7 +48,7 @@ def days_since_trigger(days: np.ndarray, trigger_days: np.ndarray) -> np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
-class LagTestResult:
+class LagTestResult(Displayed):
     """Outcome of :func:`lag_test`.
 
     Attributes
@@ -95,6 +97,28 @@ class LagTestResult:
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter((self.statistic, self.pvalue))
+
+    _title = "Lag test: do responses come sooner after triggers than chance?"
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        def days(x: float) -> str:
+            return f"{x:g} days" if np.isfinite(x) else "none (no trigger before)"
+
+        return [("Statistic", f"{self.statistic:.4f}  (mean F(lag); 0.5 is chance)"),
+                ("p-value", f"{self.pvalue:.4g} ± {self.pvalue_se:.4f}  (Monte Carlo, B = "
+                            f"{self.n_resamples}; one-sided: closer than chance)"),
+                ("Median lag", f"{days(self.median_lag)} after the latest trigger; over all "
+                               f"period days {days(self.median_lag_all_days)}"),
+                ("Null", self.null),
+                ("Responses n", f"{self.n}" + (f" ({self.n_dropped} outside the period dropped)"
+                                               if self.n_dropped else ""))]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a one-row DataFrame indexed by the null (an infinite median lag,
+        when no trigger comes before, is missing)."""
+        row = {k: v for k, v in self.to_dict().items() if k not in ("null", "null_reasons")}
+        return typed_frame([row], index=[self.null], index_name="null",
+                           dtypes={"median_lag": "Float64", "median_lag_all_days": "Float64"})
 
 
 @shared

@@ -9,8 +9,12 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+import pandas as pd
+
 from ._convolution import power as convolution_power
 from ._docstrings import shared
+from ._output import Displayed, json_ready, typed_frame
+from ._progress import check_progress, track
 from ._validation import check_choice, check_integer, check_rng
 from .coincidence import coincidence_test
 from .errors import AllianceStatsError
@@ -31,7 +35,7 @@ N_REQUIRED_BUDGET = 2e8
 
 
 @dataclass(frozen=True)
-class PowerResult:
+class PowerResult(Displayed):
     """Power of a test at level ``alpha``.
 
     Attributes
@@ -66,6 +70,27 @@ class PowerResult:
     se: float = 0.0
     n_simulations: int = 0
     statistic: str = "matches"
+
+    _title = "Power: how likely is the test to detect this coupling?"
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        how = ("exact (independent responses)" if self.method == "exact" else
+               f"simulation, {self.n_simulations} datasets, standard error {self.se:.4f}")
+        return [("Power", f"{self.power:.4f}  ({how})"),
+                ("Design", f"n = {self.n} responses, coupling share {self.coupling:g}, "
+                           f"statistic {self.statistic}, null {self.null}, alpha = {self.alpha}")]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return json_ready({"power": self.power, "n": self.n, "coupling": self.coupling,
+                           "null": self.null, "alpha": self.alpha, "method": self.method,
+                           "se": self.se, "n_simulations": self.n_simulations,
+                           "statistic": self.statistic})
+
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a one-row DataFrame indexed by ``design`` (null, n, coupling)."""
+        label = f"{self.null}, n = {self.n}, coupling {self.coupling:g}"
+        return typed_frame([self.to_dict()], index=[label], index_name="design")
 
 
 def _check_probability(value: Any, name: str, *, closed: bool) -> float:
@@ -151,7 +176,7 @@ def _sum_power(null: tuple[np.ndarray, int], alt: tuple[np.ndarray, int], alpha:
 def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, period: Period,
           null: str = "uniform", statistic: str = "matches", alpha: float = 0.05,
           delay: Any = None, n_simulations: int = 1000, n_resamples: int = 199, rng: Any = None,
-          **null_options: Any) -> PowerResult:
+          progress: bool | None = None, **null_options: Any) -> PowerResult:
     r"""Probability that the one-sided test rejects at ``alpha`` when responses are coupled.
 
     Responses follow :func:`alliancestats.simulate.coupled_responses`. Under the
@@ -162,7 +187,9 @@ def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, per
     :math:`k_c` the smallest K with :math:`P_0(K \ge k_c) \le \alpha` under
     Binomial(n, C/T), power is :math:`P(\mathrm{Binomial}(n, p_1) \ge k_c)`; for S
     the two ``n``-fold convolutions replace the binomials. Other nulls, and the
-    trigger rate, are simulated: ``n_simulations`` datasets, each tested.
+    trigger rate, are simulated: ``n_simulations`` datasets, each tested;
+    ``progress`` shows a bar over them (None: only on a terminal with tqdm installed;
+    True: always, needs the ``progress`` extra; False: never).
 
     Parameters
     ----------
@@ -199,15 +226,17 @@ def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, per
         value = _exact_power([n], coupling, triggers, window, period, delay, chosen, alpha)[0]
         return PowerResult(value, n, coupling, null, alpha, "exact", statistic=chosen.name)
     n_simulations = check_integer(n_simulations, "n_simulations", minimum=1)
+    show = check_progress(progress)
     generator = check_rng(rng)
     delay = delay_distribution(window.lo, window.hi) if delay is None else delay
     rejected = 0
-    for _ in range(n_simulations):
+    for _ in track(range(n_simulations), total=n_simulations, progress=show,
+                   description="power simulations", unit="dataset"):
         responses = coupled_responses(triggers, n=n, coupling=coupling, delay=delay,
                                       period=period, rng=generator)
         res = coincidence_test(responses, triggers, window=window, period=period, null=null,
                                statistic=chosen.name, n_resamples=n_resamples, rng=generator,
-                               **null_options)
+                               progress=False, **null_options)
         rejected += res.pvalue <= alpha
     value = rejected / n_simulations
     return PowerResult(value, n, coupling, null, alpha, "simulation",

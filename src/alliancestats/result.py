@@ -187,32 +187,48 @@ class CoincidenceResult:
             confidence_level=check_fraction(confidence_level, "confidence_level"), method="exact")
         return ConfidenceInterval(float(ci.low), float(ci.high))
 
-    def summary(self) -> str:
-        """A plain-text report a referee can read."""
+    def summary(self) -> Any:
+        """A plain-text report a referee can read (a :class:`~alliancestats._output.Summary`:
+        a ``str`` shown as preformatted text in a notebook)."""
         from ._report import summary_text
 
         return summary_text(self)
 
+    def report(self) -> str:
+        """A paragraph to paste into a paper's methods section: data sizes, window, null
+        and its assumption, statistic, observed against expected, the p-value (with its
+        standard error when Monte Carlo) and, under nulls that place each response
+        independently, the effect sizes with their intervals."""
+        from ._report import methods_paragraph
+
+        return methods_paragraph(self)
+
     def to_frame(self) -> pd.DataFrame:
-        """The result as a one-row DataFrame (stack several with ``pd.concat``)."""
+        """The result as a one-row DataFrame (stack several with ``pd.concat``), indexed by
+        ``test`` (null, statistic and window); ``pvalue_se`` and ``n_resamples`` are
+        nullable (missing for exact results)."""
+        from ._output import typed_frame
+
         ci = self.confidence_interval()
-        return pd.DataFrame([{
+        label = f"{self.null}, {self.symbol}, lag {self.window.lo} to {self.window.hi}"
+        return typed_frame([{
             "null": self.null, "method": self.method, "alternative": self.alternative,
             "window_lo": self.window.lo, "window_hi": self.window.hi, "n": self.n, "k": self.k,
             "statistic_name": self.statistic_name, "statistic": self.statistic,
             "rate": self.rate, "rate_ci_low": ci.low, "rate_ci_high": ci.high,
             "coverage": self.coverage, "expected": self.expected, "ratio": self.ratio,
             "pvalue": self.pvalue, "pvalue_se": self.pvalue_se, "n_resamples": self.n_resamples,
-        }])
+        }], index=[label], index_name="test",
+            dtypes={"pvalue_se": "Float64", "n_resamples": "Int64"})
 
     def _repr_html_(self) -> str:
-        from ._output import html_table, html_text
+        from ._output import html_block
+        from ._report import key_pairs
 
-        head = self.to_frame().T.rename(columns={0: "value"})
-        return (f"<p><b>Coincidence test</b>: {html_text(self.null_description)}</p>"
-                + html_table(head)
-                + f"<p>Per response (first 10 of {self.n}):</p>"
-                + html_table(self.table.head(10), index=False))
+        table = self.table
+        return html_block("Coincidence test", key_pairs(self),
+                          [("Per response (match columns; the response attributes are in "
+                            "result.table)", table[list(table.columns[:7])])])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (Monte Carlo adds ``n_resamples``, ``pvalue_se``).

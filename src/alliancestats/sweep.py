@@ -17,7 +17,9 @@ from ._inference import use_exact
 from ._minp import min_p_adjusted
 from ._montecarlo import batch_sizes
 from ._pvalues import NullDistribution
-from ._output import html_table, json_ready
+from ._output import json_ready
+from ._output import Displayed
+from ._progress import check_progress, track
 from ._reach import reach_atoms
 from ._setup import Setup, build_setup
 from ._validation import check_alternative, check_bool, check_integer, check_rng
@@ -58,7 +60,7 @@ def sweep_windows(max_days: int = 90, *, min_days: int = 0, symmetric: bool = Fa
 
 
 @dataclass(frozen=True, eq=False)
-class SweepResult:
+class SweepResult(Displayed):
     r"""Outcome of :func:`window_sweep`.
 
     Attributes
@@ -86,14 +88,32 @@ class SweepResult:
         rows = self.table.loc[self.table.groupby("null", sort=False)["pvalue"].idxmin()]
         return rows.reset_index(drop=True)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The full table, one row per (null, window)."""
-        return self.table.copy()
+    _title = "Window sweep: p-value of each window, adjusted for the search"
+    __repr__ = Displayed._short_repr
 
-    def _repr_html_(self) -> str:
-        return (f"<p><b>Window sweep</b>: {self.table.hi.nunique()} windows, B = "
-                f"{self.n_resamples}; best window per null with its min-p adjusted p-value</p>"
-                + html_table(self.best(), index=False))
+    def to_frame(self) -> pd.DataFrame:
+        """The full table, one row per (null, window), indexed by ``test`` (null and
+        window)."""
+        labels = [f"{null}, lag {lo} to {hi}"
+                  for null, lo, hi in zip(self.table["null"], self.table["lo"], self.table["hi"])]
+        return self.table.set_axis(pd.Index(labels, name="test"))
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        one = self.table[self.table["null"] == self.table["null"].iloc[0]]
+        first, last = one.iloc[0], one.iloc[-1]
+        pairs = [(f"Best {row.null}", f"lag [{row.lo}, {row.hi}]: K = {row.k} of {row.n}, "
+                                      f"p = {row.pvalue:.4g}, adjusted p = "
+                                      f"{row.pvalue_adjusted:.4g} ({self.alternative})")
+                 for row in self.best().itertuples()]
+        return pairs + [("Windows", f"{len(one)} windows per null, lag [{first.lo}, {first.hi}] "
+                                    f"to [{last.lo}, {last.hi}] days; B = {self.n_resamples}"),
+                        ("Adjustment", "min-p over the windows of each null (Westfall-Young), "
+                                       "from the same resamples")]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        columns = ["null", "lo", "hi", "k", "n", "coverage", "expected", "pvalue",
+                   "pvalue_adjusted", "method"]
+        return [("Every window", self.table[[c for c in columns if c in self.table]])]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: the best window per null and the full table (see :mod:`._output`);
@@ -116,6 +136,7 @@ def window_sweep(
     rng: Any = None,
     alternative: str = "greater",
     drop_outside: bool = False,
+    progress: bool | None = None,
 ) -> SweepResult:
     r"""Test every window of a family, and correct for having tried them all.
 
@@ -139,6 +160,10 @@ def window_sweep(
         ``B`` resamples, shared by all windows of a null.
     rng, alternative, drop_outside :
         As in :func:`coincidence_test`.
+    progress : bool or None
+        A progress bar over each null's resamples: None (default) shows one only when
+        standard error is a terminal and tqdm is installed; True always (needs the
+        ``progress`` extra); False never.
 
     Notes
     -----
@@ -196,6 +221,7 @@ def window_sweep(
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     alternative = check_alternative(alternative)
     generator = check_rng(rng)
+    show = check_progress(progress)
     hull = Window(min(w.lo for w in window_list), max(w.hi for w in window_list))
     setup, _ = build_setup(responses, triggers, window=hull, period=period,
                            drop_outside=drop_outside)
@@ -209,7 +235,7 @@ def window_sweep(
                 "(its default, the window length, differs between windows)")
         model.check_data(setup)
         frames.append(_sweep_one(model, setup, window_list, chosen, n_resamples, generator,
-                                 alternative))
+                                 alternative, show))
     return SweepResult(table=pd.concat(frames, ignore_index=True), n_resamples=n_resamples,
                        alternative=alternative)
 
@@ -249,15 +275,20 @@ def _check_null_options(null_options: Any, names: list[str]) -> dict[str, dict[s
 
 
 def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: Statistic,
-               n_resamples: int, rng: np.random.Generator, alternative: str) -> pd.DataFrame:
+               n_resamples: int, rng: np.random.Generator, alternative: str,
+               progress: bool = False) -> pd.DataFrame:
+    def draws(generator: np.random.Generator, what: str) -> Iterator[np.ndarray]:
+        return track(_surrogates(model, hull, setups, statistic, n_resamples, generator),
+                     total=n_resamples, progress=progress, unit="draw",
+                     description=f"sweep {model.name}{what}", size=lambda v: v.shape[-1])
+
     setups = [replace(hull, window=w) for w in windows]
     observed = [statistic.observed(s) for s in setups]
     exact: list[NullDistribution | None] = [
         model.exact_distribution(s, statistic) if use_exact(model, s, statistic, "auto", []) else None
         for s in setups]
     p_obs, adjusted, dists, p_se, adjusted_se = min_p_adjusted(
-        observed, exact, lambda g: _surrogates(model, hull, setups, statistic, n_resamples, g),
-        n_resamples, rng, alternative)
+        observed, exact, lambda g: draws(g, ""), n_resamples, rng, alternative)
     expected = [model.expected(s, statistic) for s in setups]
     return pd.DataFrame({
         "null": model.name, "statistic": statistic.name,

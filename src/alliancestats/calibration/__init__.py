@@ -40,6 +40,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .._progress import check_progress
 from .._validation import check_choice
 from ..errors import AllianceStatsError
 from ..events import EventSeries
@@ -91,6 +92,7 @@ def size_table(
     n_resamples: int = 199,
     monte_carlo: Iterable[tuple[str, str]] = COSTLY_EXACT,
     rng: Any = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     r"""Rejection rate at ``alpha`` of every scenario x null variant x statistic.
 
@@ -121,6 +123,10 @@ def size_table(
         ``()`` for exact wherever the library is).
     rng : None, int or numpy.random.Generator
         Base seed; the same seed gives the same table.
+    progress : bool or None
+        A progress bar over each group's datasets: None (default) only when standard
+        error is a terminal and tqdm is installed; True always (needs the
+        ``progress`` extra); False never.
 
     Returns
     -------
@@ -148,7 +154,7 @@ def size_table(
     groups = [(name, (0, SCENARIOS.index(name)),
                lambda g, name=name: scenario(name, n=grid.n, period=period, rng=g))
               for name in names]
-    table = grid.table("scenario", groups, "rate")
+    table = grid.table("scenario", groups, "rate", check_progress(progress))
     table["bound"] = grid.alpha + 3 * np.sqrt(grid.alpha * (1 - grid.alpha) / grid.n_datasets)
     table["above_bound"] = table.rate > table.bound
     return table
@@ -168,6 +174,7 @@ def power_table(
     n_resamples: int = 199,
     monte_carlo: Iterable[tuple[str, str]] = COSTLY_EXACT,
     rng: Any = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     r"""Power at ``alpha`` of every null variant x statistic against coupled responses.
 
@@ -188,7 +195,7 @@ def power_table(
         and independent of the triggers: that column is the size of each test
         against these very triggers (the response-placement nulls hold their
         level there by construction; nulls that redraw the triggers need not).
-    nulls, statistics, n, window, period, alpha, n_resamples, monte_carlo, rng :
+    nulls, statistics, n, window, period, alpha, n_resamples, monte_carlo, rng, progress :
         As in :func:`size_table`.
     n_datasets : int
         ``N``, datasets per coupling (shared by its cells).
@@ -219,7 +226,7 @@ def power_table(
                lambda g, c=c: (coupled_responses(triggers, n=grid.n, coupling=c, delay=delay,
                                                  period=period, rng=g), triggers))
               for c in values]
-    return grid.table("coupling", groups, "power")
+    return grid.table("coupling", groups, "power", check_progress(progress))
 
 
 def wide(table: pd.DataFrame, statistic: str, *, value: str = "rate",

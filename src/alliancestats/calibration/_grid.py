@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._inference import infer
+from .._progress import track
 from .._setup import build_setup
 from .._validation import check_fraction, check_integer, check_rng
 from ..errors import AllianceStatsError, DegenerateDataWarning
@@ -124,23 +125,26 @@ class Grid:
                    check_integer(n, "n", minimum=1), window, period, base_entropy(rng))
 
     def table(self, column: str, groups: list[tuple[Any, tuple[int, int], Draw]],
-              rate: str) -> pd.DataFrame:
+              rate: str, progress: bool = False) -> pd.DataFrame:
         """Rows for every (group, cell): ``groups`` holds a value of ``column``, its
-        stream key and how to draw one dataset; ``rate`` names the rejection rate."""
-        frames = [self.frame(self.count(draw, key)).assign(**{column: value})
-                  for value, key, draw in groups]
+        stream key and how to draw one dataset; ``rate`` names the rejection rate;
+        ``progress`` shows a bar over each group's datasets."""
+        frames = [self.frame(self.count(draw, key, progress, f"{column} {value}"))
+                  .assign(**{column: value}) for value, key, draw in groups]
         table = pd.concat(frames, ignore_index=True)
         table[rate] = table.rejections / self.n_datasets
         table["se"] = np.sqrt(table[rate] * (1 - table[rate]) / self.n_datasets)
         return table[[column, *COLUMNS, rate, "se"]]
 
-    def count(self, draw: Draw, key: tuple[int, int]) -> np.ndarray:
+    def count(self, draw: Draw, key: tuple[int, int], progress: bool = False,
+              description: str = "datasets") -> np.ndarray:
         """Rejections per cell over ``n_datasets`` datasets drawn by ``draw``."""
         models = [make_null(c.variant.null, dict(c.variant.options)) for c in self.cells]
         rejections = np.zeros(len(self.cells), dtype=np.int64)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DegenerateDataWarning)  # forced: p = 1, no rejection
-            for i in range(self.n_datasets):
+            for i in track(range(self.n_datasets), total=self.n_datasets, progress=progress,
+                           description=description, unit="dataset"):
                 responses, triggers = draw(stream(self.base, *key, i))
                 setup, _ = build_setup(responses, triggers, window=self.window,
                                        period=self.period)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
+from .._progress import check_progress
 from .._validation import check_alternative, check_integer
 from ..errors import AllianceStatsError
 from ..events import EventSeries
@@ -64,7 +65,8 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
          alternative: str = "greater", min_days: int = 1, engine: str | None = None,
          preset: Preset | None = None, columns: Mapping[str, str] | None = None,
          countries: Any = None, code_system: Any = None, unknown: str = "raise",
-         date_format: str | None = None, **null_options: Any) -> ScanResult:
+         date_format: str | None = None, progress: bool | None = None,
+         **null_options: Any) -> ScanResult:
     r"""Test every dyad's events against triggers, with false-discovery control.
 
     Parameters
@@ -107,6 +109,10 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
     preset, columns, countries, code_system, unknown, date_format
         How raw rows are read, as in :meth:`EventTable.from_frame` (an EventTable is
         already read and takes none of them).
+    progress : bool or None
+        A progress bar over the batches of dyads: None (default) shows one only when
+        standard error is a terminal and tqdm is installed; True always (needs the
+        ``progress`` extra); False never.
 
     Returns
     -------
@@ -183,6 +189,7 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
                                  "the responses and each dyad's events its triggers")
     alternative = check_alternative(alternative)
     min_days = check_integer(min_days, "min_days", minimum=1)
+    show = check_progress(progress)
     model = make_null(null, null_options)
     if model.name not in SCAN_NULLS:
         raise AllianceStatsError(f"`null`: the scan offers the placement nulls "
@@ -226,7 +233,7 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
                        window=window, period=period, codes=codes, trigger_codes=trigger_codes,
                        dyads=dyads, reverse=reverse, alternative=alternative,
                        min_days=min_days, engine=chosen, input_rows=rows,
-                       unknown_countries=unknown_countries)
+                       unknown_countries=unknown_countries, progress=show)
 
 
 def _pairs(reduced: Reduced, country: Callable[[Any, str], str],
@@ -253,7 +260,8 @@ def _pairs(reduced: Reduced, country: Callable[[Any, str], str],
 def _statistics(reduced: Reduced, country: Callable[[Any, str], str], *,
                 triggers: EventSeries | None, actor: str | None, model: Any, window: Window,
                 period: Period, codes: Any, trigger_codes: Any, dyads: Any, reverse: bool,
-                alternative: str, min_days: int, **about: Any) -> ScanResult:
+                alternative: str, min_days: int, progress: bool = False,
+                **about: Any) -> ScanResult:
     dyad_a, dyad_b, dyad_of, dyad_day, absent = _pairs(reduced, country, dyads)
     if len(dyad_a) == 0:
         raise AllianceStatsError("`scan`: no dyad has events with these codes in the period")
@@ -286,7 +294,8 @@ def _statistics(reduced: Reduced, country: Callable[[Any, str], str], *,
                              response_dyad=renumber[response_dyad[take]],
                              response_offset=response_day[take] - period.first_day,
                              trigger_group=trigger_group, trigger_days=trigger_day,
-                             window=window, period=period, alternative=alternative)
+                             window=window, period=period, alternative=alternative,
+                             progress=progress)
     return _assemble(result, reduced, dyad_a[kept], dyad_b[kept], model=model, window=window,
                      period=period, alternative=alternative, codes=codes, actor=actor,
                      trigger_codes=trigger_codes, triggers=triggers, reverse=reverse,

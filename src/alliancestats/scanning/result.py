@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .._convolution import sum_of_units
-from .._output import html_table, html_text, json_ready, text_block
+from .._output import json_ready, text_block
 from .._pvalues import exact_tail
+from .._output import Summary, html_block
 from .._validation import check_bool, check_integer
 from ..errors import AllianceStatsError
 from ..period import Period
@@ -34,6 +35,9 @@ class PooledResult(NamedTuple):
     pvalue: float
     n_dyads: int
     pvalue_underflow: bool = False
+
+
+TITLE = "Scan: do each dyad's events follow its triggers more often than chance?"
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,15 +134,13 @@ class ScanResult:
                             n_dyads=len(rows), pvalue_underflow=p.underflow)
 
     def to_frame(self) -> pd.DataFrame:
-        """The per-dyad table (a copy)."""
-        return self.table.copy()
+        """The per-dyad table (a copy; ``untestable`` as text, missing for testable dyads)."""
+        return self.table.astype({"untestable": "str"})
 
-    def summary(self, top: int = 10) -> str:
-        """Plain-text report: what was scanned, the FDR family, the top dyads."""
-        top = check_integer(top, "top", minimum=0)
+    def _pairs(self) -> list[tuple[str, str]]:
         untestable = self.table["untestable"].value_counts().to_dict()
         why = ", ".join(f"{v} {k}" for k, v in untestable.items()) or "none"
-        pairs = [
+        return [
             ("Responses", self.responses), ("Triggers", self.triggers),
             ("Period", f"{self.period.start.date()} to {self.period.end.date()} "
                        f"(T = {self.period.n_days} days)"),
@@ -150,8 +152,11 @@ class ScanResult:
                       + (f"; {self.n_below_min_days} below min_days left out"
                          if self.n_below_min_days else "")),
         ]
-        return text_block("Scan: do each dyad's events follow its triggers more often than chance?",
-                          pairs, [("", self.table.head(top))])
+
+    def summary(self, top: int = 10) -> Summary:
+        """Plain-text report: what was scanned, the FDR family, the top dyads."""
+        top = check_integer(top, "top", minimum=0)
+        return text_block(TITLE, self._pairs(), [("", self.table.head(top))])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: NaN becomes None (``pvalue_bh`` of untestable dyads: not in the family)."""
@@ -170,10 +175,7 @@ class ScanResult:
                                          "under this null"})
 
     def _repr_html_(self) -> str:
-        return (f"<p><b>Scan</b>: {html_text(self.responses)} after "
-                f"{html_text(self.triggers)}; {html_text(self.null_description)}; "
-                f"{self.n_testable} of {len(self.table)} dyads testable</p>"
-                + html_table(self.table.head(20), index=False))
+        return html_block(TITLE, self._pairs(), [("Dyads, most significant first", self.table)])
 
     def __repr__(self) -> str:
         return (f"ScanResult({len(self.table)} dyads, {self.n_testable} testable, "

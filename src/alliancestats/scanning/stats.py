@@ -39,6 +39,7 @@ from scipy import stats
 
 from .._convolution import sums_of_units
 from .._pvalues import P_FLOOR, NullDistribution, exact_tail
+from .._progress import track
 from .._setup import Setup, in_reach
 from ..events import EventSeries
 from ..matching import window_counts
@@ -249,7 +250,7 @@ def _member_masks(trigger_group: np.ndarray, trigger_days: np.ndarray, dyad_grou
 def dyad_statistics(model: NullModel, *, dyad_group: np.ndarray, response_dyad: np.ndarray,
                     response_offset: np.ndarray, trigger_group: np.ndarray,
                     trigger_days: np.ndarray, window: Window, period: Period,
-                    alternative: str) -> DyadStatistics:
+                    alternative: str, progress: bool = False) -> DyadStatistics:
     """K, coverage, E[K], exact p-value and whether K is forced, for every dyad.
 
     ``response_dyad`` must be sorted; ``dyad_group[d]`` names the trigger group
@@ -271,7 +272,9 @@ def dyad_statistics(model: NullModel, *, dyad_group: np.ndarray, response_dyad: 
     starts = np.searchsorted(response_dyad, np.arange(n_dyads + 1))
     compute = SCAN_NULLS[model.name]
     order = np.argsort(n, kind="stable")    # batches of dyads with similar n: tight pmf widths
-    for lo in range(0, n_dyads, size):
+    for lo in track(range(0, n_dyads, size), total=n_dyads, progress=progress,
+                    description=f"scan, {model.name} null", unit="dyad",
+                    size=lambda lo: min(size, n_dyads - lo)):
         dyads = order[lo: lo + size]
         mask = masks(dyads)
         covered = np.count_nonzero(mask, axis=1)
