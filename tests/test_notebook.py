@@ -1,7 +1,7 @@
 """Notebook display of every result: compact HTML, Summary objects, typed frames.
 
-IPython, nbformat and nbclient are not test dependencies, so the display code a
-notebook would call (``_repr_html_``, ``repr``) is executed directly.
+The display code a notebook calls (``_repr_html_``, ``repr``) is executed directly
+here; tests/test_notebook_executed.py runs the same in a real kernel.
 """
 
 import re

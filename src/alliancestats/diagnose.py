@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from ._dates import to_timestamp
-from ._output import html_block, json_ready, text_block
+from ._output import Displayed, html_block, json_ready, text_block
 from ._recommend import recommend
 from ._series_measures import clustering_rows, episode_sizes, rate_tests
 from ._setup import build_setup
@@ -127,6 +127,8 @@ class Diagnosis:
         return html_block("Diagnosis: which null suits these data?", self._pairs(),
                           [(f"Per {self.unit}", self.per_unit), ("Trends", self.trends),
                            ("Clustering", self.clustering), ("Recommendation", self.recommendation)])
+
+    __repr__ = Displayed._short_repr
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: tables as lists of records (NaN as None: a test that could not

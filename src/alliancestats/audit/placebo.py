@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._output import html_block, json_ready, text_block
+from .._output import Displayed, html_block, json_ready, text_block
 from .._setup import Setup, build_setup, in_reach
 from .._validation import check_integer, check_rng
 from ..errors import AllianceStatsError
@@ -89,7 +89,10 @@ class PlaceboResult:
         return text_block("Placebo: the trigger list shifted in time", self._pairs())
 
     def _repr_html_(self) -> str:
-        return html_block("Placebo: the trigger list shifted in time", self._pairs())
+        return html_block("Placebo: the trigger list shifted in time", self._pairs(),
+                          [("Shifted lists", self.table)])
+
+    __repr__ = Displayed._short_repr
 
     def to_frame(self) -> pd.DataFrame:
         """One row per shifted list."""

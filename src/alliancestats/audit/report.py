@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._output import html_table, html_text, json_ready
+from .._output import Summary, html_block, json_ready
 from ..composition import CompositionResult
 from ..count_model import CountModelResult
 from ..diagnose import Diagnosis
@@ -196,16 +196,27 @@ class AuditReport:
             "notes": self.notes,
         })
 
+    def _pairs(self) -> list[tuple[str, str]]:
+        r = self.result
+        return [("Verdict", f"{self.verdict_level}: {self.verdict}"),
+                ("Primary analysis", f"{self.primary.label()}, window {self.primary.window} "
+                                     f"(chosen by {self.decision.chosen_by})"),
+                ("Primary test", f"{r.symbol} = {r.statistic} against {r.expected:.4g} "
+                                 f"expected; p = {r.pvalue:.4g} ({r.method})"),
+                ("Placebo", f"p = {self.placebo.pvalue:.3g} over {self.placebo.n_shifts} "
+                            "shifted trigger lists"),
+                ("Reverse direction", f"p = {self.reverse.pvalue:.3g}"),
+                *(("Note", note) for note in self.notes)]
+
     def _repr_html_(self) -> str:
         secondary = self.secondary.table[["analysis", "pvalue", "pvalue_adjusted", "suited"]]
-        return (f"<p><b>Verdict: {html_text(self.verdict_level)}</b>. "
-                f"{html_text(self.verdict)}</p>"
-                f"<p><b>Primary analysis</b> ({html_text(self.decision.chosen_by)}): "
-                f"{html_text(self.primary.label())}, window {html_text(self.primary.window)}</p>"
-                + html_table(self.checks(), index=False)
-                + "<p><b>Secondary analyses</b> (labelled secondary; p adjusted for the "
-                  "family)</p>" + html_table(secondary, index=False)
-                + "".join(f"<p>{html_text(note)}</p>" for note in self.notes))
+        return html_block("Robustness audit", self._pairs(),
+                          [("Checks under the primary analysis", self.checks()),
+                           ("Secondary analyses (p adjusted for the family)", secondary)])
+
+    def __repr__(self) -> str:
+        return (f"AuditReport(verdict_level={self.verdict_level!r}; primary: "
+                f"{self.primary.label()}; p = {self.result.pvalue:.4g})")
 
     def text(self) -> str:
         """The report in plain text."""
@@ -213,7 +224,7 @@ class AuditReport:
 
         return report_text(self)
 
-    def summary(self) -> str:
-        """The report in plain text (as :meth:`text`)."""
-        return self.text()
+    def summary(self) -> Summary:
+        """The report in plain text (as :meth:`text`; a notebook shows it monospaced)."""
+        return Summary(self.text())
 

@@ -15,7 +15,7 @@ import pandas as pd
 from .._inference import use_exact
 from .._minp import min_p_adjusted
 from .._montecarlo import batch_sizes
-from .._output import html_block, html_table, json_ready, text_table
+from .._output import Displayed, Summary, html_block, json_ready, text_table
 from .._pvalues import NullDistribution
 from .._setup import Setup, build_setup
 from .._validation import check_integer, check_rng
@@ -57,18 +57,25 @@ class SecondaryResult:
         """The table."""
         return self.table.copy()
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
         """A plain-text report."""
         title = (f"Secondary analyses ({len(self.table)}; p adjusted for all of them: min-p "
                  f"within each null, Holm across {self.n_nulls} nulls)")
         columns = ["analysis", "value", "expected", "pvalue", "pvalue_adjusted", "suited"]
-        return "\n".join([title, "=" * len(title), text_table(self.table[columns])])
+        return Summary("\n".join([title, "=" * len(title), text_table(self.table[columns])]))
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        smallest = self.table.sort_values("pvalue_adjusted").iloc[0]
+        return [("Analyses", f"{len(self.table)} (labelled secondary)"),
+                ("Adjustment", f"min-p within each null (B = {self.n_resamples}), Holm across "
+                               f"{self.n_nulls} nulls"),
+                ("Smallest adjusted p", f"{smallest.pvalue_adjusted:.3g} "
+                                        f"({smallest.analysis})")]
 
     def _repr_html_(self) -> str:
-        return (html_block("Secondary analyses", [("Adjustment", f"min-p within each null "
-                                                   f"(B = {self.n_resamples}), Holm across "
-                                                   f"{self.n_nulls} nulls")])
-                + html_table(self.table, index=False))
+        return html_block("Secondary analyses", self._pairs(), [("Analyses", self.table)])
+
+    __repr__ = Displayed._short_repr
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""

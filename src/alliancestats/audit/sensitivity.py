@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._convolution import sum_of_units
 from .._dates import to_timestamps
-from .._output import html_block, json_ready, text_block
+from .._output import Displayed, html_block, json_ready, text_block
 from .._setup import Setup, build_setup
 from .._pvalues import P_FLOOR
 from .._validation import check_integer, check_rng
@@ -153,6 +153,8 @@ class DateMoveBounds:
 
     def _repr_html_(self) -> str:
         return html_block("Sensitivity to the dates", self._pairs())
+
+    __repr__ = Displayed._short_repr
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._output import html_block, json_ready, text_block
+from .._output import Displayed, html_block, json_ready, text_block
 from .._validation import check_fraction, check_integer, check_rng
 from ..coincidence import coincidence_test
 from ..diagnose import Diagnosis, diagnose
@@ -95,6 +95,8 @@ class AuditVerdict:
 
     def _repr_html_(self) -> str:
         return html_block("Audit verdict", self._pairs())
+
+    __repr__ = Displayed._short_repr
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: level, text, the primary analysis and its two p-values."""
