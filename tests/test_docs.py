@@ -7,7 +7,8 @@ import pytest
 
 DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
 PAGES = ["getting_started.rst", "tutorial.rst", "your_own_dyad.rst", "presets.rst", "travels.rst",
-         "scaling.rst", "methods.rst"]
+         "scaling.rst", "methods.rst",
+         "reporting.rst"]
 
 
 @pytest.mark.parametrize("page", PAGES)

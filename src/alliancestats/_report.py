@@ -108,13 +108,6 @@ def key_pairs(res: "CoincidenceResult") -> list[tuple[str, str]]:
     ]
 
 
-def _places_responses(res: "CoincidenceResult") -> bool:
-    """Whether the null places each response independently (the effect sizes' model)."""
-    from .nulls._placement import UnitPlacementNull
-
-    return bool(res.effect_inputs) and isinstance(res.effect_inputs[0], UnitPlacementNull)
-
-
 def methods_paragraph(res: "CoincidenceResult") -> str:
     """A paragraph for a paper's methods section, every number from ``res``."""
     from . import __version__
@@ -156,7 +149,8 @@ def methods_paragraph(res: "CoincidenceResult") -> str:
         f"{mean}; we observed {observed}{ratio}, {_pvalue_text(res)} ({sided}; "
         f"{how}).",
     ]
-    if _places_responses(res):
+    refusal = res.effect_sizes_unavailable
+    if refusal is None:
         eff = res.effect_sizes()
         level = f"{100 * eff.confidence_level:g}%"
         text.append(f"The excess of matches over chance was K - E[K] = {eff.excess:.2f} "
@@ -165,6 +159,6 @@ def methods_paragraph(res: "CoincidenceResult") -> str:
                     f"{interval_text(*eff.coupling_ci, digits=2)}).")
     else:
         text.append(f"Effect sizes are not reported: they assume a null that places each "
-                    f"response independently, which the {name} does not.")
+                    f"response independently, which the {name} does not here ({refusal}).")
     text.append(f"Computed with alliancestats {__version__}.")
     return " ".join(text)

@@ -193,11 +193,11 @@ def secondary_tests(
     >>> bool((res.table.pvalue_adjusted >= res.table.pvalue).all())
     True
     """
-    blocks = _blocks(analyses, window)
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
     generator = check_rng(rng)
     setup, _ = build_setup(responses, triggers, window=window, period=period,
-                           drop_outside=drop_outside)
+                           drop_outside=drop_outside)      # validates `window` first
+    blocks = _blocks(analyses, setup.window)
     streams = generator.spawn(len(blocks))
     rows = []
     for (null, options, statistics), stream in zip(blocks, streams):
