@@ -68,7 +68,11 @@ def response_subset_tests(
     {shared: responses_triggers window period}
     attribute : str
         A column of the responses whose levels are left out one at a time.
-    {shared: null statistic n_resamples rng drop_outside null_options}
+    {shared: null statistic n_resamples rng}
+    drop_outside : bool
+        Drop responses outside the period instead of raising (before the subsets
+        are formed).
+    {shared: null_options}
 
     Returns
     -------

@@ -80,7 +80,10 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
         text files (``"gdelt/*.parquet"``, a folder, a list), or a Dask DataFrame.
     triggers : EventSeries, optional
         One trigger series for every dyad. Or give ``trigger_actor``.
-    {shared: window period}
+    {shared: window}
+    period : Period
+        The observation period: responses outside it are left out; triggers
+        outside it still count where their window reaches a period day.
     null : {"uniform", "stratified", "jitter", "episode-jitter", "circular"}
         The placement null, as in :func:`alliancestats.coincidence_test` (with its
         options, e.g. ``days=J`` for ``jitter`` and ``episode-jitter`` (with ``gap``
