@@ -6,7 +6,6 @@ Builds offline: MathJax is served from the build's own ``_static`` folder
 
 import dataclasses
 import inspect
-import re
 
 from numpydoc.docscrape import NumpyDocString
 from sphinx.util import logging
@@ -45,34 +44,6 @@ templates_path = ["_templates"]
 # GL08 no docstring at all.
 numpydoc_validation_checks = {"PR01", "PR02", "PR07", "RT01", "SS01", "GL08"}
 
-# TEMPORARY: modules other branches are rewriting at the time of writing; their
-# docstrings are validated again once those branches are merged and fixed (remove
-# each entry then).
-TEMPORARILY_UNVALIDATED = (
-    "alliancestats.audit",
-    "alliancestats.nulls",
-    "alliancestats.diagnose",
-    "alliancestats.effects",
-    "alliancestats._recommend",
-    "alliancestats.result",
-    "alliancestats.plots",
-    "alliancestats.scanning",
-    "alliancestats.sweep",
-    "alliancestats.count_model",
-)
-
-
-def _unvalidated_patterns():
-    """Regexes for the objects of TEMPORARILY_UNVALIDATED, under every public name."""
-    modules = "|".join(re.escape(m) for m in TEMPORARILY_UNVALIDATED)
-    patterns = [rf"^({modules})(\.|$)"]
-    for name in alliancestats.__all__:
-        home = getattr(getattr(alliancestats, name), "__module__", None) or ""
-        if re.match(rf"^({modules})(\.|$)", home):
-            patterns.append(rf"^alliancestats\.{name}(\.|$)")
-    return patterns
-
-
 # A class may document its constructor's parameters under Attributes (frozen
 # dataclasses: the fields are both); numpydoc's PR01 looks under Parameters only, so
 # for those classes _check_class_fields below does the check instead.
@@ -92,7 +63,8 @@ def _check_class_fields(app, what, name, obj, options, lines):
         parameters = inspect.signature(obj).parameters
     except (TypeError, ValueError):
         return
-    missing = [p for p in parameters if p not in documented and p != "self"]
+    missing = [p for p in parameters
+               if p not in documented and p != "self" and not p.startswith("_")]  # private
     if missing:
         logging.getLogger(__name__).warning(
             f"[class fields] {name}: constructor parameters documented neither under "
@@ -105,7 +77,6 @@ def setup(app):
 
 numpydoc_validation_exclude = {
     r"(^|\.)_",  # private names and dunder methods
-    *_unvalidated_patterns(),
 }
 
 # -- figures drawn at build time from the library's own plotting code -------------

@@ -51,6 +51,19 @@ null : str
     ``"episode-jitter"``, ``"circular"`` or ``"shuffle-triggers"``; see
     :mod:`alliancestats.nulls` for what each holds fixed.
 """,
+    "statistic": """\
+statistic : {"matches", "pairs", "trigger-rate"}
+    ``"matches"`` (K): responses with a trigger in their window; ``"pairs"`` (S):
+    (response, trigger day) pairs at a lag in the window; ``"trigger-rate"`` (R):
+    share of trigger days followed by a response. See
+    :mod:`alliancestats.statistics`.
+""",
+    "progress": """\
+progress : bool or None
+    A progress bar: None (default) shows one only when standard error is a
+    terminal and tqdm is installed; True always (needs the ``progress`` extra);
+    False never.
+""",
     "n_resamples": """\
 n_resamples : int
     Monte Carlo draws ``B``.
@@ -80,6 +93,24 @@ alpha : float
     "coupling": """\
 coupling : float
     The share of responses caused by a trigger, in ``[0, 1]``.
+""",
+    "ax": """\
+ax : matplotlib Axes, optional
+    Where to draw (a new figure if None).
+""",
+    "returns_axes": """\
+matplotlib Axes
+    The Axes drawn on (``ax``, or the new figure's).
+""",
+    "returns_summary": """\
+Summary
+    The report as a ``str``, shown as preformatted text in a notebook.
+""",
+    "returns_json": """\
+dict
+    Only numbers, strings, lists, dicts, booleans and None, so :func:`json.dumps`
+    writes it; a number that is not finite (NaN, infinity) is None, and the
+    ``null_reasons`` entry says why for each.
 """,
     "delay": """\
 delay : array, optional

@@ -81,7 +81,14 @@ class CompositionResult(Displayed):
         return [("Counts per level", self.to_frame().reset_index())]
 
     def to_frame(self) -> pd.DataFrame:
-        """The counts: one row per level, ``matched`` and ``unmatched`` columns."""
+        """The counts per level of the attribute.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per level, indexed by the attribute's name: ``matched`` and
+            ``unmatched``, the responses with that level in each group.
+        """
         frame = self.table.T.rename(columns={True: "matched", False: "unmatched"})
         frame.columns.name = None
         return frame.rename_axis(self.attribute)[["matched", "unmatched"]]

@@ -11,6 +11,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from ._covariates import daily_covariates
+from ._docstrings import shared
 from ._output import html_block, interval_text, json_ready, text_block, typed_frame
 from ._pvalues import exact_pvalue
 from ._setup import build_setup
@@ -48,6 +49,8 @@ class CountModelResult:
         ``pvalue_score``; ``pvalue_method`` says which. It assumes that
         responses fall independently of each other (see Notes of
         :func:`count_model_test` for what to use when they come in bursts).
+    pvalue_method : {"exact conditional", "score (covariates)"}
+        Which test ``pvalue`` comes from.
     pvalue_exact : float or None
         Exact conditional test of β = 0 (the ``stratified`` null's exact test of
         K); None with covariates.
@@ -61,10 +64,22 @@ class CountModelResult:
         :math:`\\sum_d x_d \\hat\\mu_d^{(0)}`: K expected under β = 0.
     beta, beta_se : float
         :math:`\\hat\\beta` and its HAC standard error.
-    strata : list of str
-        The strata in the model; ``strata_dropped`` those left out.
-    glm_results : statsmodels GLMResults
-        The fitted model (HAC covariance); ``restricted_results`` without coverage.
+    score_statistic : float
+        The score test's chi-square statistic (1 degree of freedom).
+    alternative : {"greater", "less", "two-sided"}
+        The direction of every test.
+    maxlags : int
+        Lags of the HAC covariance.
+    confidence_level : float
+        Of ``rate_ratio_ci``.
+    strata, strata_dropped : list of str
+        The strata in the model, and those left out (``empty_strata="drop"``).
+    covariates : list of str
+        The covariates' column names (empty without covariates).
+    n_days : int
+        Days in the model (the period's days, but those of dropped strata).
+    glm_results, restricted_results : statsmodels GLMResults
+        The fitted model (HAC covariance), and the model without the coverage term.
     """
 
     rate_ratio: float
@@ -119,25 +134,43 @@ class CountModelResult:
             ("Assumes", INDEPENDENCE),
         ]
 
+    @shared
     def summary(self) -> str:
-        """A plain-text report."""
+        """The model as a plain-text report: rate ratio, the three p-values and the
+        primary one, and the model's strata, covariates and days.
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         return text_block("Count model: are responses more frequent on covered days?", self._pairs())
 
     def _repr_html_(self) -> str:
         return html_block("Count model", self._pairs())
 
     def to_frame(self) -> pd.DataFrame:
-        """The result as a one-row DataFrame indexed by ``model`` (``pvalue_exact`` is
-        missing with covariates)."""
+        """The result as a one-row DataFrame indexed by ``model``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: the scalar fields of :meth:`to_dict` (not the interval or the
+            lists); ``pvalue_exact`` is missing with covariates.
+        """
         row = {k: v for k, v in self.to_dict().items() if not isinstance(v, (list, dict))}
         return typed_frame([row], index=["count model" + (" with covariates" if self.covariates
                                                           else "")],
                            index_name="model", dtypes={"pvalue_exact": "Float64",
                                                        "rate_ratio": "Float64"})
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe values: a value that is not finite is None, and ``null_reasons``
-        says why."""
+        """The result as a JSON-ready dict: every field but the fitted models.
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         return json_ready({
             "rate_ratio": self.rate_ratio, "rate_ratio_ci": list(self.rate_ratio_ci),
             "pvalue": self.pvalue, "pvalue_method": self.pvalue_method,
@@ -192,6 +225,7 @@ def _check_estimable(y: np.ndarray, x: np.ndarray, groups: DayStrata,
     return responses[groups.codes] > 0
 
 
+@shared
 def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: Window,
                      period: Period, strata: Any = "year", covariates: pd.DataFrame | None = None,
                      alternative: str = "greater", maxlags: int | None = None,
@@ -211,9 +245,7 @@ def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: W
 
     Parameters
     ----------
-    responses, triggers : EventSeries
-    window : Window
-    period : Period
+    {shared: responses_triggers window period}
     strata : {"year", "quarter", "month"}, sequence of break dates, or None
         Each stratum gets its own baseline rate (cut as the ``stratified``
         null cuts the period). None fits a single rate.
@@ -222,6 +254,8 @@ def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: W
         finite columns. Days missing or extra, duplicate days, non-numeric or
         missing values raise :class:`AllianceStatsError`.
     alternative : {"greater", "less", "two-sided"}
+        ``"greater"`` (default) asks whether responses are more frequent on
+        covered days (β > 0).
     maxlags : int, optional
         Lags of the HAC (Newey–West, Bartlett kernel) covariance; default the
         window length ``L``, the span over which the coverage mask of one
@@ -238,6 +272,7 @@ def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: W
     Returns
     -------
     CountModelResult
+        The rate ratio with its interval and the exact, score and Wald p-values.
         Unpacks as ``rate_ratio, pvalue = result``.
 
     Notes

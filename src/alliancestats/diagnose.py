@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from ._dates import to_timestamp
+from ._docstrings import shared
 from ._output import Displayed, html_block, json_ready, text_block
 from ._recommend import recommend
 from ._series_measures import clustering_rows, episode_sizes, rate_tests
@@ -73,6 +74,18 @@ class Diagnosis:
         and, under ``"why"``, the reasoning.
     flags : dict
         The yes/no findings the ranking rests on.
+    evidence : dict
+        Each finding of ``flags``, and the coverage, in words with its numbers.
+    unit : {"year", "quarter", "month"}
+        The calendar unit of ``per_unit`` and the trend tests.
+    alpha : float
+        Level at which a trend or clustering counts as found.
+    n_resamples : int
+        Monte Carlo draws of the trend and clustering measures.
+    window : Window
+        The window whose coverage was measured.
+    period : Period
+        The observation period.
     statistic : str
         The statistic the ranking is for (``"matches"``, ``"pairs"`` or
         ``"trigger-rate"``).
@@ -119,8 +132,14 @@ class Diagnosis:
         pairs.extend((f"Why {k}", v) for k, v in self.options["why"].items())
         return pairs
 
+    @shared
     def summary(self) -> str:
-        """A plain-text report: findings, ranked nulls with reasons, options."""
+        """A plain-text report: findings, ranked nulls with reasons, options.
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         return text_block("Diagnosis: which null suits these data?", self._pairs())
 
     def _repr_html_(self) -> str:
@@ -130,9 +149,16 @@ class Diagnosis:
 
     __repr__ = Displayed._short_repr
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: tables as lists of records (NaN as None: a test that could not
-        be run, e.g. a series with fewer than two events)."""
+        """The diagnosis as a JSON-ready dict: every field and the primary null, tables
+        as lists of records (a p-value of a test that could not be run, e.g. on a
+        series with fewer than two events, is None).
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         not_run = "the test could not be run (e.g. a series with fewer than two events)"
         return json_ready({
             "unit": self.unit, "alpha": self.alpha, "n_resamples": self.n_resamples,
@@ -151,6 +177,7 @@ def _p(value: float) -> str:
     return "n/a" if not np.isfinite(value) else "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
+@shared
 def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, period: Period,
              statistic: str = "matches", unit: str = "year", alpha: float = 0.05,
              n_resamples: int = 9999, rng: Any = None, drop_outside: bool = False) -> Diagnosis:
@@ -164,8 +191,7 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
     responses, triggers : EventSeries
         Triggers outside the period count toward coverage but not toward the
         trend and clustering measures.
-    window : Window
-    period : Period
+    {shared: window period}
     statistic : {"matches", "pairs", "trigger-rate"}
         The statistic the primary analysis will test: a null that refuses it
         (``episode-jitter`` refuses ``"trigger-rate"``) is never recommended.
@@ -179,13 +205,15 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
         Monte Carlo error and ties).
     n_resamples : int
         Monte Carlo draws for the trend tests and the clustering measures.
-    rng : None, int or numpy.random.Generator
+    {shared: rng}
     drop_outside : bool
         Drop responses outside the period instead of raising.
 
     Returns
     -------
     Diagnosis
+        The measurements, the nulls ranked for these data and their suggested
+        options.
 
     Notes
     -----

@@ -35,6 +35,7 @@ import pandas as pd
 
 from ._effect_math import (coupling_fits, excess_at, excess_intervals, rate_ratio_fits,
                            response_terms)
+from ._docstrings import shared
 from ._output import html_block, interval_text, json_ready, text_block
 from ._setup import Setup, build_setup
 from ._validation import check_fraction
@@ -126,16 +127,28 @@ class EffectSizes:
                 ("Informative responses", f"{self.informative} (interval with covered and "
                                           "uncovered days)")]
 
+    @shared
     def summary(self) -> str:
-        """A plain-text report."""
+        """The effect sizes as a plain-text report, each with its interval.
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         return text_block("Effect sizes: how far the matches exceed chance", self._pairs())
 
     def _repr_html_(self) -> str:
         return html_block("Effect sizes", self._pairs())
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe values: a value that is not finite is None, and ``null_reasons``
-        says why."""
+        """The effect sizes as a JSON-ready dict: every field, intervals as
+        ``[low, high]`` lists.
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         unmatched = ("" if np.isinf(self.rate_ratio) else " or nearly so")
         return json_ready({
             "n": self.n, "k": self.k, "expected": self.expected, "excess": self.excess,
@@ -153,7 +166,14 @@ class EffectSizes:
         })
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per effect size: ``estimate, ci_low, ci_high``."""
+        """The three effect sizes as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per effect size (excess matches, coupling share, rate ratio):
+            ``effect, estimate, ci_low, ci_high``.
+        """
         return pd.DataFrame({
             "effect": ["excess matches", "coupling share", "rate ratio"],
             "estimate": [self.excess, self.coupling, self.rate_ratio],
@@ -195,6 +215,12 @@ def compute_effect_sizes(offsets: Any, counts: Any, first: Any, last: Any, *,
     first, last : array of int, shape (n,)
         Each response's candidate interval of period offsets (inclusive).
     confidence_level : float
+        Of every interval, in ``(0, 1)``.
+
+    Returns
+    -------
+    EffectSizes
+        Excess matches, coupling share and rate ratio, each with its interval.
     """
     level = check_fraction(confidence_level, "confidence_level")
     arrays = [np.asarray(a) for a in (offsets, counts, first, last)]
@@ -235,6 +261,7 @@ def candidate_intervals(model: UnitPlacementNull, setup: Setup) -> tuple[np.ndar
     return units.low[units.unit] + units.rel, units.high[units.unit] + units.rel
 
 
+@shared
 def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Window,
                  period: Period, null: str = "uniform", confidence_level: float = 0.95,
                  drop_outside: bool = False, **null_options: Any) -> EffectSizes:
@@ -242,9 +269,7 @@ def effect_sizes(responses: EventSeries, triggers: EventSeries, *, window: Windo
 
     Parameters
     ----------
-    responses, triggers : EventSeries
-    window : Window
-    period : Period
+    {shared: responses_triggers window period}
     null : {"uniform", "stratified", "jitter", "episode-jitter"}
         The null whose placement defines chance: each response's *candidate
         interval* ``I_i`` is the whole period for ``"uniform"``, its stratum

@@ -91,8 +91,15 @@ class InfluenceResult(Displayed):
                 ("Without each trigger", self.triggers)]
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per dropped event, indexed by ``dropped`` (its id): ``kind``
-        (response or trigger), ``date``, ``k`` and ``pvalue`` without it."""
+        """Every leave-one-out test in one table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per dropped event (responses first, then triggers), indexed by
+            ``dropped`` (its id): ``kind`` (response or trigger), ``date``, and ``k``
+            and ``pvalue`` without it.
+        """
         parts = [frame.rename(columns={column: "dropped"})
                  .assign(kind=kind)[["dropped", "kind", "date", "k", "pvalue"]]
                  for frame, column, kind in ((self.responses, "response_id", "response"),

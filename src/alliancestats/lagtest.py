@@ -114,8 +114,14 @@ class LagTestResult(Displayed):
                                                if self.n_dropped else ""))]
 
     def to_frame(self) -> pd.DataFrame:
-        """The result as a one-row DataFrame indexed by the null (an infinite median lag,
-        when no trigger comes before, is missing)."""
+        """The result as a one-row DataFrame indexed by the null.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: the fields of :meth:`to_dict` but the null; an infinite median
+            lag (no trigger before) is missing.
+        """
         row = {k: v for k, v in self.to_dict().items() if k not in ("null", "null_reasons")}
         return typed_frame([row], index=[self.null], index_name="null",
                            dtypes={"median_lag": "Float64", "median_lag_all_days": "Float64"})

@@ -80,15 +80,28 @@ class PowerResult(Displayed):
                 ("Design", f"n = {self.n} responses, coupling share {self.coupling:g}, "
                            f"statistic {self.statistic}, null {self.null}, alpha = {self.alpha}")]
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
+        """The result as a JSON-ready dict: power, design, method, ``se`` and
+        ``n_simulations`` (both 0 for exact power).
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         return json_ready({"power": self.power, "n": self.n, "coupling": self.coupling,
                            "null": self.null, "alpha": self.alpha, "method": self.method,
                            "se": self.se, "n_simulations": self.n_simulations,
                            "statistic": self.statistic})
 
     def to_frame(self) -> pd.DataFrame:
-        """The result as a one-row DataFrame indexed by ``design`` (null, n, coupling)."""
+        """The result as a one-row DataFrame indexed by ``design`` (null, n, coupling).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: the fields of :meth:`to_dict`.
+        """
         label = f"{self.null}, n = {self.n}, coupling {self.coupling:g}"
         return typed_frame([self.to_dict()], index=[label], index_name="design")
 
@@ -187,9 +200,8 @@ def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, per
     :math:`k_c` the smallest K with :math:`P_0(K \ge k_c) \le \alpha` under
     Binomial(n, C/T), power is :math:`P(\mathrm{Binomial}(n, p_1) \ge k_c)`; for S
     the two ``n``-fold convolutions replace the binomials. Other nulls, and the
-    trigger rate, are simulated: ``n_simulations`` datasets, each tested;
-    ``progress`` shows a bar over them (None: only on a terminal with tqdm installed;
-    True: always, needs the ``progress`` extra; False: never).
+    trigger rate, are simulated: ``n_simulations`` datasets, each tested, with
+    ``progress`` a bar over them.
 
     Parameters
     ----------
@@ -198,19 +210,17 @@ def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, per
         Responses per dataset.
     triggers : EventSeries
         The triggers, kept as they are.
-    {shared: window period null}
-    statistic : {"matches", "pairs", "trigger-rate"}
-        The test statistic.
-    {shared: alpha delay}
+    {shared: window period null statistic alpha delay}
     n_simulations : int
         Simulated datasets (simulated power only).
     n_resamples : int
         Monte Carlo draws per simulated test, where the test is Monte Carlo.
-    {shared: rng null_options}
+    {shared: rng progress null_options}
 
     Returns
     -------
     PowerResult
+        The power, exact or simulated (then with its standard error), and the design.
 
     Examples
     --------

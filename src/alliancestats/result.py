@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._docstrings import shared
 from ._validation import check_fraction
 from .period import Period
 from .window import Window
@@ -18,6 +19,14 @@ __all__ = ["CoincidenceResult", "ConfidenceInterval"]
 
 
 class ConfidenceInterval(NamedTuple):
+    """A confidence interval, unpacking as ``low, high``.
+
+    Attributes
+    ----------
+    low, high : float
+        The interval's lower and upper bounds.
+    """
+
     low: float
     high: float
 
@@ -54,11 +63,23 @@ class CoincidenceResult:
         null distribution has a log-space tail (binomial, hypergeometric); None
         otherwise.
     method : {"exact", "monte-carlo"}
+        How the p-value was computed.
     null : str
         Name of the null model; ``null_description`` says what it holds fixed.
+    null_options : dict
+        The null's options, every one with its value (defaults included).
+    null_description : str
+        One line: the null with the options changed from their defaults, what it
+        holds fixed and what it randomises.
+    distribution : str
+        A short name of the exact null distribution (e.g. ``Binomial(25, 0.70)``),
+        or ``"no closed form"``.
     alternative : {"greater", "less", "two-sided"}
-    window, period :
-        What was tested.
+        The direction of the test.
+    window : Window
+        The lags that counted as a match.
+    period : Period
+        The observation period.
     coverage : float
         ``C / T``, the share of period days a response would be matched on.
     covered_days : int
@@ -72,6 +93,21 @@ class CoincidenceResult:
         first access.
     n_dropped : int
         Responses outside the period dropped with ``drop_outside=True``.
+    n_resamples : int or None
+        Monte Carlo draws ``B``; None for an exact result.
+    pvalue_se : float or None
+        Standard error of a Monte Carlo p-value, ``sqrt(p(1-p)/B)``; None for
+        an exact result.
+    null_draws : numpy.ndarray or None
+        The statistic in every Monte Carlo draw, kept with ``keep_draws=True``;
+        else None.
+    responses_name, triggers_name : str or None
+        The names of the two series (their ``name``), for labels.
+    n_triggers : int
+        Triggers given (all of them, including those that cover no period day).
+    table_inputs, effect_inputs : tuple
+        What :attr:`table` and :meth:`effect_sizes` are computed from on first use
+        (the responses, triggers and window; the null model and the test's setup).
     notes : tuple of str
         What the reader should know about how the value was computed (e.g. Monte
         Carlo used because the exact distribution would have cost too much).
@@ -139,7 +175,18 @@ class CoincidenceResult:
         Raises :class:`~alliancestats.AllianceStatsError` where they are not
         defined, which ``effect_sizes_unavailable`` says beforehand: under
         ``circular``, ``poisson``, ``shuffle-triggers``, and ``episode-jitter``
-        with an episode of more than one response."""
+        with an episode of more than one response.
+
+        Parameters
+        ----------
+        confidence_level : float
+            The intervals' confidence level, in ``(0, 1)``.
+
+        Returns
+        -------
+        EffectSizes
+            The three effect sizes with their intervals.
+        """
         from .effects import effect_sizes_of
 
         if check_fraction(confidence_level, "confidence_level") == 0.95:
@@ -173,7 +220,8 @@ class CoincidenceResult:
 
     @property
     def ratio(self) -> float:
-        """Observed over expected statistic, e.g. ``K / E[K]`` (inf if the mean is 0)."""
+        """Observed over expected statistic, e.g. ``K / E[K]`` (inf if the mean is 0 and
+        the statistic is not; NaN if both are 0)."""
         value = self.statistic
         return value / self.expected if self.expected > 0 else float("inf") if value else float("nan")
 
@@ -182,14 +230,29 @@ class CoincidenceResult:
 
         This describes the observed rate, not the null: compare it with
         ``expected / n``.
+
+        Parameters
+        ----------
+        confidence_level : float
+            The interval's confidence level, in ``(0, 1)``.
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``low, high``, bounds on the probability that a response is matched.
         """
         ci = stats.binomtest(self.k, self.n).proportion_ci(
             confidence_level=check_fraction(confidence_level, "confidence_level"), method="exact")
         return ConfidenceInterval(float(ci.low), float(ci.high))
 
+    @shared
     def summary(self) -> Any:
-        """A plain-text report a referee can read (a :class:`~alliancestats._output.Summary`:
-        a ``str`` shown as preformatted text in a notebook)."""
+        """A plain-text report a referee can read.
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         from ._report import summary_text
 
         return summary_text(self)
@@ -198,15 +261,29 @@ class CoincidenceResult:
         """A paragraph to paste into a paper's methods section: data sizes, window, null
         and its assumption, statistic, observed against expected, the p-value (with its
         standard error when Monte Carlo) and, under nulls that place each response
-        independently, the effect sizes with their intervals."""
+        independently, the effect sizes with their intervals.
+
+        Returns
+        -------
+        str
+            The paragraph.
+        """
         from ._report import methods_paragraph
 
         return methods_paragraph(self)
 
     def to_frame(self) -> pd.DataFrame:
         """The result as a one-row DataFrame (stack several with ``pd.concat``), indexed by
-        ``test`` (null, statistic and window); ``pvalue_se`` and ``n_resamples`` are
-        nullable (missing for exact results)."""
+        ``test`` (null, statistic and window).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: null, method, alternative, window bounds, ``n``, ``k``, the
+            statistic, the matched rate with its 95% interval, coverage, expected
+            value, ratio and p-value; ``pvalue_se`` and ``n_resamples`` are nullable
+            (missing for exact results).
+        """
         from ._output import typed_frame
 
         ci = self.confidence_interval()
@@ -230,13 +307,17 @@ class CoincidenceResult:
                           [("Per response (match columns; the response attributes are in "
                             "result.table)", table[list(table.columns[:7])])])
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (Monte Carlo adds ``n_resamples``, ``pvalue_se``).
+        """The result as a JSON-ready dict (Monte Carlo adds ``n_resamples``,
+        ``pvalue_se``), with the per-response ``table`` as a list of records.
 
-        A number that is not finite (``ratio`` when E[K] = 0, an infinite value
-        in a response attribute) is null, and ``null_reasons`` says why for each;
-        ``effect_sizes`` is null where they are not defined under this null, and
-        ``null_reasons["effect_sizes"]`` says why.
+        ``ratio`` is null when E[K] = 0; ``effect_sizes`` is null where they are not
+        defined under this null, and ``null_reasons["effect_sizes"]`` says why.
+
+        Returns
+        -------
+        {shared: returns_json}
         """
         from ._output import json_ready
 

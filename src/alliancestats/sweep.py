@@ -17,8 +17,8 @@ from ._inference import use_exact
 from ._minp import min_p_adjusted
 from ._montecarlo import batch_sizes
 from ._pvalues import NullDistribution
-from ._output import json_ready
-from ._output import Displayed
+from ._docstrings import shared
+from ._output import Displayed, json_ready
 from ._progress import check_progress, track
 from ._reach import reach_atoms
 from ._setup import Setup, build_setup
@@ -42,6 +42,20 @@ SWEEPABLE = ("uniform", "poisson", "stratified", "jitter", "circular")
 
 def sweep_windows(max_days: int = 90, *, min_days: int = 0, symmetric: bool = False) -> list[Window]:
     """``[0, h]`` (or ``[-h, h]`` if ``symmetric``) for ``h = min_days..max_days``.
+
+    Parameters
+    ----------
+    max_days : int
+        The largest ``h`` (``>= 0``).
+    min_days : int
+        The smallest ``h`` (``>= 0``, at most ``max_days``).
+    symmetric : bool
+        Lags on both sides of the trigger (``[-h, h]``) instead of after it only.
+
+    Returns
+    -------
+    list of Window
+        One window per ``h``, ``h`` increasing.
 
     Examples
     --------
@@ -77,6 +91,7 @@ class SweepResult(Displayed):
     n_resamples : int
         Resamples shared by all windows of a null.
     alternative : str
+        The alternative of every test (``"greater"``, ``"less"`` or ``"two-sided"``).
     """
 
     table: pd.DataFrame
@@ -84,7 +99,14 @@ class SweepResult(Displayed):
     alternative: str
 
     def best(self) -> pd.DataFrame:
-        """Per null, the window with the smallest unadjusted p and its adjusted p."""
+        """Per null, the window with the smallest unadjusted p and its adjusted p.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row of :attr:`table` per null (the first such window on a tie), in the
+            order of the nulls, with a fresh index.
+        """
         rows = self.table.loc[self.table.groupby("null", sort=False)["pvalue"].idxmin()]
         return rows.reset_index(drop=True)
 
@@ -93,7 +115,13 @@ class SweepResult(Displayed):
 
     def to_frame(self) -> pd.DataFrame:
         """The full table, one row per (null, window), indexed by ``test`` (null and
-        window)."""
+        window).
+
+        Returns
+        -------
+        pandas.DataFrame
+            :attr:`table` with the index ``test`` (e.g. ``"uniform, lag 0 to 30"``).
+        """
         labels = [f"{null}, lag {lo} to {hi}"
                   for null, lo, hi in zip(self.table["null"], self.table["lo"], self.table["hi"])]
         return self.table.set_axis(pd.Index(labels, name="test"))
@@ -115,14 +143,22 @@ class SweepResult(Displayed):
                    "pvalue_adjusted", "method"]
         return [("Every window", self.table[[c for c in columns if c in self.table]])]
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: the best window per null and the full table (see :mod:`._output`);
-        ``pvalue_se`` is None for an exact p-value, and ``null_reasons`` says so."""
+        """The sweep as a JSON-ready dict: ``n_resamples``, ``alternative``, the best
+        window per null (``best``) and the full table (``table``), as lists of records;
+        ``pvalue_se`` is None for an exact p-value.
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         return json_ready({"n_resamples": self.n_resamples, "alternative": self.alternative,
                            "best": self.best(), "table": self.table},
                           {"pvalue_se": "the p-value is exact: it has no Monte Carlo error"})
 
 
+@shared
 def window_sweep(
     responses: EventSeries,
     triggers: EventSeries,
@@ -142,8 +178,7 @@ def window_sweep(
 
     Parameters
     ----------
-    responses, triggers, period :
-        As in :func:`coincidence_test`.
+    {shared: responses_triggers period}
     windows : iterable of Window, optional
         Default ``[0, h]`` for ``h = 0..90`` (:func:`sweep_windows`).
     nulls : str or sequence of str
@@ -158,12 +193,19 @@ def window_sweep(
         The statistic tested in every window (see :func:`coincidence_test`).
     n_resamples : int
         ``B`` resamples, shared by all windows of a null.
-    rng, alternative, drop_outside :
-        As in :func:`coincidence_test`.
+    {shared: rng}
+    alternative : {"greater", "less", "two-sided"}
+        The direction of every test, as in :func:`coincidence_test`.
+    {shared: drop_outside}
     progress : bool or None
         A progress bar over each null's resamples: None (default) shows one only when
         standard error is a terminal and tqdm is installed; True always (needs the
         ``progress`` extra); False never.
+
+    Returns
+    -------
+    SweepResult
+        One row per (null, window) with its unadjusted and min-p adjusted p-value.
 
     Notes
     -----

@@ -20,6 +20,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._docstrings import shared
 from .._validation import check_integer, check_rng
 from ..coincidence import coincidence_test
 from ..composition import composition_test, rate_comparison
@@ -47,6 +48,7 @@ __all__ = ["Analysis", "AuditReport", "AuditVerdict", "DateMoveBounds", "Placebo
            "response_subset_tests", "secondary_tests"]
 
 
+@shared
 def audit(
     responses: EventSeries,
     triggers: EventSeries,
@@ -72,17 +74,17 @@ def audit(
 
     Parameters
     ----------
-    responses, triggers, period :
-        As in :func:`alliancestats.coincidence_test`.
+    {shared: responses_triggers}
     window : Window, optional
         The window; may instead come from ``primary``.
+    {shared: period}
     primary : Analysis, optional
         The primary analysis, declared before the audit. Without it,
         :func:`alliancestats.diagnose` chooses one from the dates alone, before any
         p-value is computed, and the report says why (see :func:`audit_verdict`).
     alpha : float
         Level of the verdict.
-    placebo_step, placebo_min, placebo_max :
+    placebo_step, placebo_min, placebo_max : int, optional
         The placebo's shifts (see :func:`~alliancestats.audit.placebo.placebo_test`).
     sensitivity_attribute : str, optional
         A response column: the primary test is rerun without each of its levels
@@ -101,13 +103,15 @@ def audit(
     n_resamples : int
         Monte Carlo draws (diagnose's clustering measures, Monte Carlo tests, the
         min-p steps).
-    rng : None, int or numpy.random.Generator
+    {shared: rng}
     drop_outside : bool
         Drop responses outside the period before every check.
 
     Returns
     -------
     AuditReport
+        The verdict, the primary test, every check under it, the secondary family
+        and the other analyses that were asked for.
 
     Notes
     -----

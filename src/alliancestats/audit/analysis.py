@@ -24,6 +24,10 @@ SYMBOLS = {"matches": "K", "pairs": "S", "trigger-rate": "R"}
 class Analysis:
     """A test fixed before any p-value is seen: null model, statistic, window, options.
 
+    A combination the library refuses (``episode-jitter`` with the trigger rate),
+    an unknown null, statistic or option is an error here, before any data are
+    touched.
+
     Parameters
     ----------
     null : str
@@ -35,10 +39,6 @@ class Analysis:
     null_options : mapping
         The null's options, as :func:`~alliancestats.coincidence_test` takes them
         (``strata``, ``days``, ``gap``, ...).
-
-    A combination the library refuses (``episode-jitter`` with the trigger rate),
-    an unknown null, statistic or option is an error here, before any data are
-    touched.
 
     Examples
     --------
@@ -70,21 +70,51 @@ class Analysis:
         return SYMBOLS[self.statistic]
 
     def options(self) -> dict[str, Any]:
-        """The null's options as a plain dict (for ``coincidence_test(**options)``)."""
+        """The null's options as a plain dict (for ``coincidence_test(**options)``).
+
+        Returns
+        -------
+        dict
+            A new dict of option name to value; changing it leaves the analysis as it is.
+        """
         return dict(self.null_options)
 
     def label(self) -> str:
-        """``"S (pairs) under stratified (strata=year)"``."""
+        """The analysis in words, as ``"S (pairs) under stratified (strata=year)"``.
+
+        Returns
+        -------
+        str
+            Symbol, statistic, null and the null's options (when there are any).
+        """
         options = ", ".join(f"{k}={v}" for k, v in self.null_options.items())
         return (f"{self.symbol} ({self.statistic}) under {self.null}"
                 + (f" ({options})" if options else ""))
 
     def with_window(self, window: Window) -> "Analysis":
-        """The same analysis on ``window``."""
+        """The same analysis on another window.
+
+        Parameters
+        ----------
+        window : Window
+            The lags that count in the new analysis.
+
+        Returns
+        -------
+        Analysis
+            A new analysis with this one's null, statistic and options on ``window``.
+        """
         return Analysis(self.null, self.statistic, window, self.null_options)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
+        """The analysis as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            ``null``, ``statistic``, ``window`` (its own ``to_dict()``, or None when the
+            analysis takes the audit's window) and ``null_options`` (tuples as lists).
+        """
         return {"null": self.null, "statistic": self.statistic,
                 "window": None if self.window is None else self.window.to_dict(),
                 "null_options": {k: (list(v) if isinstance(v, (list, tuple)) else v)
@@ -104,6 +134,22 @@ def primary_from_diagnosis(diagnosis: Diagnosis, window: Window) -> tuple[Analys
     overlap. The calibration tables show S holding its level under the nulls
     ``diagnose`` ranks first for the data it suits (``stratified`` and ``jitter``
     without bursts of responses, ``episode-jitter`` with them).
+
+    Parameters
+    ----------
+    diagnosis : Diagnosis
+        What :func:`alliancestats.diagnose` found in the dates.
+    window : Window
+        The window of the primary analysis.
+
+    Returns
+    -------
+    analysis : Analysis
+        The primary analysis: the top-ranked null with its suggested options, the
+        statistic S and ``window``.
+    reason : str
+        Why, in words: the null's rank and reasons, and why S (with the share of
+        days the windows cover, C/T).
     """
     null = diagnosis.primary
     options = dict(diagnosis.options.get(null, {}))

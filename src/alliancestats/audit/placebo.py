@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._docstrings import shared
 from .._output import Displayed, html_block, json_ready, text_block
 from .._setup import Setup, build_setup, in_reach
 from .._validation import check_integer, check_rng
@@ -84,8 +85,15 @@ class PlaceboResult:
             ("Placebo p-value", f"{self.pvalue:.4g}  ((1 + A) / (1 + G))"),
         ]
 
+    @shared
     def summary(self) -> str:
-        """A plain-text report."""
+        """The placebo as a plain-text report: the test, the shifts, the real list's p,
+        how many shifted lists are as remarkable and the placebo p-value.
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         return text_block("Placebo: the trigger list shifted in time", self._pairs())
 
     def _repr_html_(self) -> str:
@@ -95,11 +103,24 @@ class PlaceboResult:
     __repr__ = Displayed._short_repr
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per shifted list."""
+        """The shifted lists as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of :attr:`table`: one row per shifted list.
+        """
         return self.table.copy()
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the placebo p-value, the share and every shifted list."""
+        """The placebo as a JSON-ready dict: the placebo p-value, the share and every
+        shifted list (``shifts``, a list of records).
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         return json_ready({
             "null": self.null, "statistic": self.statistic, "method": self.method,
             "step": self.step, "min_shift": self.min_shift, "max_shift": self.max_shift,
@@ -112,6 +133,28 @@ def placebo_shifts(trigger_days: np.ndarray, window: Window, period: Period, *, 
     """The shifts a placebo tries: multiples of ``step`` with ``min_shift <= |shift|``
     (and ``<= max_shift`` if given) whose shifted list keeps at least half as many
     distinct trigger days in reach (able to cover a period day) as the real list.
+
+    Parameters
+    ----------
+    trigger_days : numpy.ndarray
+        The real list's trigger days (day numbers; repeats count once).
+    window : Window
+        The lags that count.
+    period : Period
+        The observation period.
+    step : int
+        Shifts are multiples of ``step`` days.
+    min_shift : int
+        The smallest shift tried, in days, either way.
+    max_shift : int, optional
+        The largest shift tried, in days, either way (default: as far as any
+        shifted trigger day could still reach the period).
+
+    Returns
+    -------
+    numpy.ndarray
+        The shifts in days (int64, negative before positive, ascending); empty when
+        no real trigger day is in reach.
 
     Examples
     --------

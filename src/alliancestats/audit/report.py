@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._docstrings import shared
 from .._output import Summary, html_block, json_ready
 from ..composition import CompositionResult
 from ..count_model import CountModelResult
@@ -111,7 +112,16 @@ class AuditReport:
 
     # -- output ----------------------------------------------------------------------
     def checks(self) -> pd.DataFrame:
-        """One row per check under the primary analysis: ``check, result, pvalue``."""
+        """The checks under the primary analysis as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per check (primary test, placebo, reverse direction, leave one
+            out, window search, then the lag test, response subsets and moved dates
+            when they were run): ``check``, ``result`` (in words), ``pvalue`` and
+            ``below_alpha``.
+        """
         r, alpha = self.result, self.decision.alpha
         rows = [("primary test", f"{r.symbol} = {r.statistic:.4g}, E = {r.expected:.4g}",
                  r.pvalue),
@@ -150,13 +160,25 @@ class AuditReport:
         return str(top.event), float(top.pvalue)
 
     def to_frame(self) -> pd.DataFrame:
-        """The checks under the primary analysis (see :meth:`checks`)."""
+        """The checks under the primary analysis, as :meth:`checks` gives them.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per check: ``check``, ``result``, ``pvalue``, ``below_alpha``.
+        """
         return self.checks()
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready report: the verdict, the primary analysis, every check under it,
-        the secondary family with adjusted p-values, and the rest; numbers that are
-        not finite are null, explained in ``null_reasons``."""
+        """The report as a JSON-ready dict: the verdict, the primary analysis, every
+        check under it, the secondary family with adjusted p-values, the count model,
+        composition, rates, the diagnosis and the notes.
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         r = self.result
         worst = self._worst_drop()
         best = self.sweep.best().iloc[0]
@@ -219,12 +241,26 @@ class AuditReport:
                 f"{self.primary.label()}; p = {self.result.pvalue:.4g})")
 
     def text(self) -> str:
-        """The report in plain text."""
+        """The report in plain text.
+
+        Returns
+        -------
+        str
+            The verdict, the primary analysis, each check, the secondary family and
+            the notes.
+        """
         from ._text import report_text
 
         return report_text(self)
 
+    @shared
     def summary(self) -> Summary:
-        """The report in plain text (as :meth:`text`; a notebook shows it monospaced)."""
+        """The report in plain text, as :meth:`text` gives it (a notebook shows it
+        monospaced).
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         return Summary(self.text())
 

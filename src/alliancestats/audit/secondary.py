@@ -15,6 +15,7 @@ import pandas as pd
 from .._inference import use_exact
 from .._minp import min_p_adjusted
 from .._montecarlo import batch_sizes
+from .._docstrings import shared
 from .._output import Displayed, Summary, html_block, json_ready, text_table
 from .._pvalues import NullDistribution
 from .._setup import Setup, build_setup
@@ -54,11 +55,24 @@ class SecondaryResult:
     n_nulls: int
 
     def to_frame(self) -> pd.DataFrame:
-        """The table."""
+        """The family as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of :attr:`table`: one row per analysis.
+        """
         return self.table.copy()
 
+    @shared
     def summary(self) -> Summary:
-        """A plain-text report."""
+        """The family as plain text: a title naming the adjustment, then each analysis
+        with its value, expected value, p-value, adjusted p-value and ``suited``.
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         title = (f"Secondary analyses ({len(self.table)}; p adjusted for all of them: min-p "
                  f"within each null, Holm across {self.n_nulls} nulls)")
         columns = ["analysis", "value", "expected", "pvalue", "pvalue_adjusted", "suited"]
@@ -77,8 +91,15 @@ class SecondaryResult:
 
     __repr__ = Displayed._short_repr
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
+        """The family as a JSON-ready dict: ``n_resamples``, ``n_nulls``, the
+        ``adjustment`` in words and ``analyses`` (the table as a list of records).
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         return json_ready({"n_resamples": self.n_resamples, "n_nulls": self.n_nulls,
                            "adjustment": "min-p (Westfall-Young) within each null, Holm "
                                          "across nulls",
@@ -88,7 +109,26 @@ class SecondaryResult:
 def default_family(window: Window, options: dict[str, dict[str, Any]],
                    exclude: Analysis | None = None) -> list[Analysis]:
     """Every null with ``options`` (e.g. :attr:`Diagnosis.options`) x every statistic it
-    accepts, except ``exclude`` (the primary analysis)."""
+    accepts, except ``exclude`` (the primary analysis).
+
+    Parameters
+    ----------
+    window : Window
+        The window of every analysis; it also sets the defaults of the jitter nulls
+        (``days`` = twice its length; episode-jitter's ``gap`` = its length).
+    options : dict
+        Null name to that null's options; only ``days`` (jitter) and ``days`` and
+        ``gap`` (episode-jitter) are read for the jitter nulls.
+    exclude : Analysis, optional
+        An analysis to leave out (same null, statistic and options, whatever the
+        window).
+
+    Returns
+    -------
+    list of Analysis
+        In the order of :data:`alliancestats.nulls.NULLS`, then of the statistics;
+        a statistic a null refuses is left out.
+    """
     family = []
     for null, cls in NULLS.items():
         values = dict(options.get(null, {}))

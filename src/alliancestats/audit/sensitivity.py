@@ -17,6 +17,7 @@ import pandas as pd
 
 from .._convolution import sum_of_units
 from .._dates import to_timestamps
+from .._docstrings import shared
 from .._output import Displayed, html_block, json_ready, text_block
 from .._setup import Setup, build_setup
 from .._pvalues import P_FLOOR
@@ -38,6 +39,7 @@ __all__ = ["response_subset_tests", "DateMoveBounds", "date_move_bounds"]
 MISSING = "(missing)"
 
 
+@shared
 def response_subset_tests(
     responses: EventSeries,
     triggers: EventSeries,
@@ -60,6 +62,17 @@ def response_subset_tests(
     same null, statistic and options on the remaining responses (Monte Carlo
     nulls with a stream spawned from ``rng`` per row). A row with no response left
     has ``n = 0`` and p = 1 (no data, no evidence).
+
+    Parameters
+    ----------
+    {shared: responses_triggers window period}
+    attribute : str
+        A column of the responses whose levels are left out one at a time.
+    {shared: null statistic n_resamples rng}
+    drop_outside : bool
+        Drop responses outside the period instead of raising (before the subsets
+        are formed).
+    {shared: null_options}
 
     Returns
     -------
@@ -127,6 +140,7 @@ class DateMoveBounds:
     statistic_low, statistic_high : float
         The smallest and largest value of the statistic over all moves.
     null, statistic : str
+        The null (with its options) and the statistic tested.
     """
 
     days: int
@@ -147,8 +161,15 @@ class DateMoveBounds:
                 ("p as given", f"{self.pvalue:.4g}"),
                 ("p over all moves", f"{self.pvalue_low:.4g} to {self.pvalue_high:.4g}, {kind}")]
 
+    @shared
     def summary(self) -> str:
-        """A plain-text report."""
+        """The bounds as a plain-text report: the moves, the test, the statistic's range,
+        the p-value as given and its range (or bound) over all moves.
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         return text_block("Sensitivity to the dates", self._pairs())
 
     def _repr_html_(self) -> str:
@@ -156,8 +177,14 @@ class DateMoveBounds:
 
     __repr__ = Displayed._short_repr
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
+        """The bounds as a JSON-ready dict: every field of the result.
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         return json_ready({"days": self.days, "null": self.null, "statistic": self.statistic,
                            "pvalue": self.pvalue, "pvalue_low": self.pvalue_low,
                            "pvalue_high": self.pvalue_high, "exact": self.exact,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .._docstrings import shared
 from .._output import Displayed, html_block, json_ready, text_block
 from .._validation import check_fraction, check_integer, check_rng
 from ..coincidence import coincidence_test
@@ -32,6 +33,20 @@ LEVELS = ("supported", "suggestive", "not supported")
 def verdict_level(primary_pvalue: float, placebo_pvalue: float, alpha: float) -> str:
     """The rule: ``supported`` when the primary p-value and the placebo p-value are both
     at most ``alpha``; ``suggestive`` when only the primary one is; else ``not supported``.
+
+    Parameters
+    ----------
+    primary_pvalue : float
+        The p-value of the primary test.
+    placebo_pvalue : float
+        The placebo p-value (see :func:`alliancestats.placebo_test`).
+    alpha : float
+        The significance level.
+
+    Returns
+    -------
+    str
+        ``"supported"``, ``"suggestive"`` or ``"not supported"``.
 
     Examples
     --------
@@ -64,6 +79,7 @@ class AuditVerdict:
     placebo : PlaceboResult
         The primary test against the shifted trigger lists.
     alpha : float
+        The significance level both p-values are compared with.
     diagnosis : Diagnosis or None
         The diagnosis the primary analysis came from (None when declared).
     """
@@ -89,8 +105,15 @@ class AuditVerdict:
                 ("Placebo", f"{self.placebo.share:.1%} of {self.placebo.n_shifts} shifted lists "
                             f"as remarkable; placebo p = {self.placebo.pvalue:.4g}")]
 
+    @shared
     def summary(self) -> str:
-        """A plain-text report."""
+        """The verdict as a plain-text report: level, verdict in words, the primary
+        analysis and why, the primary test and the placebo.
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         return text_block("Audit verdict", self._pairs())
 
     def _repr_html_(self) -> str:
@@ -98,8 +121,15 @@ class AuditVerdict:
 
     __repr__ = Displayed._short_repr
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: level, text, the primary analysis and its two p-values."""
+        """The verdict as a JSON-ready dict: level, text, alpha, the primary analysis,
+        the primary test and the placebo's p-value, share and number of shifts.
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         return json_ready({
             "verdict_level": self.level, "verdict": self.text, "alpha": self.alpha,
             "primary": {**self.primary.to_dict(), "chosen_by": self.chosen_by,
@@ -137,6 +167,7 @@ def resolve_window(window: Any, primary: Any) -> Window:
     return window if window is not None else declared  # type: ignore[return-value]
 
 
+@shared
 def audit_verdict(
     responses: EventSeries,
     triggers: EventSeries,
@@ -161,28 +192,29 @@ def audit_verdict(
 
     Parameters
     ----------
-    responses, triggers, period :
-        As in :func:`alliancestats.coincidence_test`.
+    {shared: responses_triggers}
     window : Window, optional
         The window; may instead come from ``primary``.
+    {shared: period}
     primary : Analysis, optional
         The declared primary analysis. Without it, :func:`alliancestats.diagnose`
         (dates only, no p-value) chooses: its top-ranked null with its options,
         and S (``pairs``); see :func:`~alliancestats.audit.analysis.primary_from_diagnosis`.
     alpha : float
         Level of the primary test and of the placebo check.
-    placebo_step, placebo_min, placebo_max :
+    placebo_step, placebo_min, placebo_max : int, optional
         The shifts of the placebo (``step``, ``min_shift``, ``max_shift`` of
         :func:`~alliancestats.audit.placebo.placebo_test`).
     n_resamples : int
         Monte Carlo draws for ``diagnose``'s clustering measures and for any test
         without an exact distribution.
-    rng : None, int or numpy.random.Generator
-    drop_outside : bool
+    {shared: rng drop_outside}
 
     Returns
     -------
     AuditVerdict
+        The level, the verdict in words, the primary analysis and why, the primary
+        test and its placebo.
 
     Notes
     -----

@@ -35,7 +35,14 @@ EXACT: frozenset[tuple[str, str]] = frozenset(
 
 
 def combinations_text() -> str:
-    """Which null x statistic combinations exist and which are exact, one line per null."""
+    """Which null x statistic combinations exist and which are exact.
+
+    Returns
+    -------
+    str
+        One entry per null, separated by ``"; "``: each statistic with
+        ``(exact)``, ``(Monte Carlo)`` or ``(not available)``.
+    """
     def kind(null: str, statistic: str) -> str:
         if statistic in NULLS[null].refused_statistics:
             return "not available"
@@ -47,7 +54,21 @@ def combinations_text() -> str:
 
 
 def make_null(null: Any, options: dict[str, Any]) -> NullModel:
-    """The null model named ``null`` with ``options`` (validated)."""
+    """The null model named ``null`` with ``options`` (validated).
+
+    Parameters
+    ----------
+    null : str
+        A key of :data:`NULLS`; anything else is an error.
+    options : dict
+        The null's options (e.g. ``{"strata": "year"}``); an unknown name or a bad
+        value is an error.
+
+    Returns
+    -------
+    NullModel
+        An instance of ``NULLS[null]``.
+    """
     if not isinstance(null, str) or null not in NULLS:
         raise AllianceStatsError(
             f"`null` must be one of {', '.join(map(repr, NULLS))}, got {null!r}"

@@ -20,6 +20,12 @@ class NullModel:
     ``exact_statistics`` (the statistics with an exact null distribution) and
     implement ``expected``, ``draw`` (surrogate data) and, for the exact ones,
     ``exact_cost`` and ``exact_distribution``.
+
+    Parameters
+    ----------
+    **options
+        The null's options, by name; each one not given takes its default from the
+        class's ``options``, and a name not there is an error.
     """
 
     name: ClassVar[str]

@@ -29,6 +29,11 @@ class CircularNull(NullModel):
     responses to particular dates; the wrap joins the period's end to its start,
     which is harmless when neither series has a strong trend.
 
+    Parameters
+    ----------
+    **options
+        None: this null takes no options, and any given is an error.
+
     Notes
     -----
     The null distribution of every statistic is exact over all ``T`` shifts. With

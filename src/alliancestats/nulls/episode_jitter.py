@@ -39,8 +39,13 @@ class EpisodeJitterNull(UnitPlacementNull):
     Unlike ``jitter``, a burst of ``k`` responses after one trigger cannot be
     split up by the null, so it does not count as ``k`` independent coincidences.
 
-    Options: ``days=J`` (required, ``>= 0``), ``gap=g`` (``>= 0``; default
-    ``L = hi - lo + 1``), ``centred``.
+    Parameters
+    ----------
+    **options
+        ``days=J`` (int ``>= 0``, required): the largest shift, or the bins'
+        half-width; ``gap=g`` (int ``>= 0``; default ``L = hi - lo + 1``): the
+        largest gap within an episode; ``centred`` (bool, default True): the shift
+        rule, as above.
 
     Notes
     -----

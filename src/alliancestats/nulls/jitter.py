@@ -24,6 +24,12 @@ class JitterNull(UnitPlacementNull):
     responses barely move and the test has little power; with ``J`` as long as
     the period it becomes ``uniform``.
 
+    Parameters
+    ----------
+    **options
+        ``days`` (int ``>= 0``, required): ``J``, the half-width of each response's
+        interval in days.
+
     Notes
     -----
     With :math:`I_i = [t_i - J, t_i + J] \cap [\text{start}, \text{end}]`,

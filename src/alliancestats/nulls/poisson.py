@@ -33,6 +33,13 @@ class PoissonNull(TriggerNull):
     reach (no trend, no clustering). Answers "given how *often* the triggers
     occur", not "given *when*".
 
+    Parameters
+    ----------
+    **options
+        ``continuous`` (bool, default False): redraw the triggers as a Poisson
+        process of rate :math:`N/D` instead of Bernoulli days of probability
+        :math:`m/D`.
+
     Notes
     -----
     A response's window holds ``L`` reach days, so it is matched with probability

@@ -34,6 +34,11 @@ class ShuffleTriggersNull(TriggerNull):
     trend, no clustering), given their number. Unlike ``poisson`` the number of
     trigger days is fixed rather than random.
 
+    Parameters
+    ----------
+    **options
+        None: this null takes no options, and any given is an error.
+
     Notes
     -----
     A response's window holds ``L`` reach days, so it is missed with probability

@@ -33,6 +33,11 @@ class StratifiedNull(UnitPlacementNull):
     Every stratum is intersected with the analysis period; a stratum with no
     period days is an error.
 
+    Parameters
+    ----------
+    **options
+        ``strata`` (default ``"year"``): the strata, as above.
+
     Notes
     -----
     With :math:`S_i` the period days of response ``i``'s stratum,

@@ -28,6 +28,12 @@ class UniformNull(UnitPlacementNull):
     grow busier in the same years this null overstates significance; use
     ``stratified`` or ``jitter`` then.
 
+    Parameters
+    ----------
+    **options
+        ``distinct`` (bool, default False): place the responses on ``n`` distinct
+        days, drawn without replacement (see Notes).
+
     Notes
     -----
     With ``C`` covered days out of ``T``, a uniform day is matched with

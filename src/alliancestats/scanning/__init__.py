@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
+from .._docstrings import shared
 from .._progress import check_progress
 from .._validation import check_alternative, check_integer
 from ..errors import AllianceStatsError
@@ -58,6 +59,7 @@ def _union_days(reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndarray) -> tup
     return key // span, key % span + base
 
 
+@shared
 def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
          period: Period, null: str = "uniform", codes: Any = None,
          trigger_actor: str | None = None, trigger_codes: Any = None,
@@ -78,8 +80,10 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
         text files (``"gdelt/*.parquet"``, a folder, a list), or a Dask DataFrame.
     triggers : EventSeries, optional
         One trigger series for every dyad. Or give ``trigger_actor``.
-    window : Window
+    {shared: window}
     period : Period
+        The observation period: responses outside it are left out; triggers
+        outside it still count where their window reaches a period day.
     null : {"uniform", "stratified", "jitter", "episode-jitter", "circular"}
         The placement null, as in :func:`alliancestats.coincidence_test` (with its
         options, e.g. ``days=J`` for ``jitter`` and ``episode-jitter`` (with ``gap``
@@ -92,6 +96,9 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
         Each dyad's triggers are this actor's events with ``trigger_codes``
         (default: the code system's ``SANCTIONS``) on either member. The actor's
         events on itself never count.
+    trigger_codes : codes or CodeSet, optional
+        The codes of the actor's events that are triggers (with ``trigger_actor``;
+        default: the code system's ``SANCTIONS``).
     dyads : sequence of (str, str), optional
         Only these pairs (default: every pair with a response in the period).
     reverse : bool
@@ -99,6 +106,8 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
         the dyad's events? (Responses and triggers swap roles; needs
         ``trigger_actor``.)
     alternative : {"greater", "less", "two-sided"}
+        ``"greater"`` (default) asks whether each dyad's responses are matched more
+        often than chance.
     min_days : int
         Leave out dyads with fewer response days; they (and requested ``dyads`` with no
         response day) are counted in ``n_below_min_days``.
@@ -113,6 +122,8 @@ def scan(table: Any, triggers: EventSeries | None = None, *, window: Window,
         A progress bar over the batches of dyads: None (default) shows one only when
         standard error is a terminal and tqdm is installed; True always (needs the
         ``progress`` extra); False never.
+    **null_options
+        Options of the null (see ``null``).
 
     Returns
     -------

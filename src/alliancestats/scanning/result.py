@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .._convolution import sum_of_units
-from .._output import json_ready, text_block
+from .._docstrings import shared
+from .._output import Summary, html_block, json_ready, text_block
 from .._pvalues import exact_tail
-from .._output import Summary, html_block
 from .._validation import check_bool, check_integer
 from ..errors import AllianceStatsError
 from ..period import Period
@@ -27,6 +27,22 @@ class PooledResult(NamedTuple):
     dyads are independent under the null). A p-value below ``1e-300`` is reported as
     that bound with ``pvalue_underflow`` True (the convolution has no log-space tail,
     so no exact ``log10``), as in :func:`alliancestats.coincidence_test`.
+
+    Attributes
+    ----------
+    k : int
+        Matched responses, summed over the dyads.
+    n : int
+        Responses, summed over the dyads.
+    expected : float
+        The total's mean under the null.
+    pvalue : float
+        The exact p-value of ``k`` under the convolution, in the direction of the
+        scan's ``alternative``.
+    n_dyads : int
+        Dyads pooled.
+    pvalue_underflow : bool
+        True when the p-value is below ``1e-300`` and ``pvalue`` holds that bound.
     """
 
     k: int
@@ -58,9 +74,14 @@ class ScanResult:
         have no ``pvalue_bh`` (NaN): they are outside the false-discovery family.
     null, null_description : str
         The placement null and what it keeps and randomises.
-    alternative : str
-    window, period :
-        What was tested.
+    null_options : dict
+        The null's options.
+    alternative : {"greater", "less", "two-sided"}
+        The direction of every dyad's test.
+    window : Window
+        The lags that counted as a match.
+    period : Period
+        The observation period.
     responses, triggers : str
         What the responses and triggers of each dyad were.
     n_below_min_days : int
@@ -99,7 +120,18 @@ class ScanResult:
         return int(self.table["testable"].sum())
 
     def pmf(self, row: int) -> np.ndarray:
-        """Exact null pmf of K for row ``row`` of :attr:`table` (K = 0..n)."""
+        """Exact null pmf of K for one row of :attr:`table`.
+
+        Parameters
+        ----------
+        row : int
+            The row's position in :attr:`table` (0 is the first).
+
+        Returns
+        -------
+        numpy.ndarray
+            The probabilities of K = 0..n for that dyad (``n + 1`` values).
+        """
         row = check_integer(row, "row", minimum=0)
         if row >= len(self.table):
             raise AllianceStatsError(f"`row` must be below {len(self.table)} (the table's rows), "
@@ -111,6 +143,16 @@ class ScanResult:
         """One test of all dyads together: total K against the convolution of the
         dyads' null distributions (untestable dyads add a constant and are left out
         unless ``testable_only=False``).
+
+        Parameters
+        ----------
+        testable_only : bool
+            Pool the testable dyads only (default), or every dyad of the table.
+
+        Returns
+        -------
+        PooledResult
+            Total K and n, the total's mean under the null and its exact p-value.
 
         Examples
         --------
@@ -134,7 +176,14 @@ class ScanResult:
                             n_dyads=len(rows), pvalue_underflow=p.underflow)
 
     def to_frame(self) -> pd.DataFrame:
-        """The per-dyad table (a copy; ``untestable`` as text, missing for testable dyads)."""
+        """The per-dyad table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of :attr:`table` with ``untestable`` as text, missing for testable
+            dyads.
+        """
         return self.table.astype({"untestable": "str"})
 
     def _pairs(self) -> list[tuple[str, str]]:
@@ -153,13 +202,33 @@ class ScanResult:
                          if self.n_below_min_days else "")),
         ]
 
+    @shared
     def summary(self, top: int = 10) -> Summary:
-        """Plain-text report: what was scanned, the FDR family, the top dyads."""
+        """Plain-text report: what was scanned, the FDR family, the top dyads.
+
+        Parameters
+        ----------
+        top : int
+            How many dyads to list (the first rows of :attr:`table`: testable dyads
+            first, by p-value).
+
+        Returns
+        -------
+        {shared: returns_summary}
+        """
         top = check_integer(top, "top", minimum=0)
         return text_block(TITLE, self._pairs(), [("", self.table.head(top))])
 
+    @shared
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: NaN becomes None (``pvalue_bh`` of untestable dyads: not in the family)."""
+        """The scan as a JSON-ready dict: what was scanned, the counts of dyads, and
+        ``dyads``, the table as a list of records (``pvalue_bh`` of an untestable dyad
+        is None: it is not in the family).
+
+        Returns
+        -------
+        {shared: returns_json}
+        """
         return json_ready({"null": self.null, "null_description": self.null_description,
                 "null_options": self.null_options,
                 "alternative": self.alternative, "window": self.window.to_dict(),

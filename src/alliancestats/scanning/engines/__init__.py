@@ -45,8 +45,14 @@ _SAMPLE_BYTES = 1 << 20
 
 
 def available_memory() -> int:
-    """Bytes of memory available to new allocations: ``MemAvailable`` of ``/proc/meminfo``
-    (Linux), else the physical memory (``os.sysconf``), else 4 GiB."""
+    """Bytes of memory available to new allocations.
+
+    Returns
+    -------
+    int
+        ``MemAvailable`` of ``/proc/meminfo`` (Linux), else the physical memory
+        (``os.sysconf``), else 4 GiB.
+    """
     try:
         with open("/proc/meminfo", encoding="ascii") as handle:
             for line in handle:
@@ -62,7 +68,20 @@ def available_memory() -> int:
 
 def estimate_rows(files: tuple[str, ...], file_format: str) -> int:
     """Event rows in the files: exact for Parquet (from the footers), and for text the
-    total size over the mean line length of the first MiB of the first file."""
+    total size over the mean line length of the first MiB of the first file.
+
+    Parameters
+    ----------
+    files : tuple of str
+        The files' paths.
+    file_format : str
+        ``"parquet"``, or a text format (every other value).
+
+    Returns
+    -------
+    int
+        The rows, exact or estimated (0 for an empty text file).
+    """
     if file_format == "parquet":
         try:
             import pyarrow.parquet as pq
@@ -80,7 +99,20 @@ def estimate_rows(files: tuple[str, ...], file_format: str) -> int:
 def fits_in_memory(rows: int, memory: int | None = None) -> bool:
     """Whether the pandas engine can hold ``rows`` events: ``rows`` times
     :data:`PANDAS_BYTES_PER_ROW` within half of ``memory`` (default
-    :func:`available_memory`), leaving the other half for everything else."""
+    :func:`available_memory`), leaving the other half for everything else.
+
+    Parameters
+    ----------
+    rows : int
+        Event rows to read.
+    memory : int, optional
+        Bytes available (default :func:`available_memory`).
+
+    Returns
+    -------
+    bool
+        True when the rows fit.
+    """
     memory = available_memory() if memory is None else memory
     return rows * PANDAS_BYTES_PER_ROW <= memory // 2
 
