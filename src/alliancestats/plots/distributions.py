@@ -115,9 +115,16 @@ def plot_placebo_distribution(values: Any, observed: float, *, ax: Any = None,
                label=f"{label} ({values.size})")
         ax.bar(unique[tail], share[tail], width=width, color="tab:orange",
                label=f"{tail_text}: (1 + {counts[tail].sum()}) / (1 + {values.size})")
-    else:
-        ax.hist(values, bins=40, color="0.75", weights=np.full(values.size, 1 / values.size),
-                label=f"{label} ({values.size})")
+    else:                                  # many distinct values: a histogram, tail shaded
+        upper = values >= observed if alternative == "greater" else values <= observed
+        if alternative == "two-sided":
+            upper = np.isin(values, unique[tail])
+        bins = np.histogram_bin_edges(np.append(values, observed), bins=40)
+        weights = np.full(values.size, 1 / values.size)
+        ax.hist([values[~upper], values[upper]], bins=bins, stacked=True,
+                weights=[weights[~upper], weights[upper]], color=["0.75", "tab:orange"],
+                label=[f"{label} ({values.size})",
+                       f"{tail_text}: (1 + {counts[tail].sum()}) / (1 + {values.size})"])
     ax.axvline(observed, color="tab:blue", lw=2.5, zorder=4,
                label=f"observed {statistic} = {observed:.4g}")
     ax.set_xlabel(statistic)
@@ -150,9 +157,10 @@ def plot_placebo(placebo: Any, *, ax: Any = None, alpha: float = 0.05) -> Any:
     scores = -np.log10(np.maximum(placebo.table.pvalue.to_numpy(dtype=float), 1e-300))
     real = -np.log10(max(placebo.observed_pvalue, 1e-300))
     ax = plot_placebo_distribution(
-        scores, real, ax=ax, label="shifted trigger lists",
-        statistic=f"-log10 p ({placebo.statistic} under {placebo.null})",
+        scores, real, ax=ax, label="shifted lists", statistic="-log10 p",
         title=f"placebo p = {placebo.pvalue:.3g} ({placebo.share:.1%} as remarkable)")
+    ax.set_xlabel(f"-log10 p of each shifted trigger list ({placebo.statistic} under "
+                  f"{placebo.null})")
     ax.axvline(-np.log10(alpha), color="k", lw=0.8, ls=":", label=f"level {alpha:g}")
     _legend_outside(ax)
     return ax
