@@ -2,8 +2,14 @@
 ===================================================================================
 
 Copy this script and change the lists, the window or the analysis to run your own check.
-Run:  python examples/reproduce_study.py
+Run: ``python examples/reproduce_study.py``
 """
+
+# %%
+# The data: 25 meetings, the 20 sanctions the study cites and the 164 non-proxy
+# sanctions compiled without looking at the meetings (both lists are reconstructions).
+
+import textwrap
 
 import alliancestats as als
 
@@ -17,7 +23,12 @@ independent = case.independent_sanctions  # all 164 non-proxy sanctions
 # als.diagnose ranks first for these dates; als.audit(...) without primary= chooses it so.
 primary = als.Analysis(null="stratified", statistic="pairs", null_options={"strata": "year"})
 
-print(als.datasets.CAVEAT, "\n")
+print(textwrap.fill(als.datasets.CAVEAT, 88), "\n")
+
+# %%
+# The count for slack of 1, 2 and 3 days, with the primary statistic S and with K, both
+# against the other days of each meeting's year.
+
 print(f"{'slack':>5} {'list':<12} {'K':>3} {'n':>3} {'C/T':>6} "
       f"{'S':>4} {'E[S]':>6} {'p S':>7} {'E[K]':>6} {'p K':>7}   (both within years)")
 for slack in (1, 2, 3):
@@ -35,10 +46,16 @@ for slack in (1, 2, 3):
 print("\nThe 'cited' rows reproduce the study's 16 of 25, but that list was found by searching")
 print("back from each meeting, so its p-values are meaningless. Read the 'independent' rows.\n")
 
+# %%
+# The verdict: the primary analysis and the placebo of shifted sanction lists.
+
 verdict = als.audit_verdict(meetings, independent, window=case.window, period=case.period,
                             primary=primary)
 print(verdict.summary())
-print()
+
+# %%
+# Each meeting, with the sanction that matched it (if any).
+
 result = verdict.result
 print(result.table[["response_id", "date", "matched", "lag_days", "trigger_id", "topic"]]
       .to_string(index=False))
