@@ -14,15 +14,21 @@ from typing import Callable, TypeVar
 T = TypeVar("T", bound=Callable[..., object])
 
 
+def _expand(doc: str, pattern: str, text: Callable[[re.Match[str]], str]) -> tuple[str, int]:
+    """Replace each line matching ``pattern`` (group 1: its indent) by ``text(match)``,
+    indented as the line was; returns the new text and the number of lines replaced."""
+    return re.subn(pattern, lambda m: textwrap.indent(text(m), m.group(1)), doc,
+                   flags=re.MULTILINE)
+
+
 def fill(**fragments: str) -> Callable[[T], T]:
     """Decorator: replace each ``{key}`` line of the docstring by ``fragments[key]``."""
     def decorate(obj: T) -> T:
         doc = obj.__doc__ or ""
         for key, text in fragments.items():
-            marker = re.search(rf"^([ \t]*)\{{{re.escape(key)}\}}\n", doc, re.MULTILINE)
-            if marker is None:
+            doc, found = _expand(doc, rf"^([ \t]*)\{{{re.escape(key)}\}}\n", lambda m: text)
+            if not found:
                 raise AssertionError(f"{obj.__qualname__}: no {{{key}}} line in the docstring")
-            doc = doc[:marker.start()] + textwrap.indent(text, marker.group(1)) + doc[marker.end():]
         obj.__doc__ = doc
         return obj
     return decorate
@@ -123,9 +129,6 @@ delay : array, optional
 
 def shared(obj: T) -> T:
     """Decorator: expand each ``{shared: name ...}`` line with :data:`SHARED` entries."""
-    def expand(line: re.Match[str]) -> str:
-        return "".join(textwrap.indent(SHARED[key], line.group(1)) for key in line.group(2).split())
-
-    obj.__doc__ = re.sub(r"^([ \t]*)\{shared: ([^}]*)\}\n", expand, obj.__doc__ or "",
-                         flags=re.MULTILINE)
+    obj.__doc__ = _expand(obj.__doc__ or "", r"^([ \t]*)\{shared: ([^}]*)\}\n",
+                          lambda m: "".join(SHARED[key] for key in m.group(2).split()))[0]
     return obj

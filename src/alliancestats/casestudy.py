@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._docstrings import fill
 from ._output import interval_text, json_ready, paragraph
 from ._strata import day_strata
 from .coincidence import coincidence_test
@@ -23,6 +24,14 @@ from .matching import coverage_counts
 from .window import Window
 
 __all__ = ["case_study_audit", "case_study_results", "case_study_report", "case_study_summary"]
+
+#: the options every case-study function takes, described once
+CASE_OPTIONS = """\
+slack : int
+    Days of slack after the study's 30-day window (1, 2 or 3 in the study).
+rng : None, int or numpy.random.Generator
+    Source of randomness for the Monte Carlo parts (default: seed 0).
+"""
 
 #: the study's three eras for the rate comparison: Obama, Trump before and after the JCPOA exit
 RATE_BREAKS = ("2017-01-20", "2018-05-08")
@@ -34,6 +43,7 @@ MOVE_DAYS = 3
 SENSITIVITY = "confidence"
 
 
+@fill(case_options=CASE_OPTIONS)
 def case_study_audit(*, slack: int = 3, rng: Any = 0) -> Any:
     """The full audit of the meetings against the independent sanctions.
 
@@ -42,10 +52,7 @@ def case_study_audit(*, slack: int = 3, rng: Any = 0) -> Any:
 
     Parameters
     ----------
-    slack : int
-        Days of slack after the study's 30-day window (1, 2 or 3 in the study).
-    rng : None, int or numpy.random.Generator
-        Source of randomness for the Monte Carlo parts (default: seed 0).
+    {case_options}
 
     Returns
     -------
@@ -111,15 +118,13 @@ def per_year(responses: Any, triggers: Any, *, window: Window, period: Any) -> p
         "expected_s": n * mean_count})
 
 
+@fill(case_options=CASE_OPTIONS)
 def case_study_results(*, slack: int = 3, rng: Any = 0) -> dict[str, Any]:
     """Everything ``alliancestats example`` reports, as numbers.
 
     Parameters
     ----------
-    slack : int
-        Days of slack after the study's 30-day window (1, 2 or 3 in the study).
-    rng : None, int or numpy.random.Generator
-        Source of randomness for the Monte Carlo parts (default: seed 0).
+    {case_options}
 
     Returns
     -------
@@ -187,16 +192,14 @@ def _p(value: float) -> str:
     return f"{value:.3f}"
 
 
+@fill(case_options=CASE_OPTIONS)
 def case_study_report(*, slack: int = 3, rng: Any = 0,
                       results: dict[str, Any] | None = None) -> str:
     """Plain-words report of the case study (what ``alliancestats example`` prints).
 
     Parameters
     ----------
-    slack : int
-        Days of slack after the study's 30-day window (1, 2 or 3 in the study).
-    rng : None, int or numpy.random.Generator
-        Source of randomness for the Monte Carlo parts (default: seed 0).
+    {case_options}
     results : dict, optional
         The output of :func:`case_study_results` for the same slack, to reuse.
 

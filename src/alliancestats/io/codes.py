@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 import pandas as pd
 
+from .._docstrings import fill
 from ..errors import AllianceStatsError
 from ._text import distinct_values, first_rows, read_table, show
 
@@ -88,6 +89,22 @@ class CodeSet:
         return out + (f" except {', '.join(self.exclude)}" if self.exclude else "")
 
 
+#: the parameters and return of ``default_codes`` (code systems and event tables)
+DEFAULT_CODES_DOC = """\
+Parameters
+----------
+codes : code, list of codes, CodeSet or None
+    The codes asked for.
+kind : {"MEETINGS", "SANCTIONS"}
+    The named set used when ``codes`` is None; a code system without one
+    (labels) needs explicit codes.
+
+Returns
+-------
+code, list of codes or CodeSet
+    ``codes`` when given, else the named set.
+"""
+
 class CodeSystem:
     """How codes of one system are written, checked and matched."""
 
@@ -127,21 +144,11 @@ class CodeSystem:
         raise NotImplementedError
 
     # -- queries ------------------------------------------------------------------------
+    @fill(default_codes=DEFAULT_CODES_DOC)
     def default_codes(self, codes: Any, kind: str) -> Any:
         """``codes``, or when None the code system's named set ``kind``.
 
-        Parameters
-        ----------
-        codes : code, list of codes, CodeSet or None
-            The codes asked for.
-        kind : {"MEETINGS", "SANCTIONS"}
-            The named set used when ``codes`` is None; a code system without one
-            (labels) needs explicit codes.
-
-        Returns
-        -------
-        code, list of codes or CodeSet
-            ``codes`` when given, else the named set.
+        {default_codes}
         """
         if codes is not None:
             return codes

@@ -13,7 +13,7 @@ import pandas as pd
 from .._validation import check_bool
 from ..errors import AllianceStatsError
 from ..events import EventSeries
-from .codes import CodeSystem
+from .codes import DEFAULT_CODES_DOC, CodeSystem
 from .._docstrings import fill
 from ._docs import READING_PARAMETERS
 from .countries import country_code
@@ -315,20 +315,11 @@ class EventTable:
         sub = sub.astype({c: object for c in sub.columns if isinstance(sub[c].dtype, pd.CategoricalDtype)})
         return EventSeries.from_frame(sub.reset_index(drop=True), name=name)
 
+    @fill(default_codes=DEFAULT_CODES_DOC)
     def default_codes(self, codes: Any, kind: str) -> Any:
         """``codes``, or when None the code system's named set ``kind``.
 
-        Parameters
-        ----------
-        codes : code, list of codes, CodeSet or None
-            The codes asked for.
-        kind : {"MEETINGS", "SANCTIONS"}
-            The named set used when ``codes`` is None; a code system without one
-            (labels) needs explicit codes.
-
-        Returns
-        -------
-        code, list of codes or CodeSet
+        {default_codes}
         """
         return self.code_system.default_codes(codes, kind)
 
