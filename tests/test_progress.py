@@ -8,6 +8,7 @@ import pytest
 import alliancestats as als
 from alliancestats import AllianceStatsError, calibration
 from alliancestats._progress import check_progress
+from alliancestats.audit import AUDIT_STEPS
 from alliancestats.cli import main
 
 
@@ -31,6 +32,7 @@ def _runs(case, progress):
     als.scan(als.datasets.load_synthetic_events(), window=als.Window.after(days=30),
              period=als.Period("2015-01-01", "2020-12-31"), trigger_actor="USA",
              progress=progress)
+    als.audit(m, t, **kw, max_days=5, n_resamples=19, rng=0, progress=progress)
 
 
 def test_nothing_is_printed_by_default(case, capfd):
@@ -46,8 +48,9 @@ def test_progress_true_shows_bars(case, capfd):
     out, err = capfd.readouterr()
     assert out == ""
     for label in ("jitter Monte Carlo", "sweep uniform", "sweep jitter", "power simulations",
-                  "scenario homogeneous", "scan, uniform null"):
+                  "scenario homogeneous", "scan, uniform null", "audit"):
         assert label in err, label
+    assert f"/{len(AUDIT_STEPS)} [" in err                       # the bar counts the checks
     _runs(case, False)
     assert capfd.readouterr() == ("", "")
 

@@ -75,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     cli_input.add_option_arguments(audit, NULLS, strata_help="stratified primary null: " +
                                    _STRATA_HELP.split(": ", 1)[1])
     audit.add_argument("--alpha", type=float, default=0.05, help="level of the verdict")
+    audit.add_argument("--progress", action="store_true",
+                       help="show a progress bar over the audit's checks on standard error "
+                            "even when it is not a terminal (needs the progress extra; on a "
+                            "terminal a bar shows anyway when tqdm is installed)")
     audit.add_argument("--placebo-step", type=int, default=None, metavar="DAYS",
                        help="placebo shifts are multiples of this (default: window length)")
     audit.add_argument("--placebo-min", type=int, default=60, metavar="DAYS",
@@ -216,7 +220,8 @@ def _run_audit(args: argparse.Namespace) -> str:
                        composition_attribute=args.composition,
                        rate_breaks=[d for d in args.rate_breaks.split(",") if d],
                        n_resamples=args.resamples, rng=args.seed,
-                       drop_outside=args.drop_outside)
+                       drop_outside=args.drop_outside,
+                       progress=True if args.progress else None)
     if plots is not None:
         plots.save_audit_figure(report, triggers, args.plot)
     return dump(report.to_dict()) if args.json else report.text()

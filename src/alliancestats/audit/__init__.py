@@ -21,6 +21,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._docstrings import shared
+from .._progress import check_progress, progress_bar
 from .._validation import check_integer, check_rng
 from ..coincidence import coincidence_test
 from ..composition import composition_test, rate_comparison
@@ -48,6 +49,12 @@ __all__ = ["Analysis", "AuditReport", "AuditVerdict", "DateMoveBounds", "Placebo
            "response_subset_tests", "secondary_tests"]
 
 
+#: the checks the audit's progress bar counts, in order
+AUDIT_STEPS = ("primary test and placebo", "diagnosis", "reverse direction", "leave one out",
+               "response subsets", "date moves", "window search", "lag test",
+               "trigger subsets", "secondary family", "count model", "composition", "rates")
+
+
 @shared
 def audit(
     responses: EventSeries,
@@ -69,6 +76,7 @@ def audit(
     n_resamples: int = 999,
     rng: Any = None,
     drop_outside: bool = False,
+    progress: bool | None = None,
 ) -> AuditReport:
     """Every robustness check under one declared primary analysis, and a verdict.
 
@@ -106,6 +114,11 @@ def audit(
     {shared: rng}
     drop_outside : bool
         Drop responses outside the period before every check.
+    {shared: progress}
+        The bar counts the audit's checks (primary test and placebo, diagnosis,
+        reverse direction, leave-one-out, response subsets, date moves, window
+        search, lag test, trigger subsets, secondary family, count model,
+        composition and rates).
 
     Returns
     -------
@@ -155,56 +168,71 @@ def audit(
         if move_days >= period.n_days:
             raise AllianceStatsError(f"`move_days` = {move_days}: date moves must be shorter "
                                      f"than the period ({period.n_days} days)")
-    decision = audit_verdict(responses, triggers, window=window, period=period, primary=primary,
-                             alpha=alpha, placebo_step=placebo_step, placebo_min=placebo_min,
-                             placebo_max=placebo_max, n_resamples=n_resamples, rng=generator,
-                             drop_outside=drop_outside)
-    chosen = decision.primary
-    result = decision.result
-    kept = result.table_inputs[0]                     # the responses inside the period
-    options = chosen.options()
-    if chosen.null == "episode-jitter" and options.get("gap") is None:
-        options["gap"] = window.length                # the primary's episodes, in every window
-    test = dict(null=chosen.null, statistic=chosen.statistic, **options)
-    diagnosis = decision.diagnosis if decision.diagnosis is not None else diagnose(
-        kept, triggers, window=window, period=period, n_resamples=n_resamples, rng=generator)
-    notes: list[str] = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")          # the primary test already warned, if at all
-        reverse = coincidence_test(kept, triggers, window=Window(-window.hi, -window.lo),
-                                   period=period, n_resamples=n_resamples, rng=generator, **test)
-        infl = influence(kept, triggers, window=window, period=period, n_resamples=n_resamples,
-                         rng=_seed(generator), **test)
-        subsets = (None if sensitivity_attribute is None else response_subset_tests(
-            kept, triggers, window=window, period=period, attribute=sensitivity_attribute,
-            n_resamples=n_resamples, rng=generator, **test))
-    dates = (None if move_days is None else date_move_bounds(
-        kept, triggers, window=window, period=period, move_days=move_days, **test))
-    sweep = window_sweep(kept, triggers, period=period, windows=sweep_windows(max_days),
-                         nulls=[chosen.null], null_options={chosen.null: options},
-                         statistic=chosen.statistic, n_resamples=n_resamples, rng=generator)
-    lag = None
-    if _places_responses(chosen.null):
-        lag = lag_test(kept, triggers, period=period, null=chosen.null, n_resamples=n_resamples,
-                       rng=generator, **options)
-    trigger_subsets = subset_tests(kept, triggers, window=window, period=period,
-                                   by=subset_columns, placebo_shifts=(), n_resamples=n_resamples,
-                                   rng=_seed(generator), **test)
-    suited = dict(zip(diagnosis.recommendation.null, diagnosis.recommendation.suited))
-    secondary = secondary_tests(kept, triggers, window=window, period=period,
-                                analyses=default_family(window, diagnosis.options, chosen),
-                                suited=suited, n_resamples=n_resamples, rng=generator)
-    count_model = None
-    try:
-        count_model = count_model_test(kept, triggers, window=window, period=period,
-                                       strata=diagnosis.unit, empty_strata="drop")
-    except AllianceStatsError as exc:
-        notes.append(f"Count model not fitted: {exc}")
-    composition = (None if composition_attribute is None else
-                   composition_test(result.table, composition_attribute, rng=generator))
-    no_breaks = rate_breaks is None or (isinstance(rate_breaks, (list, tuple)) and not rate_breaks)
-    rates = None if no_breaks else rate_comparison(kept, period=period, breaks=rate_breaks)
-    notes += _notes(decision, secondary, suited)
+    show = check_progress(progress)
+    with progress_bar(len(AUDIT_STEPS), progress=show, description="audit", unit="check") as bar:
+        decision = audit_verdict(responses, triggers, window=window, period=period, primary=primary,
+                                 alpha=alpha, placebo_step=placebo_step, placebo_min=placebo_min,
+                                 placebo_max=placebo_max, n_resamples=n_resamples, rng=generator,
+                                 drop_outside=drop_outside)
+        bar.update()
+        chosen = decision.primary
+        result = decision.result
+        kept = result.table_inputs[0]                     # the responses inside the period
+        options = chosen.options()
+        if chosen.null == "episode-jitter" and options.get("gap") is None:
+            options["gap"] = window.length                # the primary's episodes, in every window
+        test = dict(null=chosen.null, statistic=chosen.statistic, **options)
+        diagnosis = decision.diagnosis if decision.diagnosis is not None else diagnose(
+            kept, triggers, window=window, period=period, n_resamples=n_resamples, rng=generator)
+        bar.update()
+        notes: list[str] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # the primary test already warned, if at all
+            reverse = coincidence_test(kept, triggers, window=Window(-window.hi, -window.lo),
+                                       period=period, n_resamples=n_resamples, rng=generator, **test)
+            bar.update()
+            infl = influence(kept, triggers, window=window, period=period, n_resamples=n_resamples,
+                             rng=_seed(generator), **test)
+            bar.update()
+            subsets = (None if sensitivity_attribute is None else response_subset_tests(
+                kept, triggers, window=window, period=period, attribute=sensitivity_attribute,
+                n_resamples=n_resamples, rng=generator, **test))
+            bar.update()
+        dates = (None if move_days is None else date_move_bounds(
+            kept, triggers, window=window, period=period, move_days=move_days, **test))
+        bar.update()
+        sweep = window_sweep(kept, triggers, period=period, windows=sweep_windows(max_days),
+                             nulls=[chosen.null], null_options={chosen.null: options},
+                             statistic=chosen.statistic, n_resamples=n_resamples, rng=generator)
+        bar.update()
+        lag = None
+        if _places_responses(chosen.null):
+            lag = lag_test(kept, triggers, period=period, null=chosen.null, n_resamples=n_resamples,
+                           rng=generator, **options)
+        bar.update()
+        trigger_subsets = subset_tests(kept, triggers, window=window, period=period,
+                                       by=subset_columns, placebo_shifts=(), n_resamples=n_resamples,
+                                       rng=_seed(generator), **test)
+        bar.update()
+        suited = dict(zip(diagnosis.recommendation.null, diagnosis.recommendation.suited))
+        secondary = secondary_tests(kept, triggers, window=window, period=period,
+                                    analyses=default_family(window, diagnosis.options, chosen),
+                                    suited=suited, n_resamples=n_resamples, rng=generator)
+        bar.update()
+        count_model = None
+        try:
+            count_model = count_model_test(kept, triggers, window=window, period=period,
+                                           strata=diagnosis.unit, empty_strata="drop")
+        except AllianceStatsError as exc:
+            notes.append(f"Count model not fitted: {exc}")
+        bar.update()
+        composition = (None if composition_attribute is None else
+                       composition_test(result.table, composition_attribute, rng=generator))
+        bar.update()
+        no_breaks = rate_breaks is None or (isinstance(rate_breaks, (list, tuple)) and not rate_breaks)
+        rates = None if no_breaks else rate_comparison(kept, period=period, breaks=rate_breaks)
+        bar.update()
+        notes += _notes(decision, secondary, suited)
     return AuditReport(decision=decision, diagnosis=diagnosis, effects=result.effect_sizes(),
                        reverse=reverse, influence=infl, response_subsets=subsets, dates=dates,
                        sweep=sweep, lag=lag, trigger_subsets=trigger_subsets,
