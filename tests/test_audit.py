@@ -149,6 +149,7 @@ def test_placebo_shifts_keep_half_the_list_in_reach_brute_force():
     (dict(min_shift=400), "no shift of the trigger list"),
     (dict(min_shift=100, max_shift=60), "`min_shift` <= `max_shift`"),
     (dict(step=5000), "no shift of the trigger list"),
+    (dict(step=10**20), "no shift of the trigger list"),   # k * step would overflow int64
     (dict(step=0), "`step` must be >= 1"),
 ])
 def test_placebo_ranges_with_no_shift_in_reach_are_errors(kwargs, pattern):

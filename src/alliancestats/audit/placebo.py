@@ -171,6 +171,8 @@ def placebo_shifts(trigger_days: np.ndarray, window: Window, period: Period, *, 
         return np.empty(0, np.int64)
     far = int(distinct.max() - distinct.min()) + (last - first) + 1   # beyond: nothing in reach
     limit = far if max_shift is None else min(max_shift, far)
+    if step > limit:                   # not one shift in range (and k * step could overflow)
+        return np.empty(0, np.int64)
     k = np.arange(1, limit // step + 1)
     shifts = np.concatenate([-k[::-1], k]) * step
     shifts = shifts[np.abs(shifts) >= min_shift]
