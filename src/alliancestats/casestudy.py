@@ -147,19 +147,20 @@ def case_study_results(*, slack: int = 3, rng: Any = 0) -> dict[str, Any]:
     k_test = dict(null=report.primary.null, statistic="matches", **report.primary.options())
     counts = coverage_counts(sanctions.days, window, case.period)
     at_meetings = counts[case.meetings.days - case.period.first_day]
+    k_uniform = coincidence_test(case.meetings, sanctions, **common)
     return {
         "case": case, "window": window, "report": report,
         "study": coincidence_test(case.meetings, case.cited_sanctions, **common),
         "years": per_year(case.meetings, sanctions, **common),
         "halves": rate_comparison(case.meetings, period=case.period, breaks=list(HALVES)),
         "k": coincidence_test(case.meetings, sanctions, **common, **k_test),
-        "k_uniform": coincidence_test(case.meetings, sanctions, **common),
+        "k_uniform": k_uniform,
         "k_placebo": placebo_test(case.meetings, sanctions, **common, **k_test),
         "k_subsets": response_subset_tests(case.meetings, sanctions, **common,
                                            attribute=SENSITIVITY, **k_test),
         "k_dates": date_move_bounds(case.meetings, sanctions, **common, move_days=MOVE_DAYS,
                                     **k_test),
-        "effects_uniform": coincidence_test(case.meetings, sanctions, **common).effect_sizes(),
+        "effects_uniform": k_uniform.effect_sizes(),
         "counts": {"matched": float(at_meetings[at_meetings > 0].mean()),
                    "covered_day": float(counts[counts > 0].mean()),
                    "prompted": float((counts.astype(float) ** 2).sum() / counts.sum())},

@@ -116,9 +116,7 @@ def plot_placebo_distribution(values: Any, observed: float, *, ax: Any = None,
         ax.bar(unique[tail], share[tail], width=width, color="tab:orange",
                label=f"{tail_text}: (1 + {counts[tail].sum()}) / (1 + {values.size})")
     else:                                  # many distinct values: a histogram, tail shaded
-        upper = values >= observed if alternative == "greater" else values <= observed
-        if alternative == "two-sided":
-            upper = np.isin(values, unique[tail])
+        upper = np.isin(values, unique[tail])          # the tail _tail chose, per placebo
         bins = np.histogram_bin_edges(np.append(values, observed), bins=40)
         weights = np.full(values.size, 1 / values.size)
         ax.hist([values[~upper], values[upper]], bins=bins, stacked=True,
