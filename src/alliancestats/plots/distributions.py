@@ -98,6 +98,15 @@ def plot_placebo_distribution(values: Any, observed: float, *, ax: Any = None,
     -------
     {shared: returns_axes}
     """
+    ax = _draw_placebo_distribution(values, observed, ax=ax, label=label, statistic=statistic,
+                                    alternative=alternative, title=title)
+    _legend_outside(ax)
+    return ax
+
+
+def _draw_placebo_distribution(values: Any, observed: float, *, ax: Any, label: str,
+                               statistic: str, alternative: str, title: str | None) -> Any:
+    """:func:`plot_placebo_distribution` without the legend (callers add lines first)."""
     values = np.asarray(values, dtype=float).ravel()
     if values.size == 0 or not np.isfinite(values).all():
         raise AllianceStatsError("`values` must be a non-empty array of finite numbers")
@@ -128,7 +137,6 @@ def plot_placebo_distribution(values: Any, observed: float, *, ax: Any = None,
     ax.set_xlabel(statistic)
     ax.set_ylabel(f"share of {label}")
     ax.set_title(title or f"{statistic} over {label}: share at least as extreme {p:.3g}")
-    _legend_outside(ax)
     return ax
 
 
@@ -154,8 +162,8 @@ def plot_placebo(placebo: Any, *, ax: Any = None, alpha: float = 0.05) -> Any:
     """
     scores = -np.log10(np.maximum(placebo.table.pvalue.to_numpy(dtype=float), 1e-300))
     real = -np.log10(max(placebo.observed_pvalue, 1e-300))
-    ax = plot_placebo_distribution(
-        scores, real, ax=ax, label="shifted lists", statistic="-log10 p",
+    ax = _draw_placebo_distribution(
+        scores, real, ax=ax, label="shifted lists", statistic="-log10 p", alternative="greater",
         title=f"placebo p = {placebo.pvalue:.3g} ({placebo.share:.1%} as remarkable)")
     ax.set_xlabel(f"-log10 p of each shifted trigger list ({placebo.statistic} under "
                   f"{placebo.null})")
