@@ -78,8 +78,9 @@ def child(way: str, folder: str, table_out: str) -> None:
     print(json.dumps(out), flush=True)
 
 
-def stage_two(folder: str) -> None:
-    """DuckDB's stage 1 once, then stage 2 alone under each null."""
+def stage_two(folder: str) -> dict:
+    """DuckDB's stage 1 once, then stage 2 alone under each null; the figures, for
+    :func:`write_tables`."""
     als, window, period = _setup()
     from alliancestats.nulls import make_null
     from alliancestats.scanning import _statistics
@@ -92,18 +93,65 @@ def stage_two(folder: str) -> None:
     first = stage_one(resolve(folder), spec, engine="duckdb", codes=als.CAMEO.MEETINGS,
                       trigger_codes=als.CAMEO.SANCTIONS, trigger_actor="USA",
                       dyad_days=(period.first_day, period.last_day), actor_days=reach)
-    print(f"  stage 1 (DuckDB): {time.perf_counter() - start:6.1f} s, "
-          f"{len(first.reduced.pair_day):,} response triples, "
-          f"{len(first.reduced.actor_day if first.reduced.actor_day is not None else []):,} "
-          "trigger days")
+    trigger_days = len(first.reduced.actor_day if first.reduced.actor_day is not None else [])
+    figures: dict = {"stage_one": time.perf_counter() - start,
+                     "triples": len(first.reduced.pair_day), "trigger_days": trigger_days,
+                     "nulls": []}
+    print(f"  stage 1 (DuckDB): {figures['stage_one']:6.1f} s, {figures['triples']:,} response "
+          f"triples, {trigger_days:,} trigger days")
     for null, options in NULLS:
         start = time.perf_counter()
         result = _statistics(first.reduced, first.plan.country, triggers=None, actor="USA",
                              model=make_null(null, options), window=window, period=period,
                              codes=als.CAMEO.MEETINGS, trigger_codes=als.CAMEO.SANCTIONS,
                              dyads=None, reverse=False, alternative="greater", min_days=1)
-        print(f"  stage 2, null={null!r:<17} {time.perf_counter() - start:6.1f} s  "
+        seconds = time.perf_counter() - start
+        figures["nulls"].append((null, options, seconds, result.n_testable))
+        figures["dyads"] = len(result)
+        print(f"  stage 2, null={null!r:<17} {seconds:6.1f} s  "
               f"({len(result)} dyads, {result.n_testable} testable)", flush=True)
+    return figures
+
+
+def _list_table(caption: str, header: list[str], rows: list[list[str]]) -> str:
+    lines = [f".. list-table:: {caption}", "   :header-rows: 1", ""]
+    for row in [header] + rows:
+        lines += [f"   * - {row[0]}"] + [f"     - {cell}" for cell in row[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def _power_of_ten(size: int) -> str:
+    exponent = len(str(size)) - 1
+    return f"10\\ :sup:`{exponent}`" if size == 10**exponent else f"{size:,}"
+
+
+def write_tables(folder: str, rows_out: list, stage: dict | None) -> None:
+    """The measured figures as the two reStructuredText tables the scaling page includes
+    (``scale_benchmark.rst``; ``scale_stage_two.rst`` when stage 2 ran)."""
+    ratio = lambda r: f"{r:.2f}" if r is not None else "—"  # noqa: E731
+    table = _list_table(
+        "Load + scan, every dyad, ``null=\"uniform\"``; ratios to ``EventTable`` (in memory) "
+        "where it ran",
+        ["events", "way", "load + scan (s)", "peak memory (GB)", "time vs in memory",
+         "memory vs in memory"],
+        [[_power_of_ten(size), f"``{way}``", f"{seconds:.1f}", f"{peak / 1e9:.2f}",
+          ratio(time_ratio), ratio(peak_ratio)]
+         for size, way, seconds, peak, time_ratio, peak_ratio in rows_out])
+    with open(os.path.join(folder, "scale_benchmark.rst"), "w") as handle:
+        handle.write(table)
+    if stage is None:
+        return
+    label = lambda null, options: f"``{null}``" + "".join(  # noqa: E731
+        f" (``{k}={v}``)" for k, v in options.items())
+    table = _list_table(
+        f"Stage 2 alone on {stage['triples']:,} response triples and {stage['trigger_days']:,} "
+        f"trigger days ({stage['dyads']:,} dyads); DuckDB's stage 1 took "
+        f"{stage['stage_one']:.1f} s",
+        ["null", "stage 2 (s)", "testable dyads"],
+        [[label(null, options), f"{seconds:.1f}", f"{testable:,}"]
+         for null, options, seconds, testable in stage["nulls"]])
+    with open(os.path.join(folder, "scale_stage_two.rst"), "w") as handle:
+        handle.write(table)
 
 
 def run_child(way: str, folder: str, table_out: str) -> dict | None:
@@ -149,6 +197,8 @@ def main() -> None:
     parser.add_argument("--force", action="store_true", help="run in-memory ways that may not fit")
     parser.add_argument("--stage-two", action="store_true", help="also time stage 2 per null")
     parser.add_argument("--keep", action="store_true", help="keep the generated tables")
+    parser.add_argument("--write", metavar="FOLDER", help="also write the figures as the "
+                        "reStructuredText tables the docs include (e.g. docs/data)")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -162,6 +212,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, {available_memory() / 1e9:.1f} GB available, load "
           f"average {os.getloadavg()[0]:.1f}")
     rows_out = []
+    stage = None
     for size in (int(float(s)) for s in args.sizes.split(",")):
         folder = os.path.join(args.dir, f"events_{size}")
         if not os.path.isdir(folder):
@@ -201,7 +252,7 @@ def main() -> None:
                              out["total"] / base["total"] if base else None,
                              out["peak"] / base["peak"] if base else None))
         if args.stage_two:
-            stage_two(folder)
+            stage = stage_two(folder)
         if not args.keep:
             import shutil
 
@@ -213,6 +264,9 @@ def main() -> None:
         ratio = lambda r: f"{r:.2f}" if r is not None else "—"  # noqa: E731
         print(f"| {size:.0e} | {way} | {seconds:.1f} | {peak / 1e9:.2f} | {ratio(time_ratio)} | "
               f"{ratio(peak_ratio)} |")
+    if args.write:
+        write_tables(args.write, rows_out, stage)
+        print(f"\nwrote the tables to {args.write}")
 
 
 if __name__ == "__main__":
