@@ -13,7 +13,7 @@ from ._montecarlo import batch_sizes
 from ._validation import check_bool, format_rows, name_rows
 from .errors import AllianceStatsError
 from .events import EventSeries
-from .matching import _check_types, coverage_counts
+from .matching import _check_types, coverage_counts, covered_day_count, window_counts
 from .period import Period
 from .window import Window
 
@@ -56,8 +56,21 @@ class Setup:
         return self.coverage_count > 0
 
     @cached_property
+    def sorted_trigger_days(self) -> np.ndarray:
+        """Every trigger day (repeats kept), sorted."""
+        return np.sort(np.asarray(self.triggers.days, dtype=np.int64))
+
+    @cached_property
+    def covered_days(self) -> int:
+        """``C``, the covered period days, ``mask.sum()`` (counted without the mask)."""
+        return covered_day_count(self.sorted_trigger_days, self.window, self.period)
+
+    @cached_property
     def observed_k(self) -> int:
-        return int(self.mask[self.response_offsets].sum())
+        """K: responses with a trigger in their window, ``mask[response_offsets].sum()``
+        (counted from the responses' windows, without the mask)."""
+        return int(np.count_nonzero(window_counts(self.response_days, self.sorted_trigger_days,
+                                                  self.window, within=self.period)))
 
     @cached_property
     def trigger_days(self) -> np.ndarray:
