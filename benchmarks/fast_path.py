@@ -5,8 +5,10 @@ independent sanctions, window [0, 33], 2013-2020) an exact uniform test is
 K ~ Binomial(n, C/T), so ``scipy.stats.binomtest(K, n, C/T, alternative="greater")``
 computes the same p-value; the target is that the full ``coincidence_test`` call
 costs no more than twice as much. Both are timed in one run, interleaved: each round
-times a block of calls of each, and the ratio is the median of the rounds' ratios
-(shared, noisy machines: a burst of load hits both sides of a round alike). The
+times a short block of calls of each (in alternating order); the ratio judged is the
+best time over the rounds of one against the best of the other (load from other
+processes only ever adds time), and the median of the rounds' own ratios is shown
+beside it (a burst of load hits both sides of a round alike). The
 event series are built once, outside the timed calls. Pairs (uniform) and K under
 ``stratified`` are timed the same way, for information.
 """
@@ -34,8 +36,8 @@ def interleaved(calls: dict, rounds: int, number: int) -> dict:
     out: dict = {name: [] for name in calls}
     for fn in calls.values():          # warm up (imports, caches of the data)
         fn()
-    for _ in range(rounds):
-        for name, fn in calls.items():
+    for i in range(rounds):
+        for name, fn in (list(calls.items()) if i % 2 == 0 else list(calls.items())[::-1]):
             start = time.perf_counter()
             for _ in range(number):
                 fn()
@@ -59,7 +61,7 @@ def measure(quick: bool = False) -> list[dict]:
         k, n, p0 = result.k, result.n, result.coverage
         binom = lambda: stats.binomtest(k, n, p0, alternative="greater")  # noqa: E731
         times = interleaved({"call": call, "binomtest": binom},
-                            rounds=9 if quick else 25, number=20 if quick else 50)
+                            rounds=40 if quick else 200, number=10)
         ratios = [c / b for c, b in zip(times["call"], times["binomtest"])]
         rows.append(dict(label=label, pvalue=result.pvalue, method=result.method,
                          binom_pvalue=float(binom().pvalue),
@@ -74,9 +76,10 @@ def measure(quick: bool = False) -> list[dict]:
 def targets(quick: bool = False) -> list[Target]:
     row = measure(quick)[0]
     return [Target("fast path: exact K p-value on the case study, ratio to binomtest",
-                   f"{row['ratio']:.2f}x ({row['call'] * 1e6:.0f} vs "
-                   f"{row['binomtest'] * 1e6:.0f} us, median)",
-                   f"<= {TARGET_RATIO:g}x", row["ratio"] <= TARGET_RATIO)]
+                   f"{row['ratio_best']:.2f}x ({row['call_best'] * 1e6:.0f} vs "
+                   f"{row['binomtest_best'] * 1e6:.0f} us, best; median ratio "
+                   f"{row['ratio']:.2f}x)", f"<= {TARGET_RATIO:g}x",
+                   row["ratio_best"] <= TARGET_RATIO)]
 
 
 def main() -> None:
@@ -86,16 +89,16 @@ def main() -> None:
     rows = measure(args.quick)
     print("Fast path: coincidence_test (exact, case study) vs scipy.stats.binomtest(K, n, C/T)")
     print(f"  {'test':<32}{'p-value':>10}{'binomtest p':>13}{'call us':>9}{'binom us':>10}"
-          f"{'ratio':>7}{'best':>7}")
+          f"{'ratio':>8}{'median':>8}")
     for r in rows:
         print(f"  {r['label']:<32}{r['pvalue']:>10.4g}{r['binom_pvalue']:>13.4g}"
-              f"{r['call'] * 1e6:>9.0f}{r['binomtest'] * 1e6:>10.0f}{r['ratio']:>6.2f}x"
-              f"{r['ratio_best']:>6.2f}x")
-    print("  (ratio: median over interleaved rounds of call / binomtest; best: best / best. "
-          "binomtest tests K against Binomial(n, C/T): the same p-value as the uniform K "
-          "row only; the other rows are timed against it for scale.)")
+              f"{r['call_best'] * 1e6:>9.0f}{r['binomtest_best'] * 1e6:>10.0f}"
+              f"{r['ratio_best']:>7.2f}x{r['ratio']:>7.2f}x")
+    print("  (times: best over interleaved rounds; ratio: best / best; median: the median of "
+          "the rounds' own ratios. binomtest tests K against Binomial(n, C/T), the same test "
+          "as the uniform K row only; the other rows are timed against it for scale.)")
     first = rows[0]
-    holds = first["ratio"] <= TARGET_RATIO
+    holds = first["ratio_best"] <= TARGET_RATIO
     print(f"  target: ratio <= {TARGET_RATIO:g}x on the uniform K row: "
           f"{'holds' if holds else 'does not hold'}")
 

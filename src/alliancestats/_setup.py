@@ -13,7 +13,7 @@ from ._montecarlo import batch_sizes
 from ._validation import check_bool, format_rows, name_rows
 from .errors import AllianceStatsError
 from .events import EventSeries
-from .matching import _check_types, coverage_counts, covered_day_count, window_counts
+from .matching import _check_types, coverage_counts, covered_sorted, matched_count
 from .period import Period
 from .window import Window
 
@@ -58,19 +58,21 @@ class Setup:
     @cached_property
     def sorted_trigger_days(self) -> np.ndarray:
         """Every trigger day (repeats kept), sorted."""
-        return np.sort(np.asarray(self.triggers.days, dtype=np.int64))
+        days = np.array(self.triggers.days, dtype=np.int64)
+        days.sort()
+        return days
 
     @cached_property
     def covered_days(self) -> int:
         """``C``, the covered period days, ``mask.sum()`` (counted without the mask)."""
-        return covered_day_count(self.sorted_trigger_days, self.window, self.period)
+        return covered_sorted(self.sorted_trigger_days, self.window, self.period)
 
     @cached_property
     def observed_k(self) -> int:
         """K: responses with a trigger in their window, ``mask[response_offsets].sum()``
         (counted from the responses' windows, without the mask)."""
-        return int(np.count_nonzero(window_counts(self.response_days, self.sorted_trigger_days,
-                                                  self.window, within=self.period)))
+        return matched_count(self.response_days, self.sorted_trigger_days, self.window,
+                             self.period)
 
     @cached_property
     def trigger_days(self) -> np.ndarray:
@@ -175,9 +177,9 @@ def _responses_in_period(responses: EventSeries, period: Period, drop: bool) -> 
     if len(responses) == 0:
         raise AllianceStatsError("`responses` is empty; a test needs at least one response")
     days = responses.days
-    outside = np.flatnonzero((days < period.first_day) | (days > period.last_day))
-    if outside.size == 0:
+    if days.min() >= period.first_day and days.max() <= period.last_day:
         return responses, 0
+    outside = np.flatnonzero((days < period.first_day) | (days > period.last_day))
     if not drop:
         rows = responses.source_rows
         ids = [f"{responses.ids[i]} ({name_rows([rows[i]])}, {to_timestamp(days[i]).date()})"

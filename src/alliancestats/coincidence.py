@@ -7,7 +7,6 @@ from typing import Any
 from ._inference import infer
 from ._progress import check_progress
 from ._setup import build_setup
-from ._pvalues import NullDistribution
 from ._validation import check_alternative, check_bool, check_choice, check_integer, rng_maker
 from .events import EventSeries
 from .nulls import make_null
@@ -142,14 +141,14 @@ def coincidence_test(
     covered = setup.covered_days
     # what only some callers read (the pmf as a Series, the per-response table, effect
     # sizes, descriptions) is kept as its inputs and built on first access
-    dist = test.distribution
+    dist = test.distribution     # kept without its log tails (functions: not picklable)
     return CoincidenceResult(
         k=setup.observed_k, n=setup.n, statistic=test.observed, statistic_name=chosen.name,
         expected=float(test.expected), pvalue=test.pvalue.value, method=test.method,
         null=model.name, alternative=alternative, window=window, period=period,
         coverage=covered / period.n_days, covered_days=covered,
         table_inputs=(setup.responses, triggers, window), effect_inputs=(model, setup),
-        distribution_inputs=(NullDistribution(dist.values, dist.pmf), chosen),
+        distribution_inputs=(dist.values, dist.pmf, chosen),
         null_options=dict(model.values), n_dropped=n_dropped,
         n_resamples=n_resamples if test.method == "monte-carlo" else None, pvalue_se=test.se,
         null_draws=test.draws, responses_name=responses.name, triggers_name=triggers.name,

@@ -56,13 +56,12 @@ def _bounds(sorted_days: np.ndarray, days: np.ndarray, window: Window,
     (``within``: a period known to hold every one of ``days``)."""
     lo, hi = (realised_lags(days, sorted_days, window) if within is None or len(sorted_days) == 0
               else _clipped_lags(within.first_day, within.last_day, sorted_days, window))
-    left = np.searchsorted(sorted_days, days - hi, side="left")
-    right = np.searchsorted(sorted_days, days - lo, side="right")
+    left = sorted_days.searchsorted(days - hi, side="left")
+    right = sorted_days.searchsorted(days - lo, side="right")
     return left, np.maximum(right, left)
 
 
-def window_counts(days: np.ndarray, trigger_days: np.ndarray, window: Window, *,
-                  within: Period | None = None) -> np.ndarray:
+def window_counts(days: np.ndarray, trigger_days: np.ndarray, window: Window) -> np.ndarray:
     """Number of triggers whose lag to each of ``days`` lies in ``window``.
 
     Parameters
@@ -73,8 +72,6 @@ def window_counts(days: np.ndarray, trigger_days: np.ndarray, window: Window, *,
         Day numbers of the triggers, in any order; a day may repeat.
     window : Window
         The lags ``t - s`` that count.
-    within : Period or None
-        A period known to hold every one of ``days`` (saves finding their range).
 
     Returns
     -------
@@ -82,8 +79,15 @@ def window_counts(days: np.ndarray, trigger_days: np.ndarray, window: Window, *,
         One count per entry of ``days``.
     """
     sorted_days = np.sort(np.asarray(trigger_days, dtype=np.int64))
-    left, right = _bounds(sorted_days, np.asarray(days, dtype=np.int64), window, within)
+    left, right = _bounds(sorted_days, np.asarray(days, dtype=np.int64), window)
     return right - left
+
+
+def matched_count(days: np.ndarray, sorted_days: np.ndarray, window: Window, period: Period) -> int:
+    """How many of ``days`` (all inside ``period``) have a trigger in their window,
+    from trigger days already sorted (int64): K for the responses."""
+    left, right = _bounds(sorted_days, days, window, within=period)
+    return int(np.count_nonzero(right - left))
 
 
 def nearest_triggers(
@@ -210,8 +214,8 @@ def coverage_counts(trigger_days: np.ndarray, window: Window, period: Period) ->
     # trigger day s covers the period offsets [s + lo, s + hi] - first day: +1 where
     # that range starts, -1 after it ends (both clipped to the period), then a running sum
     lo, hi = _clipped_lags(period.first_day, period.last_day, days, window)
-    start = np.clip(days + (lo - period.first_day), 0, n_days)
-    stop = np.clip(days + (hi + 1 - period.first_day), 0, n_days)
+    start = np.minimum(np.maximum(days + (lo - period.first_day), 0), n_days)
+    stop = np.minimum(np.maximum(days + (hi + 1 - period.first_day), 0), n_days)
     steps = np.bincount(start, minlength=n_days + 1) - np.bincount(stop, minlength=n_days + 1)
     return np.cumsum(steps[:n_days])
 
@@ -224,14 +228,19 @@ def covered_day_count(trigger_days: np.ndarray, window: Window, period: Period) 
     ranges have one length, so in order of ``s`` their ends never decrease, and each
     adds the days past the previous end.
     """
-    days = np.sort(np.asarray(trigger_days, dtype=np.int64))
-    if days.size == 0:
+    return covered_sorted(np.sort(np.asarray(trigger_days, dtype=np.int64)), window, period)
+
+
+def covered_sorted(sorted_days: np.ndarray, window: Window, period: Period) -> int:
+    """:func:`covered_day_count` of trigger days already sorted (int64)."""
+    if sorted_days.size == 0:
         return 0
-    lo, hi = _clipped_lags(period.first_day, period.last_day, days, window)
-    start = np.clip(days + (lo - period.first_day), 0, period.n_days)
-    end = np.clip(days + (hi - period.first_day), -1, period.n_days - 1)
-    previous = np.concatenate(([-1], end[:-1]))
-    return int(np.maximum(end - np.maximum(start, previous + 1) + 1, 0).sum())
+    lo, hi = _clipped_lags(period.first_day, period.last_day, sorted_days, window)
+    # the range of each trigger day, cut to the period: a start past its end is empty
+    start = np.maximum(sorted_days + (lo - period.first_day), 0)
+    end = np.minimum(sorted_days + (hi - period.first_day), period.n_days - 1)
+    start[1:] = np.maximum(start[1:], end[:-1] + 1)      # the days past the previous end
+    return int(np.maximum(end - start + 1, 0).sum())
 
 
 def coverage_mask(trigger_days: np.ndarray, window: Window, period: Period) -> np.ndarray:

@@ -111,7 +111,8 @@ class CoincidenceResult:
     distribution_inputs : tuple
         What ``null_distribution``, ``distribution`` and ``null_description`` are
         computed from on first use (the null distribution's values and
-        probabilities, and the statistic). A p-value alone needs none of them.
+        probabilities, and the statistic; with the null model and setup of
+        ``effect_inputs``). A p-value alone needs none of them.
     notes : tuple of str
         What the reader should know about how the value was computed (e.g. Monte
         Carlo used because the exact distribution would have cost too much).
@@ -159,14 +160,17 @@ class CoincidenceResult:
     @cached_property
     def null_distribution(self) -> pd.Series:
         """Null probabilities indexed by the statistic's values (built on first access)."""
-        dist, _ = self.distribution_inputs
-        return distribution_series(dist, self.statistic_name, self.n, self.statistic)
+        from ._pvalues import NullDistribution
+
+        values, pmf, _ = self.distribution_inputs
+        return distribution_series(NullDistribution(values, pmf), self.statistic_name, self.n,
+                                   self.statistic)
 
     @cached_property
     def distribution(self) -> str:
         """A short name of the exact null distribution (built on first access)."""
         model, setup = self.effect_inputs
-        return str(model.distribution_label(setup, self.distribution_inputs[1]))
+        return str(model.distribution_label(setup, self.distribution_inputs[2]))
 
     @cached_property
     def null_description(self) -> str:

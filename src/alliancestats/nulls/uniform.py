@@ -123,7 +123,7 @@ class UniformNull(UnitPlacementNull):
             # summed as the general placement formula sums it (the same float)
             total = int(setup.covered_days if statistic.name == "matches"
                         else statistic.score(setup).sum())
-            return float(np.full(setup.n, total / setup.period.n_days).sum())
+            return float(np.add.reduce(np.full(setup.n, total / setup.period.n_days)))
         if isinstance(statistic, TriggerRate) and self.values["distinct"]:
             m = len(setup.trigger_days)
             if m == 0:
@@ -165,11 +165,12 @@ def checked_pmf(dist: Any, k: np.ndarray, args: tuple[Any, ...],
     distribution's own ``support``): the same values, from the distribution's
     ``_pmf`` with the same clip to ``[0, 1]`` and zeros outside the support, without
     the general argument handling that costs most of a small test's time."""
+    clip = lambda values: np.minimum(np.maximum(values, 0), 1)  # noqa: E731  (np.clip's values)
     if support[0] <= k[0] and k[-1] <= support[1]:
-        return np.clip(dist._pmf(k, *args), 0, 1)
+        return clip(dist._pmf(k, *args))
     inside = (k >= support[0]) & (k <= support[1])
     out = np.zeros(k.shape)
-    out[inside] = np.clip(dist._pmf(k[inside], *args), 0, 1)
+    out[inside] = clip(dist._pmf(k[inside], *args))
     return out
 
 
