@@ -199,11 +199,14 @@ def rows_for(data, quick):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer resamples and rounds")
-    args = parser.parse_args()
+    main_table(parser.parse_args().quick)
+
+
+def main_table(quick: bool) -> None:
     print("Peers: the uniform coincidence test (K) by alliancestats, scipy/numpy, Elephant "
           "and pyunicorn\n(what each row tests: see this script's docstring)")
     for data in (case_study(), synthetic()):
-        label, table, skipped = rows_for(data, args.quick)
+        label, table, skipped = rows_for(data, quick)
         print(f"\n{label}")
         print(f"  {'implementation':<36}{'B':>7}{'p-value':>10}{'time ms':>11}"
               f"{'per resample us':>17}{'ratio':>9}")
