@@ -64,13 +64,20 @@ class Setup:
 
     @cached_property
     def covered_days(self) -> int:
-        """``C``, the covered period days, ``mask.sum()`` (counted without the mask)."""
+        """``C``, the covered period days, ``mask.sum()``: read from the mask where it is
+        already there (computed, or given, as the scan gives each dyad's), else counted
+        from the trigger days without it."""
+        if "mask" in self.__dict__:
+            return int(self.mask.sum())
         return covered_sorted(self.sorted_trigger_days, self.window, self.period)
 
     @cached_property
     def observed_k(self) -> int:
-        """K: responses with a trigger in their window, ``mask[response_offsets].sum()``
-        (counted from the responses' windows, without the mask)."""
+        """K: responses with a trigger in their window, ``mask[response_offsets].sum()``:
+        read from the mask where it is already there, else counted from the responses'
+        windows without it."""
+        if "mask" in self.__dict__:
+            return int(self.mask[self.response_offsets].sum())
         return matched_count(self.response_days, self.sorted_trigger_days, self.window,
                              self.period)
 
