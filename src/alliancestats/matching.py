@@ -227,6 +227,21 @@ def covered_day_count(trigger_days: np.ndarray, window: Window, period: Period) 
     ``s`` covers the offsets ``[s + lo, s + hi]`` (clipped to the period); all these
     ranges have one length, so in order of ``s`` their ends never decrease, and each
     adds the days past the previous end.
+
+    Parameters
+    ----------
+    trigger_days : array of int
+        Day numbers (days since 1970-01-01) of the triggers, in any order; a day may
+        repeat.
+    window : Window
+        The lags that count.
+    period : Period
+        The days to count.
+
+    Returns
+    -------
+    int
+        ``C``, equal to ``(coverage_counts(trigger_days, window, period) > 0).sum()``.
     """
     return covered_sorted(np.sort(np.asarray(trigger_days, dtype=np.int64)), window, period)
 
