@@ -1,24 +1,78 @@
 """Speed benchmarks for alliancestats: run `python benchmarks/run.py [--quick]`.
 
-Prints one table per question, with the targets and the ratio to a
-straightforward pairwise-loop implementation written here. Timings are the best
-of several repeats (shared, noisy machines: compare ratios, not absolute figures).
+First a table of every performance target, collected by name from the topic
+modules beside this file (``fast_path``, ``trigger_nulls``, ``placement_exact``,
+``many_windows``: each exposes ``targets(quick)``, a list of
+``_targets.Target``), with the figure measured and whether the target holds; a
+topic module not present is listed as such. Then one table per question, with the
+targets and the ratio to a straightforward pairwise-loop implementation written
+here, and the peers (``peers.py``). Timings are the best of several repeats
+(shared, noisy machines: compare ratios, not absolute figures).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
+import sys
 import time
 import tracemalloc
 import warnings
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 import alliancestats as als
 from alliancestats._setup import build_setup
-from alliancestats.nulls import make_null
+from alliancestats.nulls import NULLS, make_null
 
 DAY0 = np.datetime64("2013-01-01")
+
+#: the topic modules whose ``targets(quick)`` make the first table, in order
+TOPICS = ("fast_path", "trigger_nulls", "placement_exact", "many_windows")
+
+
+def collect_targets(quick):
+    """``(topic, target or None, note)`` for every topic module; a missing module or a
+    ``targets`` that raised gives one row saying so (the others still run)."""
+    rows = []
+    for topic in TOPICS:
+        try:
+            module = importlib.import_module(topic)
+        except ModuleNotFoundError as error:
+            if error.name != topic:
+                raise
+            rows.append((topic, None, "module not present"))
+            continue
+        try:
+            found = module.targets(quick)
+        except Exception as error:  # noqa: BLE001  (reported in the table, not hidden)
+            rows.append((topic, None, f"targets() failed: {type(error).__name__}: {error}"))
+            continue
+        rows += [(topic, target, "") for target in found]
+    return rows
+
+
+def targets_table(quick):
+    rows = collect_targets(quick)
+    print("\nTargets (each topic module's targets(quick); see benchmarks/<topic>.py)")
+    found = [t for _, t, _ in rows if t is not None]
+    width = [max([len(head)] + [len(getattr(t, field)) for t in found]) + 2
+             for head, field in (("target", "label"), ("measured", "measured"),
+                                 ("wanted", "target"))]
+    print(f"   {'topic':<17}{'target':<{width[0]}}{'measured':<{width[1]}}"
+          f"{'wanted':<{width[2]}}holds")
+    for topic, target, note in rows:
+        if target is None:
+            print(f"   {topic:<17}{note}")
+            continue
+        print(f"   {topic:<17}{target.label:<{width[0]}}{target.measured:<{width[1]}}"
+              f"{target.target:<{width[2]}}{'yes' if target.holds else 'NO'}")
+    measured = [t for _, t, _ in rows if t is not None]
+    print(f"   {sum(t.holds for t in measured)} of {len(measured)} measured targets hold; "
+          f"{sum(t is None for _, t, _ in rows)} topic(s) without figures")
 
 
 def best_time(fn, repeat=5, number=1):
@@ -169,7 +223,7 @@ def dyad_scan():
                           "source": rng.choice(codes, n), "target": rng.choice(codes, n),
                           "code": "042"})
     start = time.perf_counter()
-    table = EventTable.from_frame(frame)
+    table = EventTable.from_frame(frame, countries="iso3")
     read = time.perf_counter() - start
     period = als.Period("2013-01-01", "2020-12-31")
     triggers = series(rng.integers(0, 2922, 40))
@@ -227,6 +281,9 @@ def every_combination(quick):
     for null, options in CASE_NULLS:
         cells = []
         for statistic in ("matches", "pairs", "trigger-rate"):
+            if statistic in NULLS[null].refused_statistics:
+                cells.append("refused")
+                continue
             call = case_call(null, options, statistic)
             method = call().method
             cells.append(f"{best_time(call, repeat=2 if quick else 3) * 1e3:9.1f} "
@@ -244,6 +301,7 @@ def main():
     window = als.Window.after(days=30, slack=3)
     warnings.simplefilter("ignore", als.DegenerateDataWarning)
     print(f"alliancestats {als.__version__} benchmarks (numpy {np.__version__})")
+    targets_table(args.quick)
     exact_tests(window)
     monte_carlo(window, args.quick)
     sweep(args.quick)
@@ -252,6 +310,10 @@ def main():
     statistics_targets()
     streaming_memory(args.quick, args.huge)
     every_combination(args.quick)
+    print("\n9. Peers (benchmarks/peers.py)")
+    import peers
+
+    peers.main_table(args.quick)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -55,9 +56,13 @@ def use_exact(model: NullModel, setup: Setup, statistic: Statistic, method: str,
 
 
 def infer(model: NullModel, setup: Setup, statistic: Statistic, *, method: str,
-          n_resamples: int, rng: np.random.Generator, alternative: str,
-          keep_draws: bool = False, stacklevel: int = 3, progress: bool = False) -> Inference:
-    """Run the test; warn only when the null distribution is known to be a point mass."""
+          n_resamples: int, rng: np.random.Generator | Callable[[], np.random.Generator],
+          alternative: str, keep_draws: bool = False, stacklevel: int = 3,
+          progress: bool = False) -> Inference:
+    """Run the test; warn only when the null distribution is known to be a point mass.
+
+    ``rng`` is a generator, or a function returning one (called only if Monte Carlo
+    runs; see :func:`alliancestats._validation.rng_maker`)."""
     model.check_statistic(statistic)
     notes: list[str] = []
     observed = statistic.observed(setup)
@@ -68,8 +73,9 @@ def infer(model: NullModel, setup: Setup, statistic: Statistic, *, method: str,
                            dist.mean if expected is None else expected, notes=notes)
         forced = dist.is_point_mass
     else:
+        generator = rng if isinstance(rng, np.random.Generator) else rng()
         tally = Tally(observed, keep_draws).consume(track(
-            model.monte_carlo(setup, statistic, n_resamples, rng), total=n_resamples,
+            model.monte_carlo(setup, statistic, n_resamples, generator), total=n_resamples,
             progress=progress, description=f"{model.name} Monte Carlo", unit="draw",
             size=np.size))
         p, se = monte_carlo_pvalue(tally.at_least, tally.at_most, n_resamples, alternative)

@@ -67,7 +67,7 @@ class NullDistribution:
 
     @property
     def is_point_mass(self) -> bool:
-        return bool(np.max(self.pmf) >= 1 - 1e-12)
+        return bool(self.pmf.max() >= 1 - 1e-12)
 
     def dense(self, first: int = 0, last: int | None = None) -> np.ndarray:
         """Integer-valued only: probabilities of ``first..last`` (zeros outside the support)."""
@@ -132,10 +132,18 @@ def exact_tail(dist: NullDistribution | np.ndarray, x: float, alternative: str) 
     """p-value of ``x`` with its underflow flag and, where known, exact ``log10``."""
     if not isinstance(dist, NullDistribution):
         dist = NullDistribution.on_integers(dist)
-    upper, lower = (float(t[0]) for t in dist.tails_at(np.array([x])))
-    tail, log_tail, factor = {
-        "greater": (upper, dist.log_sf, 1), "less": (lower, dist.log_cdf, 1),
-    }.get(alternative, (min(upper, lower), dist.log_sf if upper <= lower else dist.log_cdf, 2))
+    # the tails exactly as tails_at sums them (running sums from each end), for one x
+    pmf = dist.pmf
+    first = int(dist.values.searchsorted(x, side="left"))
+    upper = float(pmf[:first - 1 if first else None:-1].cumsum()[-1]) if first < len(pmf) else 0.0
+    if alternative == "greater":
+        tail, log_tail, factor = upper, dist.log_sf, 1
+    else:
+        last = int(dist.values.searchsorted(x, side="right"))
+        lower = float(pmf[:last].cumsum()[-1]) if last else 0.0
+        tail, log_tail, factor = ((lower, dist.log_cdf, 1) if alternative == "less" else
+                                  (min(upper, lower), dist.log_sf if upper <= lower
+                                   else dist.log_cdf, 2))
     p = min(max(factor * tail, 0.0), 1.0)
     if p >= P_FLOOR:
         return PValue(p)

@@ -13,7 +13,7 @@ from ._montecarlo import batch_sizes
 from ._validation import check_bool, format_rows, name_rows
 from .errors import AllianceStatsError
 from .events import EventSeries
-from .matching import _check_types, coverage_counts
+from .matching import _check_types, coverage_counts, covered_sorted, matched_count
 from .period import Period
 from .window import Window
 
@@ -56,8 +56,30 @@ class Setup:
         return self.coverage_count > 0
 
     @cached_property
+    def sorted_trigger_days(self) -> np.ndarray:
+        """Every trigger day (repeats kept), sorted."""
+        days = np.array(self.triggers.days, dtype=np.int64)
+        days.sort()
+        return days
+
+    @cached_property
+    def covered_days(self) -> int:
+        """``C``, the covered period days, ``mask.sum()``: read from the mask where it is
+        already there (computed, or given, as the scan gives each dyad's), else counted
+        from the trigger days without it."""
+        if "mask" in self.__dict__:
+            return int(self.mask.sum())
+        return covered_sorted(self.sorted_trigger_days, self.window, self.period)
+
+    @cached_property
     def observed_k(self) -> int:
-        return int(self.mask[self.response_offsets].sum())
+        """K: responses with a trigger in their window, ``mask[response_offsets].sum()``:
+        read from the mask where it is already there, else counted from the responses'
+        windows without it."""
+        if "mask" in self.__dict__:
+            return int(self.mask[self.response_offsets].sum())
+        return matched_count(self.response_days, self.sorted_trigger_days, self.window,
+                             self.period)
 
     @cached_property
     def trigger_days(self) -> np.ndarray:
@@ -162,9 +184,9 @@ def _responses_in_period(responses: EventSeries, period: Period, drop: bool) -> 
     if len(responses) == 0:
         raise AllianceStatsError("`responses` is empty; a test needs at least one response")
     days = responses.days
-    outside = np.flatnonzero((days < period.first_day) | (days > period.last_day))
-    if outside.size == 0:
+    if days.min() >= period.first_day and days.max() <= period.last_day:
         return responses, 0
+    outside = np.flatnonzero((days < period.first_day) | (days > period.last_day))
     if not drop:
         rows = responses.source_rows
         ids = [f"{responses.ids[i]} ({name_rows([rows[i]])}, {to_timestamp(days[i]).date()})"

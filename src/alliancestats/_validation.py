@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -47,12 +47,19 @@ def check_alternative(alternative: Any) -> str:
 
 def check_rng(rng: Any) -> np.random.Generator:
     """Normalise ``rng`` (None, an integer seed, a SeedSequence or a Generator)."""
+    return rng_maker(rng)()
+
+
+def rng_maker(rng: Any) -> Callable[[], np.random.Generator]:
+    """Check ``rng`` as :func:`check_rng` does, now; build the generator only when
+    called (a test that turns out exact never pays for seeding one)."""
     if rng is None or isinstance(rng, (np.random.Generator, np.random.SeedSequence)):
-        return np.random.default_rng(rng)
+        return lambda: np.random.default_rng(rng)
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if rng < 0:
             raise AllianceStatsError(f"`rng` seed must be non-negative, got {rng}")
-        return np.random.default_rng(int(rng))
+        seed = int(rng)
+        return lambda: np.random.default_rng(seed)
     raise AllianceStatsError(
         "`rng` must be None, a non-negative integer seed or a numpy.random.Generator, "
         f"got {type(rng).__name__}"

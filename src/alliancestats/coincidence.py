@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from ._inference import infer
 from ._progress import check_progress
 from ._setup import build_setup
-from ._validation import check_alternative, check_bool, check_choice, check_integer, check_rng
+from ._validation import check_alternative, check_bool, check_choice, check_integer, rng_maker
 from .events import EventSeries
 from .nulls import make_null
 from .period import Period
@@ -134,35 +132,26 @@ def coincidence_test(
     alternative = check_alternative(alternative)
     check_bool(keep_draws, "keep_draws")
     show = check_progress(progress)
-    generator = check_rng(rng)
+    generator = rng_maker(rng)          # checked now, built only if Monte Carlo runs
     setup, n_dropped = build_setup(responses, triggers, window=window, period=period,
                                    drop_outside=drop_outside)
     model.check_data(setup)
     test = infer(model, setup, chosen, method=method, n_resamples=n_resamples, rng=generator,
                  alternative=alternative, keep_draws=bool(keep_draws), progress=show)
-    covered = int(setup.mask.sum())
+    covered = setup.covered_days
+    # what only some callers read (the pmf as a Series, the per-response table, effect
+    # sizes, descriptions) is kept as its inputs and built on first access
+    dist = test.distribution     # kept without its log tails (functions: not picklable)
     return CoincidenceResult(
         k=setup.observed_k, n=setup.n, statistic=test.observed, statistic_name=chosen.name,
         expected=float(test.expected), pvalue=test.pvalue.value, method=test.method,
         null=model.name, alternative=alternative, window=window, period=period,
         coverage=covered / period.n_days, covered_days=covered,
-        null_distribution=distribution_series(test.distribution, chosen.name, setup.n,
-                                              test.observed),
         table_inputs=(setup.responses, triggers, window), effect_inputs=(model, setup),
-        null_options=dict(model.values), null_description=model.describe(),
-        distribution=model.distribution_label(setup, chosen), n_dropped=n_dropped,
+        distribution_inputs=(dist.values, dist.pmf, chosen),
+        null_options=dict(model.values), n_dropped=n_dropped,
         n_resamples=n_resamples if test.method == "monte-carlo" else None, pvalue_se=test.se,
         null_draws=test.draws, responses_name=responses.name, triggers_name=triggers.name,
         n_triggers=len(triggers), pvalue_underflow=test.pvalue.underflow,
         log10_pvalue=test.pvalue.log10, notes=tuple(test.notes),
     )
-
-
-def distribution_series(dist: Any, statistic: str, n: int, observed: float) -> pd.Series:
-    """The null distribution as a Series indexed by the statistic's values."""
-    if statistic == "trigger-rate":
-        return pd.Series(dist.pmf, index=pd.Index(dist.values, name="trigger_rate"),
-                         name="probability")
-    last = n if statistic == "matches" else max(int(dist.values[-1]), int(observed))
-    return pd.Series(dist.dense(0, last), index=pd.RangeIndex(last + 1, name=(
-        "k" if statistic == "matches" else statistic)), name="probability")

@@ -22,7 +22,7 @@ from .period import Period
 from .window import Window
 
 __all__ = ["Coverage", "coverage", "match_table", "window_counts", "nearest_triggers",
-           "coverage_counts"]
+           "coverage_counts", "covered_day_count"]
 
 
 def _sorted(trigger_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -40,17 +40,24 @@ def realised_lags(days: np.ndarray, sorted_days: np.ndarray, window: Window) -> 
     """
     if len(days) == 0 or len(sorted_days) == 0:
         return 0, 0
-    smallest = int(np.min(days)) - int(sorted_days[-1]) - 1
-    largest = int(np.max(days)) - int(sorted_days[0]) + 1
-    clip = lambda lag: min(max(lag, smallest), largest)  # noqa: E731
-    return clip(window.lo), clip(window.hi)
+    return _clipped_lags(int(np.min(days)), int(np.max(days)), sorted_days, window)
 
 
-def _bounds(sorted_days: np.ndarray, days: np.ndarray, window: Window) -> tuple[np.ndarray, np.ndarray]:
-    """Positions ``[left, right)`` of the sorted triggers in each day's window."""
-    lo, hi = realised_lags(days, sorted_days, window)
-    left = np.searchsorted(sorted_days, days - hi, side="left")
-    right = np.searchsorted(sorted_days, days - lo, side="right")
+def _clipped_lags(first: int, last: int, sorted_days: np.ndarray, window: Window) -> tuple[int, int]:
+    """:func:`realised_lags` for days spanning ``first..last`` (``sorted_days`` not empty)."""
+    smallest = first - int(sorted_days[-1]) - 1
+    largest = last - int(sorted_days[0]) + 1
+    return min(max(window.lo, smallest), largest), min(max(window.hi, smallest), largest)
+
+
+def _bounds(sorted_days: np.ndarray, days: np.ndarray, window: Window,
+            within: Period | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``[left, right)`` of the sorted triggers in each day's window
+    (``within``: a period known to hold every one of ``days``)."""
+    lo, hi = (realised_lags(days, sorted_days, window) if within is None or len(sorted_days) == 0
+              else _clipped_lags(within.first_day, within.last_day, sorted_days, window))
+    left = sorted_days.searchsorted(days - hi, side="left")
+    right = sorted_days.searchsorted(days - lo, side="right")
     return left, np.maximum(right, left)
 
 
@@ -71,9 +78,16 @@ def window_counts(days: np.ndarray, trigger_days: np.ndarray, window: Window) ->
     numpy.ndarray of int64
         One count per entry of ``days``.
     """
-    sorted_days, _ = _sorted(trigger_days)
+    sorted_days = np.sort(np.asarray(trigger_days, dtype=np.int64))
     left, right = _bounds(sorted_days, np.asarray(days, dtype=np.int64), window)
     return right - left
+
+
+def matched_count(days: np.ndarray, sorted_days: np.ndarray, window: Window, period: Period) -> int:
+    """How many of ``days`` (all inside ``period``) have a trigger in their window,
+    from trigger days already sorted (int64): K for the responses."""
+    left, right = _bounds(sorted_days, days, window, within=period)
+    return int(np.count_nonzero(right - left))
 
 
 def nearest_triggers(
@@ -192,8 +206,56 @@ def coverage_counts(trigger_days: np.ndarray, window: Window, period: Period) ->
     numpy.ndarray of int64
         ``c(d)`` for each day of the period, in order.
     """
-    return window_counts(period.day_numbers, np.unique(np.asarray(trigger_days, dtype=np.int64)),
-                         window)
+    days = np.sort(np.asarray(trigger_days, dtype=np.int64))
+    n_days = period.n_days
+    if days.size == 0:
+        return np.zeros(n_days, dtype=np.int64)
+    days = days[np.concatenate(([True], days[1:] != days[:-1]))]     # distinct days
+    # trigger day s covers the period offsets [s + lo, s + hi] - first day: +1 where
+    # that range starts, -1 after it ends (both clipped to the period), then a running sum
+    lo, hi = _clipped_lags(period.first_day, period.last_day, days, window)
+    start = np.minimum(np.maximum(days + (lo - period.first_day), 0), n_days)
+    stop = np.minimum(np.maximum(days + (hi + 1 - period.first_day), 0), n_days)
+    steps = np.bincount(start, minlength=n_days + 1) - np.bincount(stop, minlength=n_days + 1)
+    return np.cumsum(steps[:n_days])
+
+
+def covered_day_count(trigger_days: np.ndarray, window: Window, period: Period) -> int:
+    """``C``: the period days with a trigger in their window, ``(c > 0).sum()``.
+
+    Counted from the sorted trigger days alone, without a per-day array: trigger day
+    ``s`` covers the offsets ``[s + lo, s + hi]`` (clipped to the period); all these
+    ranges have one length, so in order of ``s`` their ends never decrease, and each
+    adds the days past the previous end.
+
+    Parameters
+    ----------
+    trigger_days : array of int
+        Day numbers (days since 1970-01-01) of the triggers, in any order; a day may
+        repeat.
+    window : Window
+        The lags that count.
+    period : Period
+        The days to count.
+
+    Returns
+    -------
+    int
+        ``C``, equal to ``(coverage_counts(trigger_days, window, period) > 0).sum()``.
+    """
+    return covered_sorted(np.sort(np.asarray(trigger_days, dtype=np.int64)), window, period)
+
+
+def covered_sorted(sorted_days: np.ndarray, window: Window, period: Period) -> int:
+    """:func:`covered_day_count` of trigger days already sorted (int64)."""
+    if sorted_days.size == 0:
+        return 0
+    lo, hi = _clipped_lags(period.first_day, period.last_day, sorted_days, window)
+    # the range of each trigger day, cut to the period: a start past its end is empty
+    start = np.maximum(sorted_days + (lo - period.first_day), 0)
+    end = np.minimum(sorted_days + (hi - period.first_day), period.n_days - 1)
+    start[1:] = np.maximum(start[1:], end[:-1] + 1)      # the days past the previous end
+    return int(np.maximum(end - start + 1, 0).sum())
 
 
 def coverage_mask(trigger_days: np.ndarray, window: Window, period: Period) -> np.ndarray:

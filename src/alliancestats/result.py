@@ -108,6 +108,11 @@ class CoincidenceResult:
     table_inputs, effect_inputs : tuple
         What :attr:`table` and :meth:`effect_sizes` are computed from on first use
         (the responses, triggers and window; the null model and the test's setup).
+    distribution_inputs : tuple
+        What ``null_distribution``, ``distribution`` and ``null_description`` are
+        computed from on first use (the null distribution's values and
+        probabilities, and the statistic; with the null model and setup of
+        ``effect_inputs``). A p-value alone needs none of them.
     notes : tuple of str
         What the reader should know about how the value was computed (e.g. Monte
         Carlo used because the exact distribution would have cost too much).
@@ -135,14 +140,12 @@ class CoincidenceResult:
     period: Period
     coverage: float
     covered_days: int
-    null_distribution: pd.Series = field(repr=False)
     table_inputs: tuple[Any, ...] = field(repr=False)
-    effect_inputs: tuple[Any, ...] = field(default=(), repr=False)
+    effect_inputs: tuple[Any, ...] = field(repr=False)
+    distribution_inputs: tuple[Any, ...] = field(repr=False)
     statistic: float = 0
     statistic_name: str = "matches"
     null_options: dict[str, Any] = field(default_factory=dict)
-    null_description: str = ""
-    distribution: str = ""
     n_dropped: int = 0
     n_resamples: int | None = None
     pvalue_se: float | None = None
@@ -153,6 +156,27 @@ class CoincidenceResult:
     pvalue_underflow: bool = False
     log10_pvalue: float | None = None
     notes: tuple[str, ...] = ()
+
+    @cached_property
+    def null_distribution(self) -> pd.Series:
+        """Null probabilities indexed by the statistic's values (built on first access)."""
+        from ._pvalues import NullDistribution
+
+        values, pmf, _ = self.distribution_inputs
+        return distribution_series(NullDistribution(values, pmf), self.statistic_name, self.n,
+                                   self.statistic)
+
+    @cached_property
+    def distribution(self) -> str:
+        """A short name of the exact null distribution (built on first access)."""
+        model, setup = self.effect_inputs
+        return str(model.distribution_label(setup, self.distribution_inputs[2]))
+
+    @cached_property
+    def null_description(self) -> str:
+        """The null, what it holds fixed and what it randomises (built on first access)."""
+        model, _ = self.effect_inputs
+        return str(model.describe())
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -364,6 +388,16 @@ class CoincidenceResult:
         p = f"<{self.pvalue:.0e}" if self.pvalue_underflow else f"={self.pvalue:.4g}"
         return (f"CoincidenceResult(k={self.k}, n={self.n}, {stat}expected={self.expected:.3f}, "
                 f"pvalue{p}{se}, method={self.method!r}, null={self.null!r})")
+
+
+def distribution_series(dist: Any, statistic: str, n: int, observed: float) -> pd.Series:
+    """The null distribution as a Series indexed by the statistic's values."""
+    if statistic == "trigger-rate":
+        return pd.Series(dist.pmf, index=pd.Index(dist.values, name="trigger_rate"),
+                         name="probability")
+    last = n if statistic == "matches" else max(int(dist.values[-1]), int(observed))
+    return pd.Series(dist.dense(0, last), index=pd.RangeIndex(last + 1, name=(
+        "k" if statistic == "matches" else statistic)), name="probability")
 
 
 def tests_payload(results: list[CoincidenceResult]) -> dict[str, Any]:

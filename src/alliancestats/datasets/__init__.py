@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 
 from ..events import EventSeries
@@ -58,14 +59,14 @@ class CaseStudy:
     period: Period
     window: Window
 
-    @property
+    @cached_property
     def cited_sanctions(self) -> EventSeries:
         """The 20 sanctions the study cites: found by searching back from each
         meeting, hence selected on the outcome. Reproduces the study's count; is
         not a valid baseline."""
         return self.sanctions.where(cited_in_paper="yes")
 
-    @property
+    @cached_property
     def independent_sanctions(self) -> EventSeries:
         """Every non-proxy sanction (164 actions), compiled without looking at the
         meetings, as the study's own scope rule says: the fair baseline."""

@@ -98,16 +98,17 @@ class UniformNull(UnitPlacementNull):
         return super().exact_cost(setup, statistic)
 
     def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:
-        covered, days, n = int(setup.mask.sum()), setup.period.n_days, setup.n
+        covered, days, n = setup.covered_days, setup.period.n_days, setup.n
         if statistic.name == "matches":
             k = np.arange(n + 1)
             if self.values["distinct"]:
                 args: tuple[Any, ...] = (days, covered, n)
                 dist: Any = stats.hypergeom
+                support = (max(n - (days - covered), 0), min(covered, n))
             else:
-                args, dist = (n, covered / days), stats.binom
+                args, dist, support = (n, covered / days), stats.binom, (0, n)
             logpmf = lambda j: dist.logpmf(j, *args)  # noqa: E731
-            return NullDistribution(k, dist.pmf(k, *args),
+            return NullDistribution(k, checked_pmf(dist, k, args, support),
                                     log_sf=lambda x: log_tail(logpmf, x, n),
                                     log_cdf=lambda x: log_tail(logpmf, 0, x))
         if self.values["distinct"]:
@@ -117,6 +118,12 @@ class UniformNull(UnitPlacementNull):
         return super().exact_distribution(setup, statistic)
 
     def expected(self, setup: Setup, statistic: Statistic = STATISTICS["matches"]) -> float:
+        if isinstance(statistic, AdditiveStatistic):
+            # every response's candidates are the whole period: n times the mean score,
+            # summed as the general placement formula sums it (the same float)
+            total = int(setup.covered_days if statistic.name == "matches"
+                        else statistic.score(setup).sum())
+            return float(np.add.reduce(np.full(setup.n, total / setup.period.n_days)))
         if isinstance(statistic, TriggerRate) and self.values["distinct"]:
             m = len(setup.trigger_days)
             if m == 0:
@@ -127,7 +134,7 @@ class UniformNull(UnitPlacementNull):
         return super().expected(setup, statistic)
 
     def distribution_label(self, setup: Setup, statistic: Statistic) -> str:
-        covered, days = int(setup.mask.sum()), setup.period.n_days
+        covered, days = setup.covered_days, setup.period.n_days
         distinct = self.values["distinct"]
         if statistic.name == "matches":
             return (f"Hypergeometric(T={days}, C={covered}, n={setup.n})" if distinct
@@ -150,6 +157,21 @@ class UniformNull(UnitPlacementNull):
 
     def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
         return setup.period.n_days == 1 or (self.values["distinct"] and setup.n == setup.period.n_days)
+
+
+def checked_pmf(dist: Any, k: np.ndarray, args: tuple[Any, ...],
+                support: tuple[int, int]) -> np.ndarray:
+    """``dist.pmf(k, *args)`` for arguments already known valid (sorted integers ``k``, the
+    distribution's own ``support``): the same values, from the distribution's
+    ``_pmf`` with the same clip to ``[0, 1]`` and zeros outside the support, without
+    the general argument handling that costs most of a small test's time."""
+    clip = lambda values: np.minimum(np.maximum(values, 0), 1)  # noqa: E731  (np.clip's values)
+    if support[0] <= k[0] and k[-1] <= support[1]:
+        return clip(dist._pmf(k, *args))
+    inside = (k >= support[0]) & (k <= support[1])
+    out = np.zeros(k.shape)
+    out[inside] = clip(dist._pmf(k[inside], *args))
+    return out
 
 
 def distinct_days(rng: np.random.Generator, size: int, days: int, n: int) -> np.ndarray:

@@ -10,11 +10,14 @@ came soon after *some* trigger"; several triggers in one window count once.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from ._base import AdditiveStatistic
+
+if TYPE_CHECKING:
+    from .._setup import Setup
 
 
 class Matches(AdditiveStatistic):
@@ -26,3 +29,6 @@ class Matches(AdditiveStatistic):
 
     def transform(self, counts: np.ndarray) -> np.ndarray:
         return counts > 0
+
+    def observed(self, setup: "Setup") -> int:
+        return setup.observed_k         # the score summed over the responses, without it
