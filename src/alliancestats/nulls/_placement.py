@@ -30,7 +30,7 @@ from typing import Any, Callable, ClassVar
 
 import numpy as np
 
-from .._convolution import sum_of_units, sum_of_units_cost
+from .._convolution import MATRIX_WIDTH, power, sum_of_unit_rows, sum_of_units_cost
 from .._pvalues import NullDistribution
 from .._setup import Setup
 from ..statistics import STATISTICS, AdditiveStatistic, Statistic
@@ -90,6 +90,12 @@ class UnitPlacementNull(NullModel):
 
     def _make_groups(self, setup: Setup) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[int]]:
         units = self.units(setup)
+        if np.all(units.sizes == 1):          # one response each: group the rows at once
+            rel = np.empty(len(units.low), np.int64)
+            rel[units.unit] = units.rel
+            rows, counts = np.unique(np.column_stack([units.low, units.high, rel]), axis=0,
+                                     return_counts=True)
+            return ([(low, high, (r,)) for low, high, r in rows.tolist()], counts.tolist())
         members: dict[int, list[int]] = {}
         for i, (u, r) in enumerate(zip(units.unit.tolist(), units.rel.tolist())):
             members.setdefault(u, []).append(r)
@@ -110,7 +116,11 @@ class UnitPlacementNull(NullModel):
         assert isinstance(statistic, AdditiveStatistic)
         score = statistic.score(setup)
         keys, multiplicity = self._groups(setup)
-        pmfs: list[tuple[np.ndarray, int]] = []
+        copies = np.asarray(multiplicity, np.int64)
+        rows: list[np.ndarray] = []
+        offsets: list[np.ndarray] = []
+        narrow_copies: list[np.ndarray] = []
+        wide: list[tuple[np.ndarray, int]] = []
         for first in range(0, len(keys), UNIT_BLOCK):   # bounded memory for wide scores
             block = keys[first: first + UNIT_BLOCK]
             sizes = [len(rel) for _, _, rel in block]
@@ -118,9 +128,20 @@ class UnitPlacementNull(NullModel):
                           high=np.array([k[1] for k in block], np.int64),
                           unit=np.repeat(np.arange(len(block)), sizes),
                           rel=np.array([r for k in block for r in k[2]], np.int64))
-            matrix, offsets = unit_pmfs(score, units)
-            pmfs += [(row, int(offset)) for row, offset in zip(matrix, offsets)]
-        pmf, offset = sum_of_units(pmfs, multiplicity)
+            matrix, offset = unit_pmfs(score, units)
+            repeat = copies[first: first + UNIT_BLOCK]
+            length = matrix.shape[1] - np.argmax(matrix[:, ::-1] > 0, axis=1)
+            narrow = length <= MATRIX_WIDTH
+            rows.append(np.pad(matrix[narrow, :MATRIX_WIDTH],
+                               ((0, 0), (0, max(0, MATRIX_WIDTH - matrix.shape[1])))))
+            offsets.append(offset[narrow])
+            narrow_copies.append(repeat[narrow])
+            wide += [power((row[:size], int(o)), int(k)) for row, size, o, k in
+                     zip(matrix[~narrow], length[~narrow], offset[~narrow], repeat[~narrow])]
+        matrix = np.vstack(rows)
+        used = int(np.max(np.flatnonzero(matrix.any(axis=0)), initial=0)) + 1
+        pmf, offset = sum_of_unit_rows(matrix[:, :used], np.concatenate(offsets),
+                                       np.concatenate(narrow_copies), wide)
         return NullDistribution.on_integers(pmf, offset)
 
     # -- moments ----------------------------------------------------------------
