@@ -173,3 +173,21 @@ def test_auto_picks_exact_for_k_at_n_100000():
     for null, options in (("stratified", {}), ("jitter", {"days": 68})):
         model = make_null(null, dict(options))
         assert model.exact_cost(setup, STATISTICS["matches"]) < EXACT_BUDGET
+
+
+@pytest.mark.parametrize("statistic", ["matches", "pairs"])
+def test_circular_fft_equals_direct_sum(monkeypatch, statistic):
+    import alliancestats.nulls.circular as circular
+
+    setup = _setup(3000, 800, 4000, seed=8)
+    model = make_null("circular", {})
+    calls = []
+    irfft = np.fft.irfft
+    monkeypatch.setattr(np.fft, "irfft", lambda *a, **k: calls.append(1) or irfft(*a, **k))
+    monkeypatch.setattr(circular, "DIRECT_LIMIT", 0.0)        # FFT
+    by_fft = model.shift_values(setup, STATISTICS[statistic])
+    assert calls                                              # the FFT path ran
+    monkeypatch.setattr(circular, "DIRECT_LIMIT", float("inf"))  # direct
+    direct = model.shift_values(setup, STATISTICS[statistic])
+    assert np.array_equal(by_fft, direct) and by_fft.dtype == direct.dtype
+    assert direct.max() > direct.min()
