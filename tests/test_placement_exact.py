@@ -191,3 +191,32 @@ def test_circular_fft_equals_direct_sum(monkeypatch, statistic):
     direct = model.shift_values(setup, STATISTICS[statistic])
     assert np.array_equal(by_fft, direct) and by_fft.dtype == direct.dtype
     assert direct.max() > direct.min()
+
+
+def test_unit_grouping_equals_a_dictionary_of_sorted_members():
+    from alliancestats.nulls._placement import UnitPlacementNull, Units
+
+    class Given(UnitPlacementNull):
+        def __init__(self, units):
+            self.given = units
+
+        def units(self, setup):
+            return self.given
+
+    rng = np.random.default_rng(9)
+    for _ in range(100):
+        n_units = int(rng.integers(1, 30))
+        sizes = rng.integers(1, 4, n_units)
+        unit = np.repeat(np.arange(n_units), sizes)
+        rng.shuffle(unit)
+        units = Units(low=rng.integers(0, 3, n_units), high=rng.integers(3, 5, n_units),
+                      unit=unit, rel=rng.integers(0, 3, len(unit)))
+        members = {}
+        for u, r in zip(unit.tolist(), units.rel.tolist()):
+            members.setdefault(u, []).append(r)
+        expected = {}
+        for u, (low, high) in enumerate(zip(units.low.tolist(), units.high.tolist())):
+            key = (low, high, tuple(sorted(members[u])))
+            expected[key] = expected.get(key, 0) + 1
+        keys, counts = Given(units)._make_groups(None)
+        assert dict(zip(keys, counts)) == expected

@@ -12,8 +12,15 @@ histogram of :math:`Z_u` over the :math:`b_u - a_u + 1` candidates, and
 
 .. math:: P(\text{total} = z) = (P_{Z_1} * P_{Z_2} * \cdots * P_{Z_U})(z),
 
-a convolution (:mod:`alliancestats._convolution`, direct and exact; for K with
-single-response units it is the Poisson-binomial distribution). The unit pmfs come
+a convolution (:mod:`alliancestats._convolution`: a balanced tree, narrow merges
+direct, wide ones by FFT with exponential tilting, every probability above
+:math:`10^{-270}` to relative precision; for K with single-response units it is the
+Poisson-binomial distribution). Identical units (same candidates, same member
+offsets: every response of a stratum, responses on the same day) are grouped and
+their pmf raised to its multiplicity. Cost: the unit histograms,
+:math:`O(\sum_u |u| (b_u - a_u + 1))`, then the tree, near-linear in the total
+support because every part is trimmed to its entries above :math:`10^{-290}`,
+:math:`O(\sqrt{U})` wide; memory linear in :math:`n + T`. The unit pmfs come
 from :func:`unit_pmfs`, which the scan also uses for many dyads at once. For the trigger
 rate, trigger day ``s`` with window :math:`W_s` (period offsets) is followed by
 no response with probability :math:`\prod_u (1 - h_u(s))`, :math:`h_u(s)` the
@@ -90,20 +97,28 @@ class UnitPlacementNull(NullModel):
 
     def _make_groups(self, setup: Setup) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[int]]:
         units = self.units(setup)
-        if np.all(units.sizes == 1):          # one response each: group the rows at once
-            rel = np.empty(len(units.low), np.int64)
-            rel[units.unit] = units.rel
-            rows, counts = np.unique(np.column_stack([units.low, units.high, rel]), axis=0,
-                                     return_counts=True)
-            return ([(low, high, (r,)) for low, high, r in rows.tolist()], counts.tolist())
+        sizes = units.sizes
+        widest = int(sizes.max(initial=1))
+        if len(units.low) * widest <= 4 * len(units.unit) + 1024:
+            # each unit as one row (low, high, size, sorted member offsets padded),
+            # grouped at once
+            order = np.lexsort((units.rel, units.unit))
+            unit, rel = units.unit[order], units.rel[order]
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            table = np.full((len(units.low), widest), -1, np.int64)
+            table[unit, np.arange(len(unit)) - starts[unit]] = rel
+            rows, counts = np.unique(np.column_stack([units.low, units.high, sizes, table]),
+                                     axis=0, return_counts=True)
+            keys = [(row[0], row[1], tuple(row[3: 3 + row[2]])) for row in rows.tolist()]
+            return keys, counts.tolist()
         members: dict[int, list[int]] = {}
         for i, (u, r) in enumerate(zip(units.unit.tolist(), units.rel.tolist())):
             members.setdefault(u, []).append(r)
-        counts: dict[tuple[int, int, tuple[int, ...]], int] = {}
+        counts_of: dict[tuple[int, int, tuple[int, ...]], int] = {}
         for u, (low, high) in enumerate(zip(units.low.tolist(), units.high.tolist())):
             key = (low, high, tuple(sorted(members.get(u, []))))
-            counts[key] = counts.get(key, 0) + 1
-        return list(counts), list(counts.values())
+            counts_of[key] = counts_of.get(key, 0) + 1
+        return list(counts_of), list(counts_of.values())
 
     def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
         keys, multiplicity = self._groups(setup)
