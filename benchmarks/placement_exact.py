@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 import tracemalloc
 import warnings
 
@@ -37,6 +36,7 @@ from alliancestats._setup import build_setup  # noqa: E402
 from alliancestats.nulls import make_null  # noqa: E402
 from alliancestats.statistics import STATISTICS  # noqa: E402
 from _targets import Target  # noqa: E402
+from dates import best  # noqa: E402  (best of a few repeats, shared with the dates benchmark)
 
 DAY0 = np.datetime64("1926-01-01")
 T, M = 36_500, 5_000
@@ -53,15 +53,6 @@ def data(n: int, seed: int = 0) -> tuple[als.EventSeries, als.EventSeries, als.P
     rng = np.random.default_rng(seed)
     period = als.Period(str(DAY0), str(DAY0 + T - 1))
     return _series(rng.integers(0, T, n)), _series(rng.integers(0, T, M)), period
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak_mb(fn) -> float:

@@ -249,17 +249,21 @@ def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
         p = covered / width
         return np.column_stack([1 - p, p]), np.zeros(n_units, np.int64)
     most = int(width.max(initial=1))
-    sums = np.zeros(n_units * most)
     steps = np.arange(most)
+    # every member reads the ``most`` days from its first candidate on (a view of the
+    # score padded with zeros); days past a unit's own candidates are ignored below
+    padded = np.zeros((table.shape[0], table.shape[1] + most), np.int64)
+    padded[:, : table.shape[1]] = table
+    windows = np.lib.stride_tricks.sliding_window_view(padded, most, axis=1)
+    order = np.argsort(units.unit, kind="stable")
+    unit, first = units.unit[order], units.low[units.unit[order]] + units.rel[order]
+    totals = np.zeros((n_units, most), np.int64)
     block = max(1, GATHER_ELEMENTS // most)
-    for start in range(0, len(units.unit), block):
-        unit = units.unit[start: start + block]
-        anchor = (units.low[unit] + units.rel[start: start + block])[:, None] + steps[None, :]
-        valid = steps[None, :] < width[unit][:, None]
-        values = table[row[unit][:, None], np.where(valid, anchor, 0)] * valid
-        sums += np.bincount((unit[:, None] * most + steps[None, :]).ravel(),
-                              weights=values.ravel(), minlength=n_units * most)
-    totals = np.rint(sums).astype(np.int64).reshape(n_units, most)
+    for start in range(0, len(unit), block):
+        part = slice(start, start + block)
+        runs = np.flatnonzero(np.concatenate([[True], unit[part][1:] != unit[part][:-1]]))
+        values = windows[row[unit[part]], first[part]]
+        totals[unit[part][runs]] += np.add.reduceat(values, runs, axis=0)
     valid = steps[None, :] < width[:, None]
     offset = np.where(valid, totals, np.iinfo(np.int64).max).min(axis=1)
     shifted = totals - offset[:, None]
