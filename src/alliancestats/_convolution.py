@@ -3,12 +3,24 @@ r"""Exact distributions of sums of independent (or sampled-without-replacement) 
 Every exact null of an additive statistic ends here:
 
 * :func:`sum_of_units`: independent units (responses or episodes), each with an
-  integer score pmf; the pmf of the total is their convolution. Convolutions are
-  *direct* (:func:`numpy.convolve`), in a balanced tree, never by FFT: direct
-  convolution of non-negative arrays adds non-negative terms only, so every entry
-  keeps its relative precision (about ``depth * 1e-16``) even far in the tail,
-  whereas an FFT has an absolute error near ``1e-16`` times the largest entry and
-  destroys every tail probability below that.
+  integer score pmf; the pmf of the total is their convolution, in a balanced
+  tree. Narrow units are merged many pairs at a time, directly; a pair of wide
+  parts (more than :data:`DIRECT_PRODUCT` products) by FFT with exponential
+  tilting (:mod:`alliancestats._tilted`), which keeps the *relative* precision a
+  plain FFT loses in the tails (a plain FFT has an absolute error near
+  ``1e-16`` times the largest entry). After every merge the entries below
+  :data:`FLOOR` (``1e-290``) at either end are dropped: a sum of ``U`` independent
+  units concentrates, so a part stays :math:`O(\sqrt{U})` wide instead of
+  :math:`O(U)`, and the tree costs :math:`O(n \log^2 n)` instead of
+  :math:`O(n^2)`.
+
+  Precision: every entry above ``1e-270`` of the result has relative error at
+  most about ``depth * 1e-11`` (direct merges add non-negative terms only, about
+  ``1e-16`` each; a tilted FFT merge accepts an entry only where its error bound is
+  below ``1e-11`` of it); an entry below that has absolute error at most
+  ``(support) * depth * 1e-290``, the mass the trimming can drop. Tail
+  probabilities far beyond ``1e-16`` (to ``1e-270``) therefore keep their
+  relative precision.
 * :func:`sums_of_units`: the same convolution for many totals at once (one per
   dyad of a scan), vectorised across the totals: unit ``r`` of every total is
   added in one step. Same direct, non-negative arithmetic; each row equals
@@ -27,22 +39,43 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from ._tilted import FLOOR, tilted_convolve
+
 #: multiply-adds an exact computation may take (about a second on one core)
 EXACT_BUDGET = 2e9
+#: pmfs this short, or pairs with at most this many products, are convolved directly
+DIRECT_SHORT = 64
+DIRECT_PRODUCT = 4_000_000
+#: multiply-adds one FFT merge costs per entry and doubling of its length (about a
+#: dozen tilts of three FFTs each; measured)
+TILT_COST = 200.0
+#: pmfs of at most this many values are merged many pairs at a time
+MATRIX_WIDTH = 64
+#: a narrow unit occurring at most this often is repeated rather than powered
+MATRIX_COPIES = 16
 
 
 def convolve(a: tuple[np.ndarray, int], b: tuple[np.ndarray, int]) -> tuple[np.ndarray, int]:
-    """Direct convolution of two pmfs given as ``(probabilities, first value)``;
-    exact zeros at either end are trimmed."""
-    out = np.convolve(a[0], b[0])
+    """Convolution of two pmfs given as ``(probabilities, first value)``, each entry
+    to relative precision (see the module notes); entries below :data:`FLOOR` at
+    either end are trimmed."""
+    x, y = a[0], b[0]
+    if min(len(x), len(y)) <= DIRECT_SHORT or len(x) * len(y) <= DIRECT_PRODUCT:
+        out = np.convolve(x, y)
+    else:
+        out = tilted_convolve(x, y)
     return _trim(out, a[1] + b[1])
 
 
 def _trim(pmf: np.ndarray, offset: int) -> tuple[np.ndarray, int]:
-    nonzero = np.flatnonzero(pmf)
-    if nonzero.size == 0:
+    """Drop the entries below :data:`FLOOR` at both ends (exact zeros if nothing is
+    above it, which no pmf can be)."""
+    kept = np.flatnonzero(pmf >= FLOOR)
+    if kept.size == 0:
+        kept = np.flatnonzero(pmf)
+    if kept.size == 0:
         return np.array([1.0]), offset  # cannot happen for a pmf; keeps shapes valid
-    return pmf[nonzero[0]: nonzero[-1] + 1], offset + int(nonzero[0])
+    return pmf[kept[0]: kept[-1] + 1], offset + int(kept[0])
 
 
 def power(pmf: tuple[np.ndarray, int], times: int) -> tuple[np.ndarray, int]:
@@ -59,13 +92,62 @@ def power(pmf: tuple[np.ndarray, int], times: int) -> tuple[np.ndarray, int]:
 
 
 def sum_of_units(pmfs: list[tuple[np.ndarray, int]], multiplicity: list[int]) -> tuple[np.ndarray, int]:
-    """pmf of a sum of independent units: unit pmf ``pmfs[j]`` occurs ``multiplicity[j]`` times."""
-    parts = [power(p, k) for p, k in zip(pmfs, multiplicity)]
+    """pmf of a sum of independent units: unit pmf ``pmfs[j]`` occurs ``multiplicity[j]`` times.
+
+    Narrow units (at most :data:`MATRIX_WIDTH` values) that occur at most
+    :data:`MATRIX_COPIES` times are repeated and merged many pairs at a time (one
+    padded array, a loop over the support); other units are raised to their power
+    (binary powering). Then all parts are merged in a balanced tree, neighbours in
+    order of support length, one pair at a time by :func:`convolve`.
+    """
+    narrow = [len(p[0]) <= MATRIX_WIDTH and k <= MATRIX_COPIES for p, k in zip(pmfs, multiplicity)]
+    width = max((len(p[0]) for p, s in zip(pmfs, narrow) if s), default=1)
+    rows = np.zeros((sum(narrow), width))
+    for r, (p, _) in enumerate(p for p, s in zip(pmfs, narrow) if s):
+        rows[r, : len(p)] = p
+    offsets = np.array([p[1] for p, s in zip(pmfs, narrow) if s], dtype=np.int64)
+    copies = np.array([k for k, s in zip(multiplicity, narrow) if s], dtype=np.int64)
+    parts = [power(p, k) for p, k, s in zip(pmfs, multiplicity, narrow) if not s]
+    return sum_of_unit_rows(rows, offsets, copies, parts)
+
+
+def sum_of_unit_rows(rows: np.ndarray, offsets: np.ndarray, copies: np.ndarray,
+                     parts: list[tuple[np.ndarray, int]] | None = None) -> tuple[np.ndarray, int]:
+    """:func:`sum_of_units` for units given as rows: unit ``u`` takes the value
+    ``offsets[u] + j`` with probability ``rows[u, j]`` and occurs ``copies[u]``
+    times; ``parts`` are further pmfs ``(probabilities, first value)`` to add."""
+    parts = list(parts or [])
+    copies = np.asarray(copies, dtype=np.int64)
+    repeat = (copies <= MATRIX_COPIES) & (rows.shape[1] <= MATRIX_WIDTH)
+    parts += [power((row, int(o)), int(k)) for row, o, k in
+              zip(rows[~repeat], offsets[~repeat], copies[~repeat])]
+    parts += _merge_narrow(np.repeat(rows[repeat], copies[repeat], axis=0),
+                           np.repeat(offsets[repeat], copies[repeat]))
     while len(parts) > 1:  # balanced tree: pair neighbours, smallest first
         parts.sort(key=lambda part: len(part[0]))
         merged = [convolve(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
         parts = merged + (parts[-1:] if len(parts) % 2 else [])
     return parts[0] if parts else (np.array([1.0]), 0)
+
+
+def _merge_narrow(rows: np.ndarray, offsets: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """Merge the unit pmfs ``rows`` (first values ``offsets``) pairwise, all pairs of
+    a level at once, while they stay narrow; returns the (fewer, wider) parts,
+    trimmed. Direct, non-negative sums."""
+    if len(rows) == 0:
+        return []
+    width = rows.shape[1]
+    left: list[tuple[np.ndarray, int]] = []
+    while len(rows) > 1 and width <= MATRIX_WIDTH:
+        if len(rows) % 2:           # the odd one waits for the pairwise stage
+            left.append(_trim(rows[-1], int(offsets[-1])))
+            rows, offsets = rows[:-1], offsets[:-1]
+        first, second = rows[0::2], rows[1::2]
+        out = np.zeros((len(first), 2 * width - 1))
+        for j in range(width):
+            out[:, j: j + width] += first * second[:, j: j + 1]
+        rows, offsets, width = out, offsets[0::2] + offsets[1::2], 2 * width - 1
+    return left + [_trim(row, int(o)) for row, o in zip(rows, offsets)]
 
 
 def sums_of_units(unit_total: np.ndarray, unit_pmf: np.ndarray, unit_offset: np.ndarray,
@@ -107,14 +189,50 @@ def sums_of_units(unit_total: np.ndarray, unit_pmf: np.ndarray, unit_offset: np.
 
 
 def sum_of_units_cost(lengths: list[int], multiplicity: list[int]) -> float:
-    """Upper bound on the multiply-adds of :func:`sum_of_units`: merging parts of
-    spans ``s_j`` into a total support ``N`` costs at most ``N (sum s_j - max s_j)``;
-    the ``k``-th power of a pmf of span ``s`` about ``(2/3) s^2`` (binary powering)."""
-    spans = [(s - 1) * k + 1 for s, k in zip(lengths, multiplicity)]
-    total = sum(span - 1 for span in spans) + 1
-    powering = sum(2 * span * span / 3 for span, k in zip(spans, multiplicity) if k > 1)
-    merging = float(total) * float(sum(spans) - max(spans, default=0))
-    return merging + powering
+    r"""Estimated multiply-adds of :func:`sum_of_units` (an FFT merge counted as
+    :data:`TILT_COST` per entry and doubling), following the same tree on support
+    widths: a part of units with spans :math:`s_i` is at most
+    :math:`\min(\sum_i (s_i - 1), 2t) + 1` wide once its entries below :data:`FLOOR`
+    are trimmed, :math:`t = \sqrt{\ln(1/\mathrm{FLOOR}) \sum_i (s_i - 1)^2 / 2}`
+    (Hoeffding's inequality: the total lies more than :math:`t` from its mean with
+    probability below :data:`FLOOR`)."""
+    spans = np.asarray(lengths, dtype=float) - 1
+    copies = np.asarray(multiplicity, dtype=float)
+    if spans.size == 0:
+        return 0.0
+    repeat = (spans + 1 <= MATRIX_WIDTH) & (copies <= MATRIX_COPIES)
+    cost = float(np.sum(copies[repeat] * (spans[repeat] + 1))) * MATRIX_WIDTH
+    width, square = [spans[repeat].repeat(copies[repeat].astype(np.int64))], [
+        (spans[repeat] ** 2).repeat(copies[repeat].astype(np.int64))]
+    for span, k in zip(spans[~repeat], copies[~repeat]):    # binary powering
+        w, q, times = span, span * span, int(k)
+        while times > 1:
+            cost += _merge_cost(_width(w, q), _width(w, q))
+            w, q, times = 2 * w, 2 * q, times // 2
+        width.append(np.array([span * k]))
+        square.append(np.array([span * span * k]))
+    spans, squares = np.concatenate(width), np.concatenate(square)
+    while len(spans) > 1:
+        order = np.argsort(_width(spans, squares), kind="stable")
+        spans, squares = spans[order], squares[order]
+        pair = len(spans) // 2 * 2
+        left, right = slice(0, pair, 2), slice(1, pair, 2)
+        cost += float(np.sum(_merge_cost(_width(spans[left], squares[left]),
+                                         _width(spans[right], squares[right]))))
+        spans = np.concatenate([spans[left] + spans[right], spans[pair:]])
+        squares = np.concatenate([squares[left] + squares[right], squares[pair:]])
+    return cost
+
+
+def _width(span: np.ndarray, square: np.ndarray) -> np.ndarray:
+    """Largest trimmed support of a part (see :func:`sum_of_units_cost`)."""
+    return np.minimum(span, 2 * np.sqrt(np.log(1 / FLOOR) * square / 2)) + 1
+
+
+def _merge_cost(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Estimated multiply-adds of :func:`convolve` on supports ``a`` and ``b``."""
+    direct = (np.minimum(a, b) <= DIRECT_SHORT) | (a * b <= DIRECT_PRODUCT)
+    return np.where(direct, a * b, TILT_COST * (a + b) * np.log2(a + b))
 
 
 def binomial_pmf(trials: int, p: float, stride: int = 1) -> tuple[np.ndarray, int]:
@@ -162,16 +280,16 @@ def sample_sum_pmf(group_sizes: np.ndarray, scores: np.ndarray, draws: int) -> n
     r"""pmf (on ``0, 1, ...``) of the total score of ``draws`` items drawn without
     replacement from groups of ``group_sizes[g]`` items of score ``scores[g]`` (>= 0).
 
-    A sample without replacement is a set of independent Bernoulli(:math:`	heta`)
+    A sample without replacement is a set of independent Bernoulli(:math:`\theta`)
     inclusions conditioned on its size: with ``P`` items in all and
-    :math:`X_g \sim \mathrm{Binomial}(N_g, 	heta)` independent,
+    :math:`X_g \sim \mathrm{Binomial}(N_g, \theta)` independent,
 
-    .. math:: P(S = s) = rac{P_	heta(\sum_g v_g X_g = s,\ \sum_g X_g = r)}
-                              {P_	heta(\sum_g X_g = r)}
+    .. math:: P(S = s) = \frac{P_\theta(\sum_g v_g X_g = s,\ \sum_g X_g = r)}
+                              {P_\theta(\sum_g X_g = r)}
 
-    for any :math:`	heta` (the :math:`	heta^r (1-	heta)^{P-r}` factors cancel).
+    for any :math:`\theta` (the :math:`\theta^r (1-\theta)^{P-r}` factors cancel).
     The numerator is a two-dimensional convolution over the groups with state
-    (items drawn, score so far), kept to at most ``r`` items; :math:`	heta = r/P`
+    (items drawn, score so far), kept to at most ``r`` items; :math:`\theta = r/P`
     keeps every term well inside the float range. The largest group is added
     last, by the one count that completes ``r``. All terms are non-negative.
     """

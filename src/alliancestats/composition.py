@@ -13,6 +13,7 @@ from statsmodels.stats.rates import test_poisson_2indep
 
 from ._dates import to_day_numbers, to_timestamp
 from ._docstrings import shared
+from ._ffh import ffh_pvalue_2xc
 from ._output import json_ready
 from ._output import Displayed
 from ._setup import _responses_in_period as responses_in_period
@@ -23,7 +24,6 @@ from .period import Period
 
 __all__ = ["CompositionResult", "composition_test", "rate_comparison"]
 
-MAX_TABLES = 2_000_000
 #: the ratio tests of :func:`statsmodels.stats.rates.test_poisson_2indep`
 RATE_METHODS = ("exact-cond", "cond-midp", "score", "wald", "wald-log", "score-log", "sqrt",
                 "etest", "etest-score", "etest-wald")
@@ -104,9 +104,12 @@ def composition_test(table: pd.DataFrame, attribute: str, *, n_resamples: int = 
     attribute. :math:`H_0`: the attribute is independent of being matched, given
     both margins (Fisher–Freeman–Halton). The exact p-value sums the
     multivariate-hypergeometric probabilities of all ``2 x c`` tables with the
-    observed margins that are no more likely than the observed one; when there
-    are more than two million such tables, a Monte Carlo estimate
-    (:class:`scipy.stats.MonteCarloMethod`) is used instead.
+    observed margins that are no more likely than the observed one, by a network
+    algorithm over the columns (see Notes). When that would need more than
+    a million partial tables at one column (in practice
+    beyond a hundred or so responses spread over many levels), a Monte Carlo
+    estimate (:class:`scipy.stats.MonteCarloMethod`, ``n_resamples`` draws of
+    :func:`scipy.stats.random_table`) is used instead, and ``method`` says so.
 
     Parameters
     ----------
@@ -121,6 +124,23 @@ def composition_test(table: pd.DataFrame, attribute: str, *, n_resamples: int = 
     Returns
     -------
     CompositionResult
+
+    Notes
+    -----
+    With column totals :math:`c_j`, :math:`k` matched responses and :math:`N` in
+    all, a table is its matched row :math:`x` and
+
+    .. math:: P(x) = \prod_j \binom{c_j}{x_j} \Big/ \binom{N}{k},
+              \qquad p = \sum_x P(x)\,[P(x) \le P(x_\text{obs})(1 + 10^{-7})].
+
+    The tables are paths through the columns; the paths that reach (column
+    :math:`j`, :math:`s` matched so far) with the same partial product are merged,
+    and a node is settled at once when even its most likely completion is below the
+    threshold (all :math:`\binom{R_j}{k - s}` completions count, Vandermonde,
+    :math:`R_j = \sum_{l \ge j} c_l`) or even its least likely one is above it
+    (none counts): Mehta and Patel's network algorithm. The cost grows with the
+    number of distinct partial products, not with the number of tables (a
+    ``2 x 20`` table of 20 responses, :math:`2^{20}` tables, takes milliseconds).
 
     Examples
     --------
@@ -148,9 +168,9 @@ def composition_test(table: pd.DataFrame, attribute: str, *, n_resamples: int = 
                                  f"({counts.columns[0]!r}); nothing to compare")
     observed = counts.to_numpy()
     n_resamples = check_integer(n_resamples, "n_resamples", minimum=1)
-    tables = _n_tables(observed)
-    if tables <= MAX_TABLES:
-        return CompositionResult(counts, attribute, _ffh_exact(observed), "exact")
+    exact = ffh_pvalue_2xc(observed)
+    if exact is not None:
+        return CompositionResult(counts, attribute, exact, "exact")
     method = stats.MonteCarloMethod(n_resamples=n_resamples, rng=check_rng(rng))
     p = float(stats.fisher_exact(observed, method=method).pvalue)
     return CompositionResult(counts, attribute, p, "monte-carlo",
@@ -170,25 +190,6 @@ def _matched_column(column: pd.Series) -> pd.Series:
             f"`table` column 'matched' must hold True or False, got {examples} in rows "
             f"{format_rows(bad)}; convert text first, e.g. table['matched'] == 'True'")
     return column.astype(bool)
-
-
-def _n_tables(observed: np.ndarray) -> int:
-    columns = observed.sum(axis=0)
-    return int(np.prod(columns + 1))  # an upper bound on tables with these margins
-
-
-def _ffh_exact(observed: np.ndarray) -> float:
-    columns = observed.sum(axis=0)
-    k = int(observed[0].sum())
-    dist = stats.multivariate_hypergeom(m=columns, n=k)
-    p_obs = dist.pmf(observed[0])
-    total = 0.0
-    for top in itertools.product(*(range(c + 1) for c in columns)):
-        if sum(top) == k:
-            p = dist.pmf(top)
-            if p <= p_obs * (1 + 1e-7):
-                total += p
-    return float(min(total, 1.0))
 
 
 def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[Any],

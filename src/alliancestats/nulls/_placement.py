@@ -12,8 +12,15 @@ histogram of :math:`Z_u` over the :math:`b_u - a_u + 1` candidates, and
 
 .. math:: P(\text{total} = z) = (P_{Z_1} * P_{Z_2} * \cdots * P_{Z_U})(z),
 
-a convolution (:mod:`alliancestats._convolution`, direct and exact; for K with
-single-response units it is the Poisson-binomial distribution). The unit pmfs come
+a convolution (:mod:`alliancestats._convolution`: a balanced tree, narrow merges
+direct, wide ones by FFT with exponential tilting, every probability above
+:math:`10^{-270}` to relative precision; for K with single-response units it is the
+Poisson-binomial distribution). Identical units (same candidates, same member
+offsets: every response of a stratum, responses on the same day) are grouped and
+their pmf raised to its multiplicity. Cost: the unit histograms,
+:math:`O(\sum_u |u| (b_u - a_u + 1))`, then the tree, near-linear in the total
+support because every part is trimmed to its entries above :math:`10^{-290}`,
+:math:`O(\sqrt{U})` wide; memory linear in :math:`n + T`. The unit pmfs come
 from :func:`unit_pmfs`, which the scan also uses for many dyads at once. For the trigger
 rate, trigger day ``s`` with window :math:`W_s` (period offsets) is followed by
 no response with probability :math:`\prod_u (1 - h_u(s))`, :math:`h_u(s)` the
@@ -30,7 +37,7 @@ from typing import Any, Callable, ClassVar
 
 import numpy as np
 
-from .._convolution import sum_of_units, sum_of_units_cost
+from .._convolution import MATRIX_WIDTH, power, sum_of_unit_rows, sum_of_units_cost
 from .._pvalues import NullDistribution
 from .._setup import Setup
 from ..statistics import STATISTICS, AdditiveStatistic, Statistic
@@ -90,14 +97,28 @@ class UnitPlacementNull(NullModel):
 
     def _make_groups(self, setup: Setup) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[int]]:
         units = self.units(setup)
+        sizes = units.sizes
+        widest = int(sizes.max(initial=1))
+        if len(units.low) * widest <= 4 * len(units.unit) + 1024:
+            # each unit as one row (low, high, size, sorted member offsets padded),
+            # grouped at once
+            order = np.lexsort((units.rel, units.unit))
+            unit, rel = units.unit[order], units.rel[order]
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            table = np.full((len(units.low), widest), -1, np.int64)
+            table[unit, np.arange(len(unit)) - starts[unit]] = rel
+            rows, counts = np.unique(np.column_stack([units.low, units.high, sizes, table]),
+                                     axis=0, return_counts=True)
+            keys = [(row[0], row[1], tuple(row[3: 3 + row[2]])) for row in rows.tolist()]
+            return keys, counts.tolist()
         members: dict[int, list[int]] = {}
         for i, (u, r) in enumerate(zip(units.unit.tolist(), units.rel.tolist())):
             members.setdefault(u, []).append(r)
-        counts: dict[tuple[int, int, tuple[int, ...]], int] = {}
+        counts_of: dict[tuple[int, int, tuple[int, ...]], int] = {}
         for u, (low, high) in enumerate(zip(units.low.tolist(), units.high.tolist())):
             key = (low, high, tuple(sorted(members.get(u, []))))
-            counts[key] = counts.get(key, 0) + 1
-        return list(counts), list(counts.values())
+            counts_of[key] = counts_of.get(key, 0) + 1
+        return list(counts_of), list(counts_of.values())
 
     def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
         keys, multiplicity = self._groups(setup)
@@ -110,7 +131,11 @@ class UnitPlacementNull(NullModel):
         assert isinstance(statistic, AdditiveStatistic)
         score = statistic.score(setup)
         keys, multiplicity = self._groups(setup)
-        pmfs: list[tuple[np.ndarray, int]] = []
+        copies = np.asarray(multiplicity, np.int64)
+        rows: list[np.ndarray] = []
+        offsets: list[np.ndarray] = []
+        narrow_copies: list[np.ndarray] = []
+        wide: list[tuple[np.ndarray, int]] = []
         for first in range(0, len(keys), UNIT_BLOCK):   # bounded memory for wide scores
             block = keys[first: first + UNIT_BLOCK]
             sizes = [len(rel) for _, _, rel in block]
@@ -118,9 +143,20 @@ class UnitPlacementNull(NullModel):
                           high=np.array([k[1] for k in block], np.int64),
                           unit=np.repeat(np.arange(len(block)), sizes),
                           rel=np.array([r for k in block for r in k[2]], np.int64))
-            matrix, offsets = unit_pmfs(score, units)
-            pmfs += [(row, int(offset)) for row, offset in zip(matrix, offsets)]
-        pmf, offset = sum_of_units(pmfs, multiplicity)
+            matrix, offset = unit_pmfs(score, units)
+            repeat = copies[first: first + UNIT_BLOCK]
+            length = matrix.shape[1] - np.argmax(matrix[:, ::-1] > 0, axis=1)
+            narrow = length <= MATRIX_WIDTH
+            rows.append(np.pad(matrix[narrow, :MATRIX_WIDTH],
+                               ((0, 0), (0, max(0, MATRIX_WIDTH - matrix.shape[1])))))
+            offsets.append(offset[narrow])
+            narrow_copies.append(repeat[narrow])
+            wide += [power((row[:size], int(o)), int(k)) for row, size, o, k in
+                     zip(matrix[~narrow], length[~narrow], offset[~narrow], repeat[~narrow])]
+        matrix = np.vstack(rows)
+        used = int(np.max(np.flatnonzero(matrix.any(axis=0)), initial=0)) + 1
+        pmf, offset = sum_of_unit_rows(matrix[:, :used], np.concatenate(offsets),
+                                       np.concatenate(narrow_copies), wide)
         return NullDistribution.on_integers(pmf, offset)
 
     # -- moments ----------------------------------------------------------------
@@ -213,17 +249,21 @@ def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
         p = covered / width
         return np.column_stack([1 - p, p]), np.zeros(n_units, np.int64)
     most = int(width.max(initial=1))
-    sums = np.zeros(n_units * most)
     steps = np.arange(most)
+    # every member reads the ``most`` days from its first candidate on (a view of the
+    # score padded with zeros); days past a unit's own candidates are ignored below
+    padded = np.zeros((table.shape[0], table.shape[1] + most), np.int64)
+    padded[:, : table.shape[1]] = table
+    windows = np.lib.stride_tricks.sliding_window_view(padded, most, axis=1)
+    order = np.argsort(units.unit, kind="stable")
+    unit, first = units.unit[order], units.low[units.unit[order]] + units.rel[order]
+    totals = np.zeros((n_units, most), np.int64)
     block = max(1, GATHER_ELEMENTS // most)
-    for start in range(0, len(units.unit), block):
-        unit = units.unit[start: start + block]
-        anchor = (units.low[unit] + units.rel[start: start + block])[:, None] + steps[None, :]
-        valid = steps[None, :] < width[unit][:, None]
-        values = table[row[unit][:, None], np.where(valid, anchor, 0)] * valid
-        sums += np.bincount((unit[:, None] * most + steps[None, :]).ravel(),
-                              weights=values.ravel(), minlength=n_units * most)
-    totals = np.rint(sums).astype(np.int64).reshape(n_units, most)
+    for start in range(0, len(unit), block):
+        part = slice(start, start + block)
+        runs = np.flatnonzero(np.concatenate([[True], unit[part][1:] != unit[part][:-1]]))
+        values = windows[row[unit[part]], first[part]]
+        totals[unit[part][runs]] += np.add.reduceat(values, runs, axis=0)
     valid = steps[None, :] < width[:, None]
     offset = np.where(valid, totals, np.iinfo(np.int64).max).min(axis=1)
     shifted = totals - offset[:, None]

@@ -43,7 +43,16 @@ class StratifiedNull(UnitPlacementNull):
     With :math:`S_i` the period days of response ``i``'s stratum,
     :math:`p_i = C(S_i)/|S_i|` and K is Poisson-binomial; S is the convolution of
     the histograms of ``c`` over each stratum (see
-    :mod:`alliancestats.nulls._placement`). If coverage is higher in the strata where responses
+    :mod:`alliancestats.nulls._placement`). Responses of one stratum are identical
+    units, so with :math:`n_s` responses in stratum :math:`s`
+
+    .. math:: K \sim \mathop{\ast}_s \mathrm{Binomial}(n_s, p_s), \qquad
+              P_S = \mathop{\ast}_s P_{Z_s}^{\ast n_s},
+
+    each power by repeated squaring, then one convolution across strata; every
+    part trimmed to its entries above :math:`10^{-290}` is :math:`O(\sqrt{n_s})`
+    wide, so the exact null of K at :math:`n = 10^5` over a century of yearly
+    strata takes a fraction of a second. If coverage is higher in the strata where responses
     are frequent, :math:`E[K]` rises accordingly: that is the point.
     """
 
