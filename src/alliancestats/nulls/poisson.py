@@ -13,6 +13,7 @@ from .._window_hits import missed_pmf, missed_pmf_cost
 from .._setup import Setup, in_reach
 from ..statistics import STATISTICS, Statistic
 from ._triggers import TriggerNull
+from ._union_draws import poisson_hits
 
 
 class PoissonNull(TriggerNull):
@@ -160,6 +161,12 @@ class PoissonNull(TriggerNull):
     def draw_atoms(self, setup: Setup, atoms: ReachAtoms, size: int,
                    rng: np.random.Generator) -> np.ndarray:
         return coupled_counts(atoms, np.array([self.day_probability(setup)]), size, rng)[0]
+
+    def union_cells(self, setup: Setup) -> int | None:
+        return int(self.atoms(setup).union[0].sum())
+
+    def draw_hits(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
+        return poisson_hits(rng, size, self.atoms(setup), self.day_probability(setup))
 
     def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
         q = self.day_probability(setup)
