@@ -35,7 +35,7 @@ so that nothing is ever subtracted. Each atom costs a few additions of
 polynomials of the current support ``w``: :math:`O(A\,w)` for ``A`` atoms, with
 ``w`` at most the chain's windows plus one and in practice the counts whose
 probability is not negligible. Terms below :data:`TINY` at either end of a
-polynomial are dropped (each changes a probability by less than ``1e-300``);
+polynomial are dropped (each changes a probability by less than ``1e-280``; trimming waits until an end term is below :data:`TRIM_BELOW`);
 every other term is a sum of non-negative products, so tail probabilities keep
 their relative precision.
 """
@@ -43,13 +43,16 @@ their relative precision.
 from __future__ import annotations
 
 from collections import defaultdict
+from math import exp
 
 import numpy as np
 
 from ._convolution import sum_of_units
 
-#: polynomial terms below this, at either end, are dropped
-TINY = 1e-300
+#: polynomial terms below this, at either end, are dropped ...
+TINY = 1e-280
+#: ... once an end term falls below this (so trimming is rare)
+TRIM_BELOW = 1e-300
 
 Poly = tuple[np.ndarray, int]   # coefficients and the exponent of the first one
 
@@ -63,7 +66,7 @@ MAX_COVARIANCE_LAG = 256
 
 def _trimmed(x: np.ndarray, offset: int) -> Poly | None:
     """``x`` without its terms below :data:`TINY` at either end (None if nothing is left)."""
-    if len(x) and x[0] > TINY and x[-1] > TINY:
+    if len(x) and x[0] > TRIM_BELOW and x[-1] > TRIM_BELOW:
         return x, offset
     keep = np.flatnonzero(x > TINY)
     if len(keep) == 0:
@@ -85,7 +88,7 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
     """
     n_atoms, n = len(log_empty), len(first)
     empty, full = np.exp(log_empty).tolist(), (-np.expm1(log_empty)).tolist()
-    cum = np.concatenate([[0.0], np.cumsum(log_empty)])   # E(l, j) = exp(cum[j] - cum[l + 1])
+    cum = np.concatenate([[0.0], np.cumsum(log_empty)]).tolist()  # E(l, j) = exp(cum[j] - cum[l + 1])
     resolved = np.searchsorted(stop, np.arange(n_atoms + 1), side="right").tolist()
     opened = np.searchsorted(first, np.arange(n_atoms), side="right").tolist()
     dead, back = np.zeros(2 * n + 2), np.zeros(n + 1)
@@ -119,16 +122,12 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
                     break
                 front, back_items, head = back_items, [], 0   # the back stack becomes the front
                 ref = front[-1][0] + 1
+                flo = min(lo for _, _, lo in front)
+                running = np.zeros(max(lo + len(x) for _, x, lo in front) - flo)
                 suffix = []
-                running = np.zeros(0)
-                rlo = front[-1][2]
                 for ell, x, lo in reversed(front):
-                    weighted = x * np.exp(cum[ref] - cum[ell + 1])
-                    if len(running) == 0:
-                        running, rlo = weighted, lo
-                    else:
-                        running, rlo = _add(running, rlo, weighted, lo)
-                    suffix.append((running, rlo))
+                    running[lo - flo: lo - flo + len(x)] += x * exp(cum[ref] - cum[ell + 1])
+                    suffix.append((running.copy(), flo))
                 suffix.reverse()
                 back[blo:bhi] = 0.0
                 blo = bhi = 0
@@ -137,7 +136,7 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
             if opened[ell] > r:
                 break
             at = lo - opened[ell] + n
-            dead[at: at + len(x)] += x * (np.exp(cum[j] - cum[ell + 1]) / dscale)
+            dead[at: at + len(x)] += x * (exp(cum[j] - cum[ell + 1]) / dscale)
             dlo, dhi = min(dlo, at), max(dhi, at + len(x))
             head += 1
         # the total: dead pool (shifted by r), back pool, front suffix
@@ -154,8 +153,8 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
         if bhi > blo:
             total[blo - lo: bhi - lo] += back[blo:bhi] * (bscale * grow)
         if alive:
-            total[xlo - lo: xlo - lo + len(x)] += x * (np.exp(cum[j] - cum[ref]) * grow)
-        if not (dead[dlo] * dscale > TINY and dead[dhi - 1] * dscale > TINY):
+            total[xlo - lo: xlo - lo + len(x)] += x * (exp(cum[j] - cum[ref]) * grow)
+        if not (dead[dlo] * dscale > TRIM_BELOW and dead[dhi - 1] * dscale > TRIM_BELOW):
             keep = np.flatnonzero(dead[dlo:dhi] * dscale > TINY)    # drop negligible ends
             if len(keep):
                 dead[dlo: dlo + keep[0]] = 0.0
@@ -164,15 +163,6 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
         if j < n_atoms:
             new = _trimmed(total, lo)
     return _trimmed(total, lo) or (np.array([1.0]), 0)
-
-
-def _add(x: np.ndarray, xlo: int, y: np.ndarray, ylo: int) -> tuple[np.ndarray, int]:
-    """Sum of two polynomials given as coefficients and first exponent."""
-    lo, hi = min(xlo, ylo), max(xlo + len(x), ylo + len(y))
-    out = np.zeros(hi - lo)
-    out[xlo - lo: xlo - lo + len(x)] = x
-    out[ylo - lo: ylo - lo + len(y)] += y
-    return out, lo
 
 
 def _chain_starts(first: np.ndarray, stop: np.ndarray) -> np.ndarray:
@@ -227,8 +217,8 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     order = np.lexsort((stop, first))
     first, stop = np.asarray(first)[order], np.asarray(stop)[order]
     cum = np.concatenate([[0.0], np.cumsum(np.asarray(lengths, dtype=float) * np.log1p(-q))])
-    pairs_of = np.stack([first, stop])
-    (first_u, stop_u), times = np.unique(pairs_of, axis=1, return_counts=True)
+    key, times = np.unique(first * (int(stop.max()) + 1) + stop, return_counts=True)
+    first_u, stop_u = np.divmod(key, int(stop.max()) + 1)
     missed = np.exp(cum[stop_u] - cum[first_u])
     variance = float((times * times * missed * (1 - missed)).sum())
     step = np.zeros(int(stop.max()) + 1, dtype=np.int64)
