@@ -52,14 +52,34 @@ class PoissonNull(TriggerNull):
     :math:`K \sim \mathrm{Binomial}(n, p)`. When windows overlap (responses less
     than ``L`` days apart) they share trigger days and are positively dependent,
     so the binomial understates the spread of K. The exact distribution is then
-    computed by a forward recursion over the responses in time order. The reach
-    is cut into *atoms* (runs of days lying in the same windows,
-    :mod:`alliancestats._reach`); atom ``j`` of :math:`\ell_j` days is non-empty
-    with probability :math:`1 - (1-q)^{\ell_j}`, and the state is (matched so
-    far, the last non-empty atom still inside the current window). It costs
-    :math:`O(n^2 a)` with ``a`` the atoms per window (at most ``L``, and at most
-    about twice the responses whose windows overlap), and equals the binomial
-    when windows are disjoint.
+    computed through the missed windows :math:`M = n - K`
+    (:mod:`alliancestats._window_hits`). The reach is cut into *atoms* (runs of
+    days lying in the same windows, :mod:`alliancestats._reach`); atom ``j`` of
+    :math:`\ell_j` days is empty with probability :math:`e_j = (1-q)^{\ell_j}`.
+    Sorted by start, the windows fall into *chains* of overlapping windows;
+    different chains share no day, so their pmfs are convolved (direct,
+    non-negative convolution; identical chains raised to a power). Within a
+    chain, with :math:`F_\ell(z)` the generating polynomial of the windows
+    missed so far jointly with atom :math:`\ell` being the last non-empty one,
+
+    .. math:: F_j(z) = (1 - e_j) \sum_{\ell < j} E(\ell, j)\,
+              z^{\max(0,\ r(j) - o(\ell))} F_\ell(z), \qquad
+              E(\ell, j) = \prod_{\ell < i < j} e_i,
+
+    :math:`r(j)` the windows ended by atom ``j``, :math:`o(\ell)` those started
+    by atom :math:`\ell`. The exponent is 0 while a window holding :math:`\ell`
+    is open and :math:`r(j) - o(\ell)` after, so the sum is kept as two running
+    polynomials (the open states as a sliding range on two stacks, never
+    subtracting): :math:`O(A\,w)` for ``A`` atoms (at most about ``2n``, however
+    long the window) and ``w`` the counts of non-negligible probability (at most
+    ``n + 1``), instead of the :math:`O(n^2 a)` of a state (matched so far, last
+    non-empty atom). Every term is a sum of non-negative products, so tail
+    probabilities keep their relative precision; it equals the binomial when
+    windows are disjoint.
+
+    Monte Carlo of K draws only on the union of the windows: whether each of
+    its atoms holds a trigger day, a random byte per atom
+    (:mod:`alliancestats.nulls._union_draws`).
 
     The pairs statistic is a weighted sum of independent Bernoulli days: a reach
     day in the windows of ``w`` responses adds ``w`` when it holds a trigger, so

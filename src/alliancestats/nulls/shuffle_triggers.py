@@ -48,7 +48,9 @@ class ShuffleTriggersNull(TriggerNull):
     .. math:: E[K] = n\Big[1 - \prod_{k=0}^{m-1} \frac{D - L - k}{D - k}\Big].
 
     The distribution of K (an occupancy problem with overlapping windows) is
-    simulated. The pairs statistic is the total weight of the ``m`` chosen days,
+    simulated, on the union of the windows alone: the trigger days falling there
+    are :math:`\mathrm{Hypergeometric}(D, u, m)` in number and a uniform subset of
+    its ``u`` days (:mod:`alliancestats.nulls._union_draws`). The pairs statistic is the total weight of the ``m`` chosen days,
     a day's weight being the number of responses whose window holds it: the sum
     of a sample without replacement, exact by a recursion over the groups of
     days of equal weight (:func:`alliancestats._convolution.sample_sum_pmf`),
