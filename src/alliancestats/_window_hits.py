@@ -35,9 +35,9 @@ so that nothing is ever subtracted. Each atom costs a few additions of
 polynomials of the current support ``w``: :math:`O(A\,w)` for ``A`` atoms, with
 ``w`` at most the chain's windows plus one and in practice the counts whose
 probability is not negligible. Terms below :data:`TINY` at either end of a
-polynomial are dropped (each changes a probability by less than ``1e-280``; trimming waits until an end term is below :data:`TRIM_BELOW`);
-every other term is a sum of non-negative products, so tail probabilities keep
-their relative precision.
+polynomial are dropped, once an end term is below :data:`TRIM_BELOW` (each
+changes a probability by less than ``1e-280``); every other term is a sum of
+non-negative products, so tail probabilities keep their relative precision.
 """
 
 from __future__ import annotations
@@ -184,11 +184,11 @@ def missed_pmf(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray, q: floa
     log_empty = np.asarray(lengths, dtype=float) * np.log1p(-q)
     starts = _chain_starts(first, stop)
     ends = np.append(starts[1:], len(first))
-    groups: dict[bytes, list] = defaultdict(lambda: [None, 0])
+    groups: dict[tuple[bytes, ...], list] = defaultdict(lambda: [None, 0])
     for a, b in zip(starts.tolist(), ends.tolist()):
         base, top = int(first[a]), int(stop[b - 1])
         f, s = first[a:b] - base, stop[a:b] - base
-        key = b"|".join([f.tobytes(), s.tobytes(), log_empty[base:top].tobytes()])
+        key = (f.tobytes(), s.tobytes(), log_empty[base:top].tobytes())
         group = groups[key]
         if group[0] is None:
             group[0] = (log_empty[base:top], f, s)
@@ -205,9 +205,8 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     r"""Estimated multiply-adds of :func:`missed_pmf`.
 
     Each atom of a chain costs a fixed :data:`STEP_OVERHEAD` and about four
-    passes over the polynomials, whose
-    support is at most the chain's windows plus one and in practice the counts of
-    non-negligible probability: about :math:`40\sigma` (:math:`\sigma` the
+    passes over the polynomials, whose support is at most the chain's windows
+    plus one and in practice the counts of non-negligible probability: about :math:`40\sigma` (:math:`\sigma` the
     standard deviation of the missed windows, from the exact covariances of
     overlapping windows) plus 40 times the most windows sharing a day (one long
     empty run misses them together).

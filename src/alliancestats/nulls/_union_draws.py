@@ -80,16 +80,16 @@ def hits_from_cells(chosen: np.ndarray, first: np.ndarray, stop: np.ndarray) -> 
     """
     span = stop - first
     power = np.floor(np.log2(np.maximum(span, 1))).astype(np.int64)
-    levels = [chosen]
-    for k in range(1, int(power.max(initial=0)) + 1):
-        half = 1 << (k - 1)
-        levels.append(levels[-1][:, :-half] | levels[-1][:, half:])
     total = np.zeros(chosen.shape[0], dtype=np.int64)
-    for k in np.unique(power).tolist():
-        pick = power == k
-        level = levels[k]
-        total += _row_counts(np.take(level, first[pick], axis=1)
-                             | np.take(level, stop[pick] - (1 << k), axis=1))
+    level = chosen
+    for k in range(int(power.max(initial=0)) + 1):
+        if k:                                     # only the current level is kept
+            half = 1 << (k - 1)
+            level = level[:, :-half] | level[:, half:]
+        pick = np.flatnonzero(power == k)
+        if len(pick):
+            total += _row_counts(np.take(level, first[pick], axis=1)
+                                 | np.take(level, stop[pick] - (1 << k), axis=1))
     return total
 
 
