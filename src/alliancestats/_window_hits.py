@@ -58,8 +58,8 @@ Poly = tuple[np.ndarray, int]   # coefficients and the exponent of the first one
 
 #: a lazily applied scale factor is folded into its pool once it falls below this
 RESCALE = 1e-250
-#: the interpreter's cost of one atom's step, in multiply-adds (about 25 microseconds)
-STEP_OVERHEAD = 5e4
+#: the interpreter's cost of one atom's step, in multiply-adds (about 15 microseconds)
+STEP_OVERHEAD = 3e4
 #: distinct windows overlapping one window beyond which the cost estimate takes its bound
 MAX_COVARIANCE_LAG = 256
 
@@ -209,7 +209,8 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     plus one and in practice the counts of non-negligible probability: about :math:`40\sigma` (:math:`\sigma` the
     standard deviation of the missed windows, from the exact covariances of
     overlapping windows) plus 40 times the most windows sharing a day (one long
-    empty run misses them together).
+    empty run misses them together), counting only windows whose chance of
+    being missed is not negligible.
     """
     if len(first) == 0 or q <= 0 or q >= 1:
         return 1.0
@@ -219,11 +220,14 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     key, times = np.unique(first * (int(stop.max()) + 1) + stop, return_counts=True)
     first_u, stop_u = np.divmod(key, int(stop.max()) + 1)
     missed = np.exp(cum[stop_u] - cum[first_u])
+    relevant = missed >= TINY                      # windows that can be missed at all
+    first_u, stop_u, times, missed = (first_u[relevant], stop_u[relevant], times[relevant],
+                                      missed[relevant])
     variance = float((times * times * missed * (1 - missed)).sum())
     step = np.zeros(int(stop.max()) + 1, dtype=np.int64)
-    np.add.at(step, first, 1)
-    np.add.at(step, stop, -1)
-    crowd = int(np.cumsum(step).max())              # most windows sharing an atom
+    np.add.at(step, first_u, times)
+    np.add.at(step, stop_u, -times)
+    crowd = int(np.cumsum(step).max(initial=0))    # most such windows sharing an atom
     for d in range(1, len(first_u)):
         pairs = np.flatnonzero(first_u[d:] < stop_u[:-d])
         if len(pairs) == 0:
