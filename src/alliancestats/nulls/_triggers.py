@@ -39,11 +39,26 @@ class TriggerNull(NullModel):
         """Trigger days per atom, shape ``(size, A)``."""
         raise NotImplementedError
 
+    def union_cells(self, setup: Setup) -> int | None:
+        """Cells per resample of the union-only sampler of K (:meth:`draw_hits`), or
+        None where it does not apply."""
+        return None
+
+    def draw_hits(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
+        """``size`` draws of K drawn on the union of the windows alone
+        (:mod:`alliancestats.nulls._union_draws`)."""
+        raise NotImplementedError
+
     def batch_width(self, setup: Setup, statistic: Statistic) -> int:
+        cells = self.union_cells(setup) if statistic.name == "matches" else None
+        if cells is not None:
+            return (4 * cells + 2 * setup.n) // 8 + 1   # bytes, counted as int64 elements
         return 3 * (self.atoms(setup).n_atoms + setup.n)
 
     def draw_values(self, setup: Setup, statistic: Statistic, size: int,
                rng: np.random.Generator) -> np.ndarray:
+        if statistic.name == "matches" and self.union_cells(setup) is not None:
+            return self.draw_hits(setup, size, rng)
         atoms = self.atoms(setup)
         return statistic.from_atom_counts(setup, atoms, self.draw_atoms(setup, atoms, size, rng))
 

@@ -9,9 +9,11 @@ import numpy as np
 from .._convolution import binomial_pmf, sum_of_units, sum_of_units_cost
 from .._pvalues import NullDistribution
 from .._reach import ReachAtoms, atoms_of_intervals
+from .._window_hits import missed_pmf, missed_pmf_cost
 from .._setup import Setup, in_reach
 from ..statistics import STATISTICS, Statistic
 from ._triggers import TriggerNull
+from ._union_draws import poisson_hits
 
 
 class PoissonNull(TriggerNull):
@@ -50,14 +52,34 @@ class PoissonNull(TriggerNull):
     :math:`K \sim \mathrm{Binomial}(n, p)`. When windows overlap (responses less
     than ``L`` days apart) they share trigger days and are positively dependent,
     so the binomial understates the spread of K. The exact distribution is then
-    computed by a forward recursion over the responses in time order. The reach
-    is cut into *atoms* (runs of days lying in the same windows,
-    :mod:`alliancestats._reach`); atom ``j`` of :math:`\ell_j` days is non-empty
-    with probability :math:`1 - (1-q)^{\ell_j}`, and the state is (matched so
-    far, the last non-empty atom still inside the current window). It costs
-    :math:`O(n^2 a)` with ``a`` the atoms per window (at most ``L``, and at most
-    about twice the responses whose windows overlap), and equals the binomial
-    when windows are disjoint.
+    computed through the missed windows :math:`M = n - K`
+    (:mod:`alliancestats._window_hits`). The reach is cut into *atoms* (runs of
+    days lying in the same windows, :mod:`alliancestats._reach`); atom ``j`` of
+    :math:`\ell_j` days is empty with probability :math:`e_j = (1-q)^{\ell_j}`.
+    Sorted by start, the windows fall into *chains* of overlapping windows;
+    different chains share no day, so their pmfs are convolved (direct,
+    non-negative convolution; identical chains raised to a power). Within a
+    chain, with :math:`F_\ell(z)` the generating polynomial of the windows
+    missed so far jointly with atom :math:`\ell` being the last non-empty one,
+
+    .. math:: F_j(z) = (1 - e_j) \sum_{\ell < j} E(\ell, j)\,
+              z^{\max(0,\ r(j) - o(\ell))} F_\ell(z), \qquad
+              E(\ell, j) = \prod_{\ell < i < j} e_i,
+
+    :math:`r(j)` the windows ended by atom ``j``, :math:`o(\ell)` those started
+    by atom :math:`\ell`. The exponent is 0 while a window holding :math:`\ell`
+    is open and :math:`r(j) - o(\ell)` after, so the sum is kept as two running
+    polynomials (the open states as a sliding range on two stacks, never
+    subtracting): :math:`O(A\,w)` for ``A`` atoms (at most about ``2n``, however
+    long the window) and ``w`` the counts of non-negligible probability (at most
+    ``n + 1``), instead of the :math:`O(n^2 a)` of a state (matched so far, last
+    non-empty atom). Every term is a sum of non-negative products, so tail
+    probabilities keep their relative precision; it equals the binomial when
+    windows are disjoint.
+
+    Monte Carlo of K draws only on the union of the windows: whether each of
+    its atoms holds a trigger day, a random byte per atom
+    (:mod:`alliancestats.nulls._union_draws`).
 
     The pairs statistic is a weighted sum of independent Bernoulli days: a reach
     day in the windows of ``w`` responses adds ``w`` when it holds a trigger, so
@@ -123,7 +145,8 @@ class PoissonNull(TriggerNull):
     def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
         atoms = self.atoms(setup)
         if statistic.name == "matches":
-            return float(setup.n + 1) * float((atoms.stop[0] - atoms.first[0] + 1).sum())
+            return missed_pmf_cost(atoms.lengths, atoms.first[0], atoms.stop[0],
+                                   self.day_probability(setup))
         if statistic.name == "pairs":
             lengths, weights = self._weight_groups(atoms)
             return sum_of_units_cost([int(n) * int(w) + 1 for n, w in zip(lengths, weights)],
@@ -159,6 +182,12 @@ class PoissonNull(TriggerNull):
                    rng: np.random.Generator) -> np.ndarray:
         return coupled_counts(atoms, np.array([self.day_probability(setup)]), size, rng)[0]
 
+    def union_cells(self, setup: Setup) -> int | None:
+        return int(self.atoms(setup).union[0].sum())
+
+    def draw_hits(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
+        return poisson_hits(rng, size, self.atoms(setup), self.day_probability(setup))
+
     def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
         q = self.day_probability(setup)
         return q <= 0 or q >= 1
@@ -187,47 +216,18 @@ def coupled_counts(atoms: ReachAtoms, probabilities: np.ndarray, size: int,
 
 
 def hit_count_pmf(atoms: ReachAtoms, q: float) -> np.ndarray:
-    """Exact pmf of the number of windows (row 0 of ``atoms``) holding a trigger day,
-    when every day holds one independently with probability ``q``.
-
-    Windows are taken in order of their first atom. State ``dist[k, j]``: ``k``
-    windows hit so far and the last non-empty atom is the ``j``-th of the current
-    window's atoms (the last column: none of them).
-    """
-    order = np.lexsort((atoms.stop[0], atoms.first[0]))
-    first, stop = atoms.first[0][order], atoms.stop[0][order]
-    n = len(first)
-    if q <= 0 or q >= 1:
-        out = np.zeros(n + 1)
+    """Exact pmf (on ``0..n``) of the number of windows (row 0 of ``atoms``, all of
+    one length) holding a trigger day, when every day holds one independently with
+    probability ``q``: ``n`` minus the missed windows of
+    :func:`alliancestats._window_hits.missed_pmf`."""
+    n = atoms.first.shape[1]
+    out = np.zeros(n + 1)
+    if q <= 0 or q >= 1 or n == 0:
         out[n if q >= 1 else 0] = 1.0
         return out
-    log_empty = atoms.lengths * np.log1p(-q)          # log P(atom holds no trigger)
-    nonempty = -np.expm1(log_empty)
-    dist = np.zeros((n + 1, 1))                       # no atoms yet: "none" only
-    dist[0, 0] = 1.0
-    base = done = int(first[0]) if n else 0           # state columns: atoms base..done-1
-    for f, s in zip(first.tolist(), stop.tolist()):
-        if s > done:                                   # atoms done..s-1 are new
-            new_empty = log_empty[done:s]
-            after = np.concatenate([np.cumsum(new_empty[::-1])[::-1][1:], [0.0]])
-            last_is = nonempty[done:s] * np.exp(after)  # last non-empty new atom is this one
-            all_empty = float(np.exp(new_empty.sum()))
-            total = dist.sum(axis=1)
-            grown = np.empty((n + 1, s - base + 1))
-            grown[:, : done - base] = dist[:, :-1] * all_empty
-            grown[:, done - base: s - base] = total[:, None] * last_is[None, :]
-            grown[:, -1] = dist[:, -1] * all_empty
-            dist, done = grown, s
-        if f > base:                                   # atoms before the window drop out
-            drop = min(f, done) - base
-            dist = np.concatenate([dist[:, drop:-1],
-                                   (dist[:, :drop].sum(axis=1) + dist[:, -1])[:, None]], axis=1)
-            base += drop
-        counted = np.zeros_like(dist)                  # a non-empty atom in the window: hit
-        counted[1:, :-1] = dist[:-1, :-1]
-        counted[:, -1] = dist[:, -1]
-        dist = counted
-    return dist.sum(axis=1)
+    pmf, offset = missed_pmf(atoms.lengths, atoms.first[0], atoms.stop[0], q)
+    out[n - offset - len(pmf) + 1: n - offset + 1] = pmf[::-1]
+    return out
 
 
 def window_hit_pmf(window_ends: np.ndarray, length: int, q: float) -> np.ndarray:

@@ -14,6 +14,7 @@ from .._setup import Setup
 from ..errors import AllianceStatsError
 from ..statistics import STATISTICS, Statistic
 from ._triggers import TriggerNull
+from ._union_draws import shuffle_hits
 from .uniform import distinct_days
 
 #: numpy's hypergeometric samplers need populations below this
@@ -47,7 +48,9 @@ class ShuffleTriggersNull(TriggerNull):
     .. math:: E[K] = n\Big[1 - \prod_{k=0}^{m-1} \frac{D - L - k}{D - k}\Big].
 
     The distribution of K (an occupancy problem with overlapping windows) is
-    simulated. The pairs statistic is the total weight of the ``m`` chosen days,
+    simulated, on the union of the windows alone: the trigger days falling there
+    are :math:`\mathrm{Hypergeometric}(D, u, m)` in number and a uniform subset of
+    its ``u`` days (:mod:`alliancestats.nulls._union_draws`). The pairs statistic is the total weight of the ``m`` chosen days,
     a day's weight being the number of responses whose window holds it: the sum
     of a sample without replacement, exact by a recursion over the groups of
     days of equal weight (:func:`alliancestats._convolution.sample_sum_pmf`),
@@ -122,6 +125,16 @@ class ShuffleTriggersNull(TriggerNull):
         chosen = distinct_days(rng, size, days, m)
         atom = atoms.day_atoms(chosen) + atoms.n_atoms * np.arange(size)[:, None]
         return np.bincount(atom.ravel(), minlength=size * atoms.n_atoms).reshape(size, atoms.n_atoms)
+
+    def union_cells(self, setup: Setup) -> int | None:
+        atoms = self.atoms(setup)
+        days = int(atoms.lengths[atoms.union[0]].sum())
+        if days > 8 * atoms.n_atoms + 4096 or atoms.n_days >= HYPERGEOMETRIC_LIMIT:
+            return None       # windows far longer than their number: draw on atoms instead
+        return days
+
+    def draw_hits(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
+        return shuffle_hits(rng, size, self.atoms(setup), len(setup.trigger_days))
 
     def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
         m = len(setup.trigger_days)

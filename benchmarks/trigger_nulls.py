@@ -1,0 +1,185 @@
+"""Nulls that redraw the triggers (``poisson``, ``shuffle-triggers``):
+``python benchmarks/trigger_nulls.py [--quick]``.
+
+* Exact ``poisson`` at n = 25,000 responses, m = 15,000 triggers, T = 36,500 days,
+  ``Window.after(days=30, slack=3)``: K (target under 1 s) and S (reported: its
+  cost estimate decides between exact and Monte Carlo). Before the chain
+  recursion K was refused here (cost estimate 1.7e10 > 2e9) and took 0.9 s at
+  n = 2,500, T = 2,922.
+* The longest window: ``Window(0, 10**8)`` is refused by ``Window`` itself (lags
+  are bounded by the span of the calendar), so the longest allowed,
+  ``Window(0, 3_652_058)``, is timed, with the peak of traced memory (target:
+  exact, under 200 MiB; the former recursion's state was n x atoms, ~20 GB).
+* Trigger-side Monte Carlo of K against the plain numpy loop a user would write
+  (per resample: draw the trigger days, Bernoulli days over the reach for
+  ``poisson`` or ``m`` distinct days for ``shuffle-triggers``, then count matched
+  responses with ``np.searchsorted``), microseconds per resample of both and
+  their ratio, from one run, at n = 25 (m = 500, T = 2,922) and n = 25,000
+  (m = 5,000, T = 36,500). Target: the library at least 10x faster.
+
+Times are the best of several repeats of CPU time (``time.process_time``; the
+machine is shared, so wall times are noisier); ratios are measured side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import alliancestats as als  # noqa: E402
+from alliancestats._convolution import EXACT_BUDGET  # noqa: E402
+from alliancestats._setup import build_setup  # noqa: E402
+from alliancestats.errors import AllianceStatsError  # noqa: E402
+from alliancestats.nulls import make_null  # noqa: E402
+from alliancestats.statistics import STATISTICS  # noqa: E402
+
+from _targets import Target  # noqa: E402
+
+DAY0 = np.datetime64("2000-01-01")
+WINDOW = als.Window.after(days=30, slack=3)
+
+
+def best_cpu(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def events(n: int, m: int, days: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    responses = als.EventSeries(DAY0 + rng.integers(0, days, n).astype("timedelta64[D]"))
+    triggers = als.EventSeries(DAY0 + rng.integers(-40, days, m).astype("timedelta64[D]"))
+    period = als.Period(str(DAY0), str(DAY0 + days - 1))
+    return responses, triggers, period
+
+
+def plain_loop(setup, null: str, size: int, rng: np.random.Generator) -> np.ndarray:
+    """What a user would write: per resample draw trigger days over the reach, then
+    count the responses with a trigger day in their window by ``np.searchsorted``."""
+    reach, m = setup.reach_n_days, len(setup.trigger_days)
+    q = m / reach
+    start = setup.response_offsets                  # window of response i: reach offsets
+    stop = start + setup.window.length              # start .. stop - 1
+    out = np.empty(size, dtype=np.int64)
+    for b in range(size):
+        if null == "poisson":
+            days = np.flatnonzero(rng.random(reach) < q)
+        else:
+            days = np.sort(rng.choice(reach, m, replace=False))
+        i = np.searchsorted(days, start)
+        out[b] = np.count_nonzero(days[np.minimum(i, len(days) - 1)] < stop) if len(days) else 0
+    return out
+
+
+def exact_targets(quick: bool) -> list[Target]:
+    """The exact null of K (and S) alone: a fresh setup, its atoms, the cost estimate
+    and the distribution; the whole ``coincidence_test`` call is reported beside it
+    (its per-response table and result are not this null's work)."""
+    repeat = 2 if quick else 3
+    responses, triggers, period = events(25_000, 15_000, 36_500)
+    null = make_null("poisson", {})
+    out = []
+    for statistic, symbol in (("matches", "K"), ("pairs", "S")):
+        stat = STATISTICS[statistic]
+
+        def exact():
+            setup, _ = build_setup(responses, triggers, window=WINDOW, period=period)
+            cost = null.exact_cost(setup, stat)
+            if cost <= EXACT_BUDGET:
+                null.exact_distribution(setup, stat)
+            return cost
+
+        def call():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return als.coincidence_test(responses, triggers, window=WINDOW, period=period,
+                                            null="poisson", statistic=statistic,
+                                            n_resamples=99, rng=0)
+        cost = exact()
+        seconds = best_cpu(exact, repeat)
+        result = call()
+        whole = best_cpu(call, repeat)
+        measured = (f"exact null {seconds:.2f} s CPU (cost estimate {cost:.2g}); whole "
+                    f"coincidence_test {whole:.2f} s, method={result.method}")
+        if statistic == "matches":
+            out.append(Target(f"exact poisson {symbol}, n=25,000, m=15,000, T=36,500",
+                              measured, "< 1 s, exact",
+                              result.method == "exact" and seconds < 1))
+        else:
+            out.append(Target(f"poisson {symbol}, n=25,000, m=15,000, T=36,500 (reported)",
+                              measured, "reported (auto: exact where affordable)", True))
+    return out
+
+
+def long_window_target(quick: bool) -> list[Target]:
+    try:
+        als.Window(0, 10**8)
+        refused = "accepted"
+    except AllianceStatsError:
+        refused = "Window(0, 10**8) refused by Window"
+    window = als.Window(0, 3_652_058)
+    responses, triggers, period = events(2_500 if quick else 25_000, 1_500 if quick else 15_000,
+                                         2_922 if quick else 36_500)
+
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return als.coincidence_test(responses, triggers, window=window, period=period,
+                                        null="poisson", method="exact")
+    seconds = best_cpu(run, 2)
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    n = len(responses)
+    return [Target(f"Window(0, 3,652,058) exact poisson K, n={n:,}",
+                   f"{seconds:.2f} s CPU, peak {peak:.0f} MiB traced ({refused})",
+                   "exact, peak < 200 MiB (the former recursion asked for ~20 GB)", peak < 200)]
+
+
+def monte_carlo_targets(quick: bool) -> list[Target]:
+    out = []
+    for n, m, days in ((25, 500, 2_922), (25_000, 5_000, 36_500)):
+        responses, triggers, period = events(n, m, days)
+        setup, _ = build_setup(responses, triggers, window=WINDOW, period=period)
+        plain_size = (300 if quick else 2_000) if n == 25 else (5 if quick else 30)
+        library_size = 50 * plain_size if n == 25 else 20 * plain_size
+        for name in ("poisson", "shuffle-triggers"):
+            null = make_null(name, {})
+            null.sample(setup, 10, np.random.default_rng(0))     # atoms built, caches warm
+            rng = np.random.default_rng(1)
+            plain = best_cpu(lambda: plain_loop(setup, name, plain_size, rng), 3) / plain_size
+            library = best_cpu(lambda: null.sample(setup, library_size, rng), 3) / library_size
+            ratio = plain / library
+            out.append(Target(
+                f"trigger-side MC {name}, n={n:,} (m={m:,}, T={days:,})",
+                f"plain loop {plain * 1e6:.1f} us/resample, library {library * 1e6:.2f} "
+                f"us/resample: {ratio:.1f}x", ">= 10x plain numpy loop", ratio >= 10))
+    return out
+
+
+def targets(quick: bool = False) -> list[Target]:
+    return exact_targets(quick) + long_window_target(quick) + monte_carlo_targets(quick)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and resamples")
+    args = parser.parse_args()
+    for t in targets(args.quick):
+        print(f"[{'holds' if t.holds else 'MISSED'}] {t.label}: {t.measured} (target {t.target})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,248 @@
+r"""Exact pmf of the number of windows holding at least one trigger day.
+
+Every day holds a trigger independently with probability ``q``; the windows are
+runs of atoms (:mod:`alliancestats._reach`) of one length in days, so a window
+that starts later also ends no earlier. The count of *missed* windows ``M``
+(windows all of whose days are empty) is computed and ``K = n - M`` returned.
+
+**Chains.** Sorted by start, the windows split into *chains*: maximal runs in
+which every window shares a day with the union of the earlier ones. Windows of
+different chains share no day, so the chains' counts are independent and the pmf
+of ``M`` is the convolution of the chains' pmfs
+(:func:`alliancestats._convolution.sum_of_units`, direct and non-negative;
+identical chains are grouped and raised to a power).
+
+**Within a chain** the state is the last non-empty atom :math:`\ell`. With
+:math:`e_j = (1-q)^{\ell_j}` the probability that atom ``j`` is empty,
+:math:`E(\ell, j) = \prod_{\ell < i < j} e_i`, :math:`F_\ell(z)` the generating
+polynomial of ``M`` over the windows ending by atom :math:`\ell` jointly with
+atom :math:`\ell` being non-empty, :math:`r(j)` the windows ending by atom ``j``
+and :math:`o(\ell)` those starting by atom :math:`\ell`:
+
+.. math:: F_j(z) = (1 - e_j) \sum_{\ell < j} E(\ell, j)\,
+          z^{\max(0,\ r(j) - o(\ell))} F_\ell(z), \qquad
+          \sum_m P(M = m) z^m = \sum_{\ell < A} E(\ell, A)\, z^{r(A) - o(\ell)} F_\ell(z)
+
+(:math:`\ell = -1`: no non-empty atom yet, :math:`F_{-1} = 1`, :math:`o(-1) = 0`).
+While some window holding :math:`\ell` is still open (:math:`r(j) < o(\ell)`,
+*alive*) the exponent is 0: no window can lie wholly between :math:`\ell` and
+``j``. Once every window holding :math:`\ell` has ended (*dead*) the exponent
+is :math:`r(j) - o(\ell)`, the same shift for every dead state up to a constant.
+So the sum is kept as two pools: the dead pool, one polynomial shifted as
+windows end, and the alive ones, a sliding range of :math:`\ell` kept as a
+queue of two stacks (suffix sums on the front stack, a running sum on the back)
+so that nothing is ever subtracted. Each atom costs a few additions of
+polynomials of the current support ``w``: :math:`O(A\,w)` for ``A`` atoms, with
+``w`` at most the chain's windows plus one and in practice the counts whose
+probability is not negligible. Terms below :data:`TINY` at either end of a
+polynomial are dropped, once an end term is below :data:`TRIM_BELOW` (each
+changes a probability by less than ``1e-280``); every other term is a sum of
+non-negative products, so tail probabilities keep their relative precision.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from math import exp
+
+import numpy as np
+
+from ._convolution import sum_of_units
+
+#: polynomial terms below this, at either end, are dropped ...
+TINY = 1e-280
+#: ... once an end term falls below this (so trimming is rare)
+TRIM_BELOW = 1e-300
+
+Poly = tuple[np.ndarray, int]   # coefficients and the exponent of the first one
+
+#: a lazily applied scale factor is folded into its pool once it falls below this
+RESCALE = 1e-250
+#: the interpreter's cost of one atom's step, in multiply-adds (about 15 microseconds)
+STEP_OVERHEAD = 3e4
+#: distinct windows overlapping one window beyond which the cost estimate takes its bound
+MAX_COVARIANCE_LAG = 256
+
+
+def _trimmed(x: np.ndarray, offset: int) -> Poly | None:
+    """``x`` without its terms below :data:`TINY` at either end (None if nothing is left)."""
+    if len(x) and x[0] > TRIM_BELOW and x[-1] > TRIM_BELOW:
+        return x, offset
+    keep = np.flatnonzero(x > TINY)
+    if len(keep) == 0:
+        return None
+    return x[keep[0]: keep[-1] + 1], offset + int(keep[0])
+
+
+def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray) -> Poly:
+    """pmf of the windows missed in one chain, as ``(pmf, first value)``.
+
+    ``log_empty[j]``: log probability that atom ``j`` is empty; window ``i`` holds
+    atoms ``first[i] .. stop[i] - 1``; windows sorted by ``first``, with ``stop``
+    non-decreasing.
+
+    Pools are held as ``scale * buffer[lo:hi]`` so that multiplying one by a
+    probability costs one float multiplication (the scale is folded in once it
+    falls below :data:`RESCALE`). Dead states sit at exponent ``m - o(l) + n``,
+    so the shift as windows end costs nothing.
+    """
+    n_atoms, n = len(log_empty), len(first)
+    empty, full = np.exp(log_empty).tolist(), (-np.expm1(log_empty)).tolist()
+    cum = np.concatenate([[0.0], np.cumsum(log_empty)]).tolist()  # E(l, j) = exp(cum[j] - cum[l + 1])
+    resolved = np.searchsorted(stop, np.arange(n_atoms + 1), side="right").tolist()
+    opened = np.searchsorted(first, np.arange(n_atoms), side="right").tolist()
+    dead, back = np.zeros(2 * n + 2), np.zeros(n + 1)
+    dead[n], dlo, dhi, dscale = 1.0, n, n + 1, 1.0        # l = -1: dead from the start
+    blo = bhi = 0
+    bscale = 1.0
+    back_items: list[tuple[int, np.ndarray, int]] = []
+    front: list[tuple[int, np.ndarray, int]] = []
+    suffix: list[tuple[np.ndarray, int]] = []
+    ref = head = 0
+    new: Poly | None = None
+    for j in range(n_atoms + 1):
+        r = resolved[j]
+        if j > 0:
+            dscale *= empty[j - 1]
+            bscale *= empty[j - 1]
+            if dscale < RESCALE:
+                dead[dlo:dhi] *= dscale
+                dscale = 1.0
+            if bscale < RESCALE:
+                back[blo:bhi] *= bscale
+                bscale = 1.0
+            if new is not None:
+                x, lo = new
+                back[lo: lo + len(x)] += x * (1.0 / bscale)
+                blo, bhi = (lo, lo + len(x)) if bhi == blo else (min(blo, lo), max(bhi, lo + len(x)))
+                back_items.append((j - 1, x, lo))
+        while True:                                       # alive states that die now
+            if head == len(front):
+                if not back_items:
+                    break
+                front, back_items, head = back_items, [], 0   # the back stack becomes the front
+                ref = front[-1][0] + 1
+                flo = min(lo for _, _, lo in front)
+                running = np.zeros(max(lo + len(x) for _, x, lo in front) - flo)
+                suffix = []
+                for ell, x, lo in reversed(front):
+                    running[lo - flo: lo - flo + len(x)] += x * exp(cum[ref] - cum[ell + 1])
+                    suffix.append((running.copy(), flo))
+                suffix.reverse()
+                back[blo:bhi] = 0.0
+                blo = bhi = 0
+                bscale = 1.0
+            ell, x, lo = front[head]
+            if opened[ell] > r:
+                break
+            at = lo - opened[ell] + n
+            dead[at: at + len(x)] += x * (exp(cum[j] - cum[ell + 1]) / dscale)
+            dlo, dhi = min(dlo, at), max(dhi, at + len(x))
+            head += 1
+        # the total: dead pool (shifted by r), back pool, front suffix
+        lo, hi = dlo - n + r, dhi - n + r
+        if bhi > blo:
+            lo, hi = min(lo, blo), max(hi, bhi)
+        alive = head < len(front)
+        if alive:
+            x, xlo = suffix[head]
+            lo, hi = min(lo, xlo), max(hi, xlo + len(x))
+        grow = full[j] if j < n_atoms else 1.0            # F_j = (1 - e_j) * total
+        total = np.zeros(hi - lo)
+        np.multiply(dead[dlo:dhi], dscale * grow, out=total[dlo - n + r - lo: dhi - n + r - lo])
+        if bhi > blo:
+            total[blo - lo: bhi - lo] += back[blo:bhi] * (bscale * grow)
+        if alive:
+            total[xlo - lo: xlo - lo + len(x)] += x * (exp(cum[j] - cum[ref]) * grow)
+        if not (dead[dlo] * dscale > TRIM_BELOW and dead[dhi - 1] * dscale > TRIM_BELOW):
+            keep = np.flatnonzero(dead[dlo:dhi] * dscale > TINY)    # drop negligible ends
+            if len(keep):
+                dead[dlo: dlo + keep[0]] = 0.0
+                dead[dlo + keep[-1] + 1: dhi] = 0.0
+                dlo, dhi = dlo + int(keep[0]), dlo + int(keep[-1]) + 1
+        if j < n_atoms:
+            new = _trimmed(total, lo)
+    return _trimmed(total, lo) or (np.array([1.0]), 0)
+
+
+def _chain_starts(first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Index of the first window of every chain (windows sorted by start)."""
+    breaks = np.flatnonzero(first[1:] >= np.maximum.accumulate(stop)[:-1]) + 1
+    return np.concatenate([[0], breaks]).astype(np.int64)
+
+
+def missed_pmf(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray, q: float) -> Poly:
+    """pmf of the windows with no trigger day, as ``(pmf, first value)``.
+
+    ``lengths``: days per atom; window ``i`` holds atoms ``first[i] .. stop[i] - 1``
+    (windows of one length in days, any order); ``0 < q < 1``.
+    """
+    order = np.lexsort((stop, first))
+    first, stop = np.asarray(first)[order], np.asarray(stop)[order]
+    if np.any(np.diff(stop) < 0):
+        raise ValueError("windows must be of one length: a later start with an earlier end")
+    log_empty = np.asarray(lengths, dtype=float) * np.log1p(-q)
+    starts = _chain_starts(first, stop)
+    ends = np.append(starts[1:], len(first))
+    groups: dict[tuple[bytes, ...], list] = defaultdict(lambda: [None, 0])
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        base, top = int(first[a]), int(stop[b - 1])
+        f, s = first[a:b] - base, stop[a:b] - base
+        key = (f.tobytes(), s.tobytes(), log_empty[base:top].tobytes())
+        group = groups[key]
+        if group[0] is None:
+            group[0] = (log_empty[base:top], f, s)
+        group[1] += 1
+    pmfs, counts = [], []
+    for (chain, times) in groups.values():
+        pmfs.append(chain_missed_pmf(*chain))
+        counts.append(times)
+    return sum_of_units(pmfs, counts)
+
+
+def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
+                    q: float) -> float:
+    r"""Estimated multiply-adds of :func:`missed_pmf`.
+
+    Each atom of a chain costs a fixed :data:`STEP_OVERHEAD` and about four
+    passes over the polynomials, whose support is at most the chain's windows
+    plus one and in practice the counts of non-negligible probability: about :math:`40\sigma` (:math:`\sigma` the
+    standard deviation of the missed windows, from the exact covariances of
+    overlapping windows) plus 40 times the most windows sharing a day (one long
+    empty run misses them together), counting only windows whose chance of
+    being missed is not negligible.
+    """
+    if len(first) == 0 or q <= 0 or q >= 1:
+        return 1.0
+    order = np.lexsort((stop, first))
+    first, stop = np.asarray(first)[order], np.asarray(stop)[order]
+    cum = np.concatenate([[0.0], np.cumsum(np.asarray(lengths, dtype=float) * np.log1p(-q))])
+    key, times = np.unique(first * (int(stop.max()) + 1) + stop, return_counts=True)
+    first_u, stop_u = np.divmod(key, int(stop.max()) + 1)
+    missed = np.exp(cum[stop_u] - cum[first_u])
+    relevant = missed >= TINY                      # windows that can be missed at all
+    first_u, stop_u, times, missed = (first_u[relevant], stop_u[relevant], times[relevant],
+                                      missed[relevant])
+    variance = float((times * times * missed * (1 - missed)).sum())
+    step = np.zeros(int(stop.max()) + 1, dtype=np.int64)
+    np.add.at(step, first_u, times)
+    np.add.at(step, stop_u, -times)
+    crowd = int(np.cumsum(step).max(initial=0))    # most such windows sharing an atom
+    for d in range(1, len(first_u)):
+        pairs = np.flatnonzero(first_u[d:] < stop_u[:-d])
+        if len(pairs) == 0:
+            break
+        if d > MAX_COVARIANCE_LAG:      # too crowded to estimate: take the upper bound
+            variance = np.inf
+            break
+        both = np.exp(cum[stop_u[pairs + d]] - cum[first_u[pairs]])
+        variance += 2.0 * float((times[pairs] * times[pairs + d]
+                                 * (both - missed[pairs] * missed[pairs + d])).sum())
+    width = 40.0 * np.sqrt(max(variance, 0.0)) + 40.0 * crowd + 64.0  # inf: no bound
+    starts = _chain_starts(first, stop)
+    ends = np.append(starts[1:], len(first))
+    windows = (ends - starts).astype(float)
+    spans = np.minimum(windows + 1, width)
+    atoms = (np.maximum.accumulate(stop)[ends - 1] - first[starts]).astype(float)
+    merging = float(spans.sum()) * min(float(spans.sum()), width * 4.0)
+    return float((atoms * (4.0 * spans + STEP_OVERHEAD)).sum()) + merging
