@@ -216,7 +216,9 @@ class CoincidenceResult:
     @property
     def symbol(self) -> str:
         """The statistic's letter: K (matches), S (pairs) or R (trigger rate)."""
-        return {"matches": "K", "pairs": "S", "trigger-rate": "R"}[self.statistic_name]
+        from .statistics import STATISTICS
+
+        return STATISTICS[self.statistic_name].symbol
 
     @property
     def ratio(self) -> float:

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from ..diagnose import Diagnosis
 from ..errors import AllianceStatsError
 from ..nulls import make_null
-from ..statistics import get_statistic
+from ..statistics import STATISTICS, get_statistic
 from ..window import Window
 
 __all__ = ["Analysis", "primary_from_diagnosis", "PRIMARY_STATISTIC"]
@@ -17,7 +17,7 @@ __all__ = ["Analysis", "primary_from_diagnosis", "PRIMARY_STATISTIC"]
 #: the statistic an audit tests when it chooses the primary analysis itself
 PRIMARY_STATISTIC = "pairs"
 
-SYMBOLS = {"matches": "K", "pairs": "S", "trigger-rate": "R"}
+SYMBOLS = {name: s.symbol for name, s in STATISTICS.items()}
 
 
 @dataclass(frozen=True)
