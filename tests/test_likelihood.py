@@ -1,5 +1,6 @@
 """Λ (``likelihood``): its definition, every null against brute-force enumeration,
-exact against Monte Carlo on the case study, and the places that take a statistic."""
+exact against Monte Carlo on the case study, and the places that take a statistic
+(its exact power against simulation is in test_power.py)."""
 
 import math
 
@@ -12,8 +13,6 @@ from alliancestats import (Analysis, AllianceStatsError, Window, coincidence_tes
 from alliancestats import audit
 from alliancestats.datasets import load_iran_venezuela
 from alliancestats.nulls import EXACT, NULLS
-from alliancestats.power_analysis import power
-from alliancestats.simulate import coupled_responses, delay_distribution
 from alliancestats.statistics import STATISTICS
 from alliancestats.statistics.likelihood import COUPLING_ALTERNATIVE, RESOLUTION
 
@@ -109,22 +108,6 @@ def test_score_is_zero_off_the_windows_and_grows_with_the_coverage():
     order = np.argsort(c, kind="stable")
     assert np.all(np.diff(score[order]) >= 0)
     assert res.statistic == int(score[setup.response_offsets].sum())
-
-
-def test_exact_power_matches_simulation():
-    case = load_iran_venezuela()
-    triggers = case.independent_sanctions
-    exact = power(0.5, 15, triggers, window=case.window, period=case.period,
-                  statistic="likelihood")
-    rng = np.random.default_rng(8)
-    sims, hits = 400, 0
-    for _ in range(sims):
-        responses = coupled_responses(triggers, n=15, coupling=0.5,
-                                      delay=delay_distribution(0, 33), period=case.period, rng=rng)
-        hits += coincidence_test(responses, triggers, window=case.window, period=case.period,
-                                 statistic="likelihood").pvalue <= 0.05
-    assert exact.method == "exact" and exact.statistic == "likelihood"
-    assert abs(hits / sims - exact.power) <= 4 * np.sqrt(exact.power * (1 - exact.power) / sims)
 
 
 def test_sweep_placebo_and_audit_take_it():

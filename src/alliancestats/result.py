@@ -48,7 +48,7 @@ class CoincidenceResult:
         Responses tested (inside the period).
     statistic : int or float
         Observed value of the tested statistic (K for ``matches``).
-    statistic_name : {"matches", "pairs", "trigger-rate"}
+    statistic_name : {"matches", "pairs", "trigger-rate", "likelihood"}
         The tested statistic (see :mod:`alliancestats.statistics`).
     expected : float
         Its mean under the null (``E[K]`` for ``matches``).
