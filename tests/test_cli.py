@@ -89,7 +89,7 @@ def test_example_text_and_json(run_cli):
     assert payload["study_count"]["k"] == 16 and payload["k"] == 21
     assert payload["verdict_level"] == "not supported"
     assert payload["primary"]["null"] == "stratified" and payload["primary"]["statistic"] == "likelihood"
-    assert len(payload["secondary"]) == 19
+    assert len(payload["secondary"]) == 26
 
 
 def test_module_entry_point():

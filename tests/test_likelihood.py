@@ -138,3 +138,33 @@ def test_refused_exactly_where_pairs_is_refused():
     with pytest.raises(AllianceStatsError, match="statistic"):
         coincidence_test(base._series([1]), base._series([0]), window=base.WINDOW,
                          period=base.PERIOD, statistic="likelihoods")
+
+
+def test_quoted_calibration_figures_are_the_tables():
+    """Λ's size and power as the methods page, the calibration page and the README quote
+    them, read from the calibration CSVs."""
+    import pathlib
+
+    import pandas as pd
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    size = pd.read_csv(root / "docs" / "data" / "calibration_size.csv")
+    power = pd.read_csv(root / "docs" / "data" / "calibration_power.csv").set_index(
+        ["null", "statistic", "coupling"]).power
+    text = {name: " ".join((root / path).read_text(encoding="utf-8").split())
+            for name, path in (("methods", "docs/methods.rst"), ("calibration",
+                               "docs/calibration.rst"), ("readme", "README.md"))}
+    at = lambda null, statistic, pi: f"{power[null, statistic, pi]:.3f}"  # noqa: E731
+    assert (f"{at('stratified (year)', 'likelihood', 0.6)} against "
+            f"{at('stratified (year)', 'pairs', 0.6)} for S under ``stratified``") in text["methods"]
+    for null, label in (("stratified (year)", "stratified"), ("jitter J=68", "jitter"),
+                        ("episode-jitter J=68", "episode-jitter")):
+        quoted = f"{at(null, 'likelihood', 0.6)} against {at(null, 'pairs', 0.6)} under ``{label}``"
+        assert quoted in text["calibration"], quoted
+    episode = size[size.null.str.startswith("episode-jitter") & (size.statistic == "likelihood")]
+    assert f"at most {episode.rate.max():.3f}" in text["calibration"]
+    assert f"at most {episode.rate.max():.3f} under `episode-jitter`" in text["readme"]
+    assert (f"S {at('uniform', 'pairs', 0.4)} and Λ {at('uniform', 'likelihood', 0.4)}"
+            in text["readme"])
+    assert (f"S rejects {at('episode-jitter J=68', 'pairs', 0.4)} and Λ "
+            f"{at('episode-jitter J=68', 'likelihood', 0.4)}" in text["readme"])
