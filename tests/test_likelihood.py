@@ -168,3 +168,26 @@ def test_quoted_calibration_figures_are_the_tables():
             in text["readme"])
     assert (f"S rejects {at('episode-jitter J=68', 'pairs', 0.4)} and Λ "
             f"{at('episode-jitter J=68', 'likelihood', 0.4)}" in text["readme"])
+
+
+def test_choice_of_the_alternative_share_is_not_fragile():
+    """The docstring's figures: exact uniform power at couplings 0.3, 0.5, 0.8 (25
+    responses, the case study's sanctions) for pi_1 from 0.3 to 0.7, and for S."""
+    from alliancestats import power
+    from alliancestats.statistics import Likelihood
+
+    case = load_iran_venezuela()
+
+    def powers(statistic):
+        return [round(power(c, 25, case.independent_sanctions, window=case.window,
+                            period=case.period, statistic=statistic).power, 3)
+                for c in (0.3, 0.5, 0.8)]
+
+    shares = {}
+    for share in (0.3, 0.5, 0.7):
+        chosen = type("Share", (Likelihood,), {"alternative_share": share})()
+        shares[share] = powers(chosen)
+    assert shares[0.5] == powers("likelihood") == [0.451, 0.805, 0.994]
+    assert powers("pairs") == [0.418, 0.765, 0.986]
+    spread = np.ptp(np.array(list(shares.values())), axis=0)
+    assert spread.max() <= 0.016 + 1e-9
