@@ -164,7 +164,7 @@ def test_quoted_calibration_figures_are_the_tables():
     episode = size[size.null.str.startswith("episode-jitter") & (size.statistic == "likelihood")]
     assert f"at most {episode.rate.max():.3f}" in text["calibration"]
     assert f"at most {episode.rate.max():.3f} under `episode-jitter`" in text["readme"]
-    assert (f"S {at('uniform', 'pairs', 0.4)} and Λ {at('uniform', 'likelihood', 0.4)}"
+    assert (f"S {at('uniform', 'pairs', 0.4)} (Λ {at('uniform', 'likelihood', 0.4)})"
             in text["readme"])
     assert (f"S rejects {at('episode-jitter J=68', 'pairs', 0.4)} and Λ "
             f"{at('episode-jitter J=68', 'likelihood', 0.4)}" in text["readme"])
