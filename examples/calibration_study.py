@@ -34,7 +34,7 @@ from alliancestats.statistics import STATISTICS
 DATA = pathlib.Path(__file__).resolve().parents[1] / "docs" / "data"
 SIZE = dict(n_datasets=1000, rng=2026)
 POWER = dict(couplings=(0.0, 0.2, 0.4, 0.6), n_datasets=500, rng=2027)
-SYMBOL = {"matches": "K", "pairs": "S", "trigger-rate": "R"}
+SYMBOL = {name: statistic.symbol for name, statistic in STATISTICS.items()}
 ALPHA = 0.05                   # the level of every table
 DIGITS = 4                     # rates, SEs and bounds as stored in the CSVs
 

@@ -78,7 +78,7 @@ def test_primary_is_chosen_before_any_pvalue(case, monkeypatch):
                         or real_test(*a, **k))
     v = als.audit_verdict(case.meetings, case.independent_sanctions, window=case.window,
                           period=case.period, rng=0)
-    assert calls == ["diagnose", ("test", "stratified", "pairs")]
+    assert calls == ["diagnose", ("test", "stratified", "likelihood")]
     assert v.chosen_by == "diagnose" and "before any p-value" in v.reason
     assert v.primary == analysis_module.primary_from_diagnosis(v.diagnosis, case.window)[0]
 
@@ -89,7 +89,7 @@ def test_primary_follows_the_diagnosis():
     responses, triggers = als.scenarios.scenario("clustered-responses", rng=4)
     v = als.audit_verdict(responses, triggers, window=Window(0, 33), period=period, rng=0)
     assert v.diagnosis.flags["responses_cluster"]
-    assert v.primary.null == "episode-jitter" and v.primary.statistic == "pairs"
+    assert v.primary.null == "episode-jitter" and v.primary.statistic == "likelihood"
     assert dict(v.primary.null_options) == v.diagnosis.options["episode-jitter"]
 
 
@@ -239,7 +239,7 @@ def test_secondary_raw_pvalues_are_coincidence_tests(case):
     family = [a for a in family if a.null in ("uniform", "stratified", "circular")]
     res = als.secondary_tests(case.meetings, case.independent_sanctions, window=case.window,
                               period=case.period, analyses=family, n_resamples=299, rng=1)
-    assert len(res.table) == 8 and res.n_nulls == 3        # uniform 3, stratified 2, circular 3
+    assert len(res.table) == 11 and res.n_nulls == 3       # uniform 4, stratified 3, circular 4
     for a, row in zip(family, res.table.itertuples()):
         direct = als.coincidence_test(case.meetings, case.independent_sanctions,
                                       window=case.window, period=case.period, null=a.null,

@@ -41,7 +41,7 @@ def test_checks_run_under_the_primary_analysis(case, report):
     assert report.response_subsets.pvalue.iloc[0] == report.result.pvalue
     assert report.dates.pvalue == report.result.pvalue
     analyses = set(report.secondary.table.analysis)
-    assert primary.label() not in analyses and len(analyses) == 19
+    assert primary.label() not in analyses and len(analyses) == 26
     assert "K (matches) under stratified (strata=year)" in analyses
 
 
@@ -55,12 +55,12 @@ def test_report_text_json_and_html(report):
         assert piece in text, piece
     payload = json.loads(json.dumps(report.to_dict(), allow_nan=False))
     assert payload["verdict_level"] == "not supported" and payload["verdict"] == report.verdict
-    assert payload["primary"]["statistic"] == "pairs" and payload["primary"]["chosen_by"] == "diagnose"
+    assert payload["primary"]["statistic"] == "likelihood" and payload["primary"]["chosen_by"] == "diagnose"
     assert set(payload["checks"]) == {"placebo", "reverse", "leave_one_out", "response_subsets",
                                       "dates", "window_search", "lag_test", "trigger_subsets"}
     assert payload["checks"]["leave_one_out"]["applies"] is False
     rows = payload["secondary"]["analyses"]
-    assert len(rows) == 19 and all(r["pvalue_adjusted"] >= r["pvalue"] for r in rows)
+    assert len(rows) == 26 and all(r["pvalue_adjusted"] >= r["pvalue"] for r in rows)
     html = report._repr_html_()
     assert "not supported" in html and "Secondary analyses" in html
     assert report.checks().check.tolist()[:3] == ["primary test", "placebo (shifted trigger lists)",

@@ -5,7 +5,7 @@ scenario, so pytest-xdist can spread them); a change in the library that moves a
 rate fails until ``python examples/calibration_study.py --write`` regenerates the
 CSVs, and so the docs. Power: a few cells recomputed at full N. The loop itself is
 checked against ``coincidence_test`` called by hand on the documented streams.
-Cost: about 30 CPU-seconds per scenario, 3.5 CPU-minutes for the file.
+Cost: about 40 CPU-seconds per scenario, 4.5 CPU-minutes for the file.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from alliancestats.calibration import (NULL_VARIANTS, NullVariant, power_table, 
 from alliancestats.nulls import NULLS
 from alliancestats.scenarios import SCENARIOS, scenario
 from alliancestats.simulate import coupled_responses, delay_distribution
+from alliancestats.statistics import STATISTICS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = ROOT / "docs" / "data"
@@ -57,6 +58,7 @@ def test_size_table_is_the_csv(name):
     (0.2, "stratified (year)", "matches"),
     (0.4, "episode-jitter J=68", "pairs"),
     (0.6, "circular", "trigger-rate"),          # Monte Carlo although exact (cost)
+    (0.6, "stratified (year)", "likelihood"),
 ])
 def test_power_cells_are_the_csv(coupling, label, statistic):
     variant = next(v for v in NULL_VARIANTS if v.label == label)
@@ -69,7 +71,7 @@ def test_power_cells_are_the_csv(coupling, label, statistic):
 
 
 def test_displayed_tables_are_rendered_from_the_csvs():
-    for statistic in ("matches", "pairs", "trigger-rate"):
+    for statistic in STATISTICS:
         shown = read(f"size_{statistic}.csv", dtype=str, keep_default_na=False)
         rendered = STUDY["size_display"](SIZE_CSV, statistic).astype(str)
         pd.testing.assert_frame_equal(shown, rendered)
@@ -81,7 +83,7 @@ def test_displayed_tables_are_rendered_from_the_csvs():
 def test_csvs_cover_the_full_grid():
     assert set(SIZE_CSV.datasets) == {1000} and set(POWER_CSV.datasets) == {500}
     pairs = sum(s not in NULLS[v.null].refused_statistics   # a refused pair has no cell
-                for v in NULL_VARIANTS for s in ("matches", "pairs", "trigger-rate"))
+                for v in NULL_VARIANTS for s in STATISTICS)
     cells = len(SCENARIOS) * pairs
     assert len(SIZE_CSV) == cells and not SIZE_CSV.duplicated(["scenario", "null", "statistic"]).any()
     assert len(POWER_CSV) == 4 * pairs
@@ -96,10 +98,10 @@ def test_csvs_cover_the_full_grid():
 
 # -- what the tables must show ------------------------------------------------------
 
-def test_episode_jitter_holds_its_level_for_k_and_s_in_every_scenario():
+def test_episode_jitter_holds_its_level_for_k_s_and_lambda_in_every_scenario():
     cells = SIZE_CSV[SIZE_CSV.null.isin(EPISODE_JITTER)
-                     & SIZE_CSV.statistic.isin(["matches", "pairs"])]
-    assert len(cells) == 2 * 2 * len(SCENARIOS)
+                     & SIZE_CSV.statistic.isin(["matches", "pairs", "likelihood"])]
+    assert len(cells) == 2 * 3 * len(SCENARIOS)
     bound = ALPHA + 3 * np.sqrt(ALPHA * (1 - ALPHA) / 1000)
     too_high = cells[cells.rejections / 1000 > bound]
     assert too_high.empty, too_high.to_string()
@@ -124,10 +126,11 @@ def stream(base, *key):
     (NULL_VARIANTS[6], "pairs", "auto", "clustered-responses"),       # exact convolution
     (NULL_VARIANTS[4], "trigger-rate", "monte-carlo", "homogeneous"),  # Monte Carlo only
     (NULL_VARIANTS[1], "trigger-rate", "monte-carlo", "clustered-responses"),  # exact in the
-])                                                                 # library, MC here
+    (NULL_VARIANTS[2], "likelihood", "monte-carlo", "step-trend"),   # library, MC here; Λ
+])                                                                 # under shuffle-triggers: MC
 def test_size_cells_are_coincidence_tests(variant, statistic, method, name):
     base, datasets, alphas = 11, 12, (0.1, 0.3, 0.5, 0.7, 0.9)
-    j = ("matches", "pairs", "trigger-rate").index(statistic)
+    j = ("matches", "pairs", "trigger-rate", "likelihood").index(statistic)
     pvalues = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", als.DegenerateDataWarning)

@@ -28,7 +28,8 @@ def power():
 def test_size_figure_has_one_marker_per_cell(size):
     axes = plot_size(size)
     try:
-        assert [ax.get_title() for ax in axes] == ["K (matches)", "S (pairs)", "R (trigger-rate)"]
+        assert [ax.get_title() for ax in axes] == ["K (matches)", "S (pairs)", "R (trigger-rate)",
+                                                   "Λ (likelihood)"]
         assert [t.get_text() for t in axes[0].get_yticklabels()] == list(size.null.unique())
         for ax, statistic in zip(axes, size.statistic.unique()):
             points = sorted(x for line in ax.get_lines() if line.get_marker() not in ("None", "")

@@ -80,15 +80,16 @@ def test_bad_arguments_exit_2_one_line(files, run_cli):
 def test_example_text_and_json(run_cli):
     code, out, _ = run_cli(["example"])
     assert code == 0
+    words = " ".join(out.split())                      # the report wraps its paragraphs
     for piece in ("16 of 25", "64%", "searching back", "K = 21 of 25", "primary analysis",
-                  "S (pairs) under stratified", "Verdict: not supported", "reconstructions"):
-        assert piece in out
+                  "Λ (likelihood) under stratified", "Verdict: not supported", "reconstructions"):
+        assert piece in words
     code, out, _ = run_cli(["example", "--json"])
     payload = json.loads(out)
     assert payload["study_count"]["k"] == 16 and payload["k"] == 21
     assert payload["verdict_level"] == "not supported"
-    assert payload["primary"]["null"] == "stratified" and payload["primary"]["statistic"] == "pairs"
-    assert len(payload["secondary"]) == 19
+    assert payload["primary"]["null"] == "stratified" and payload["primary"]["statistic"] == "likelihood"
+    assert len(payload["secondary"]) == 26
 
 
 def test_module_entry_point():

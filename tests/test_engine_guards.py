@@ -181,7 +181,7 @@ def test_known_point_masses_warn():
 def test_unknown_statistic_and_exact_only_combinations():
     args = dict(window=Window(0, 5), period=PERIOD)
     with pytest.raises(AllianceStatsError, match="`statistic` must be one of 'matches', 'pairs', "
-                                                  "'trigger-rate', got 'ratio'"):
+                                                  "'trigger-rate', 'likelihood', got 'ratio'"):
         coincidence_test(_series([3]), _series([1]), statistic="ratio", **args)
     with pytest.raises(AllianceStatsError, match="`statistic` must be one of"):
         coincidence_test(_series([3]), _series([1]), statistic=None, **args)

@@ -1,4 +1,4 @@
-"""Power and n_required for K and S: exact against simulation, the 'stays above' rule,
+"""Power and n_required for K, S and Λ: exact against simulation, the 'stays above' rule,
 and bad arguments."""
 
 import numpy as np
@@ -15,18 +15,21 @@ def case():
     return load_iran_venezuela()
 
 
-def test_exact_pairs_power_matches_simulation(case):
+@pytest.mark.parametrize("statistic,coupling,n,sims", [("pairs", 0.3, 20, 600),
+                                                       ("likelihood", 0.5, 15, 400)])
+def test_exact_power_matches_simulation(case, statistic, coupling, n, sims):
     triggers = case.independent_sanctions
-    exact = power(0.3, 20, triggers, window=case.window, period=case.period, statistic="pairs")
+    exact = power(coupling, n, triggers, window=case.window, period=case.period,
+                  statistic=statistic)
     rng = np.random.default_rng(8)
-    sims, hits = 600, 0
+    hits = 0
     for _ in range(sims):
-        responses = coupled_responses(triggers, n=20, coupling=0.3,
+        responses = coupled_responses(triggers, n=n, coupling=coupling,
                                       delay=delay_distribution(0, 33), period=case.period, rng=rng)
         hits += coincidence_test(responses, triggers, window=case.window, period=case.period,
-                                 statistic="pairs").pvalue <= 0.05
+                                 statistic=statistic).pvalue <= 0.05
     se = np.sqrt(exact.power * (1 - exact.power) / sims)
-    assert exact.method == "exact" and exact.statistic == "pairs"
+    assert exact.method == "exact" and exact.statistic == statistic
     assert abs(hits / sims - exact.power) <= 4 * se
 
 

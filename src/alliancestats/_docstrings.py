@@ -58,10 +58,11 @@ null : str
     :mod:`alliancestats.nulls` for what each holds fixed.
 """,
     "statistic": """\
-statistic : {"matches", "pairs", "trigger-rate"}
+statistic : {"matches", "pairs", "trigger-rate", "likelihood"}
     ``"matches"`` (K): responses with a trigger in their window; ``"pairs"`` (S):
     (response, trigger day) pairs at a lag in the window; ``"trigger-rate"`` (R):
-    share of trigger days followed by a response. See
+    share of trigger days followed by a response; ``"likelihood"`` (Λ): log
+    likelihood ratio of a coupling share of 0.5 against none. See
     :mod:`alliancestats.statistics`.
 """,
     "progress": """\

@@ -78,7 +78,8 @@ def _effects(res: "CoincidenceResult") -> list[tuple[str, str]]:
 def _h1(statistic: str) -> str:
     return {"matches": "responses are matched",
             "pairs": "responses have triggers in their window",
-            "trigger-rate": "triggers are followed by a response"}[statistic]
+            "trigger-rate": "triggers are followed by a response",
+            "likelihood": "responses fall on days covered by many triggers"}[statistic]
 
 
 def _pvalue_text(res: "CoincidenceResult") -> str:
@@ -123,7 +124,9 @@ def methods_paragraph(res: "CoincidenceResult") -> str:
                             "the window",
                  "pairs": "S, the number of (response, trigger day) pairs at a lag in the window",
                  "trigger-rate": "R, the share of trigger days followed by a response in the "
-                                 "window"}[res.statistic_name]
+                                 "window",
+                 "likelihood": "Λ, the log likelihood ratio of a coupling share of 0.5 "
+                               "against none, in tenths of a nat"}[res.statistic_name]
     sided = {"greater": f"one-sided: {symbol} larger than under the null",
              "less": f"one-sided: {symbol} smaller than under the null",
              "two-sided": "two-sided"}[res.alternative]

@@ -20,6 +20,7 @@ from .coincidence import coincidence_test
 from .errors import AllianceStatsError
 from .nulls import EXACT, NULLS
 from .result import tests_payload
+from .audit.analysis import PRIMARY_STATISTIC
 from .statistics import STATISTICS
 
 EXIT_BAD_INPUT = 2
@@ -71,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="declare the primary analysis's null (default: chosen by diagnose "
                             "from the dates, before any p-value)")
     audit.add_argument("--primary-statistic", default=None, choices=list(STATISTICS),
-                       help="the primary analysis's statistic (with --primary-null; default pairs)")
+                       help="the primary analysis's statistic (with --primary-null; default "
+                            f"{PRIMARY_STATISTIC})")
     cli_input.add_option_arguments(audit, NULLS, strata_help="stratified primary null: " +
                                    _STRATA_HELP.split(": ", 1)[1])
     audit.add_argument("--alpha", type=float, default=0.05, help="level of the verdict")
@@ -200,7 +202,7 @@ def _primary(args: argparse.Namespace, window: Any) -> Any:
         return None
     cli_input.check_options_apply(args, [args.primary_null], "--primary-null", args.primary_null)
     with flags(null="--primary-null", statistic="--primary-statistic"):
-        return Analysis(args.primary_null, args.primary_statistic or "pairs", window,
+        return Analysis(args.primary_null, args.primary_statistic or PRIMARY_STATISTIC, window,
                         cli_input.null_options(args.primary_null, args, window))
 
 

@@ -57,7 +57,7 @@ def coincidence_test(
         The baseline: ``"uniform"``, ``"poisson"``, ``"stratified"``, ``"jitter"``,
         ``"episode-jitter"``, ``"circular"`` or ``"shuffle-triggers"``; see
         :mod:`alliancestats.nulls` for what each holds fixed.
-    statistic : {"matches", "pairs", "trigger-rate"}
+    statistic : {"matches", "pairs", "trigger-rate", "likelihood"}
         ``"matches"`` (K, default): responses with a trigger in their window;
         ``"pairs"`` (S): (response, trigger day) pairs at a lag in the window;
         ``"trigger-rate"`` (R): share of trigger days followed by a response.

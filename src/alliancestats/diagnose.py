@@ -87,8 +87,8 @@ class Diagnosis:
     period : Period
         The observation period.
     statistic : str
-        The statistic the ranking is for (``"matches"``, ``"pairs"`` or
-        ``"trigger-rate"``).
+        The statistic the ranking is for (``"matches"``, ``"pairs"``,
+        ``"trigger-rate"`` or ``"likelihood"``).
     """
 
     per_unit: pd.DataFrame
@@ -192,7 +192,7 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
         Triggers outside the period count toward coverage but not toward the
         trend and clustering measures.
     {shared: window period}
-    statistic : {"matches", "pairs", "trigger-rate"}
+    statistic : {"matches", "pairs", "trigger-rate", "likelihood"}
         The statistic the primary analysis will test: a null that refuses it
         (``episode-jitter`` refuses ``"trigger-rate"``) is never recommended.
     unit : {"year", "quarter", "month"}

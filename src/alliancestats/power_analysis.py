@@ -29,7 +29,7 @@ from .window import Window
 __all__ = ["PowerResult", "power", "n_required", "matched_probability"]
 
 #: statistics whose power under the uniform null is computed exactly
-EXACT_POWER = ("matches", "pairs")
+EXACT_POWER = ("matches", "pairs", "likelihood")
 #: operations n_required may spend on S by default (about a second)
 N_REQUIRED_BUDGET = 2e8
 
@@ -129,7 +129,8 @@ def _score_pmfs(coupling: float, triggers: EventSeries, window: Window, period: 
     """
     _check_types(triggers=triggers, window=window, period=period)
     delays, probs = _check_delay(delay_distribution(window.lo, window.hi) if delay is None else delay)
-    score = statistic.transform(coverage_counts(triggers.days, window, period)).astype(np.int64)
+    coverage = coverage_counts(triggers.days, window, period)
+    score = statistic.scores(coverage, coverage)
     background = np.bincount(score, minlength=int(score.max()) + 1) / period.n_days
     days = trigger_days_in_period(triggers, period)
     if len(days) == 0:
@@ -348,7 +349,8 @@ def n_required(coupling: float, triggers: EventSeries, *, window: Window, period
             f"`statistic`: n_required is exact for {', '.join(map(repr, EXACT_POWER))}; use "
             f"power(..., statistic={chosen.name!r}) at chosen n instead")
     assert isinstance(chosen, AdditiveStatistic)
-    top = max(int(chosen.transform(coverage_counts(triggers.days, window, period)).max()), 1)
+    coverage = coverage_counts(triggers.days, window, period)
+    top = max(int(chosen.scores(coverage, coverage).max()), 1)
     affordable = lambda budget: int(np.sqrt(budget / (2 * top)))  # noqa: E731
     if n_max is None:
         n_max = 100_000 if chosen.name == "matches" else min(100_000, affordable(N_REQUIRED_BUDGET))

@@ -48,7 +48,7 @@ class CoincidenceResult:
         Responses tested (inside the period).
     statistic : int or float
         Observed value of the tested statistic (K for ``matches``).
-    statistic_name : {"matches", "pairs", "trigger-rate"}
+    statistic_name : {"matches", "pairs", "trigger-rate", "likelihood"}
         The tested statistic (see :mod:`alliancestats.statistics`).
     expected : float
         Its mean under the null (``E[K]`` for ``matches``).
@@ -240,7 +240,9 @@ class CoincidenceResult:
     @property
     def symbol(self) -> str:
         """The statistic's letter: K (matches), S (pairs) or R (trigger rate)."""
-        return {"matches": "K", "pairs": "S", "trigger-rate": "R"}[self.statistic_name]
+        from .statistics import STATISTICS
+
+        return STATISTICS[self.statistic_name].symbol
 
     @property
     def ratio(self) -> float:

@@ -189,7 +189,7 @@ def window_sweep(
         Options per null, e.g. ``{"jitter": {"days": 60}}``: keys are names in
         ``nulls``, values dicts of options. ``episode-jitter`` needs an explicit
         ``gap`` here (its default, the window length, would differ between windows).
-    statistic : {"matches", "pairs", "trigger-rate"}
+    statistic : {"matches", "pairs", "trigger-rate", "likelihood"}
         The statistic tested in every window (see :func:`coincidence_test`).
     n_resamples : int
         ``B`` resamples, shared by all windows of a null.

@@ -148,7 +148,7 @@ def audit(
     >>> report = als.audit(case.meetings, case.independent_sanctions, window=case.window,
     ...                    period=case.period, max_days=40, n_resamples=199, rng=0)
     >>> report.verdict_level, report.primary.label()
-    ('not supported', 'S (pairs) under stratified (strata=year)')
+    ('not supported', 'Λ (likelihood) under stratified (strata=year)')
     """
     window = resolve_window(window, primary)
     _check_types(responses=responses, triggers=triggers, window=window, period=period)

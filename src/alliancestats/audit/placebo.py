@@ -295,8 +295,7 @@ def placebo_test(
     if batchable(model, chosen):
         assert isinstance(chosen, AdditiveStatistic)
         counts = _shifted_counts(distinct, window, period, all_shifts)
-        p, observed, mean = batch_pvalues(model, setup, chosen, chosen.transform(counts)
-                                          .astype(np.int64))
+        p, observed, mean = batch_pvalues(model, setup, chosen, chosen.scores(counts, counts))
         method = "exact"
     else:
         setups = [Setup(setup.responses, triggers.shifted(int(s)) if s else triggers, window,

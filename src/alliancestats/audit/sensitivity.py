@@ -274,7 +274,7 @@ def date_move_bounds(
             "by year, quarter, month or break dates, and jitter")
     if not isinstance(chosen, AdditiveStatistic):
         raise AllianceStatsError(f"date moves: statistic {chosen.name!r} is not supported; use "
-                                 "'matches' or 'pairs' (sums over responses)")
+                                 "'matches', 'pairs' or 'likelihood' (sums over responses)")
     setup, _ = build_setup(responses, triggers, window=window, period=period,
                            drop_outside=drop_outside)
     model.check_data(setup)

@@ -199,7 +199,8 @@ def audit_verdict(
     primary : Analysis, optional
         The declared primary analysis. Without it, :func:`alliancestats.diagnose`
         (dates only, no p-value) chooses: its top-ranked null with its options,
-        and S (``pairs``); see :func:`~alliancestats.audit.analysis.primary_from_diagnosis`.
+        and Λ (``likelihood``); see
+        :func:`~alliancestats.audit.analysis.primary_from_diagnosis`.
     alpha : float
         Level of the primary test and of the placebo check.
     placebo_step, placebo_min, placebo_max : int, optional
@@ -241,7 +242,7 @@ def audit_verdict(
     >>> v = audit_verdict(case.meetings, case.independent_sanctions, window=case.window,
     ...                   period=case.period, rng=0)
     >>> v.level, v.primary.label(), round(v.result.pvalue, 3)
-    ('not supported', 'S (pairs) under stratified (strata=year)', 0.558)
+    ('not supported', 'Λ (likelihood) under stratified (strata=year)', 0.275)
     """
     window = resolve_window(window, primary)
     alpha = check_fraction(alpha, "alpha")

@@ -19,7 +19,7 @@ drawn from it), dataset ``i`` of scenario ``SCENARIOS[s]`` is drawn with
 ``rng=SeedSequence(base, spawn_key=(0, s, i))``, and of coupling ``c`` with
 ``spawn_key=(1, round(c * 10**6), i)``; a Monte Carlo test on it appends
 ``(crc32(label), j)`` to the key, ``j`` the statistic's position in ``("matches",
-"pairs", "trigger-rate")``.
+"pairs", "trigger-rate", "likelihood")``.
 
 Definitions (``N`` datasets per cell, level :math:`\alpha`):
 
@@ -108,7 +108,7 @@ def size_table(
     nulls : sequence of NullVariant
         Default :data:`NULL_VARIANTS`.
     statistics : sequence of str
-        ``"matches"`` (K), ``"pairs"`` (S), ``"trigger-rate"`` (R).
+        ``"matches"`` (K), ``"pairs"`` (S), ``"trigger-rate"`` (R), ``"likelihood"`` (Λ).
     n_datasets : int
         ``N``, datasets per scenario (every cell of a scenario uses the same ones).
     n, window, period :
@@ -237,7 +237,7 @@ def wide(table: pd.DataFrame, statistic: str, *, value: str = "rate",
     ----------
     table : pandas.DataFrame
         The long table of :func:`size_table` or :func:`power_table`.
-    statistic : {"matches", "pairs", "trigger-rate"}
+    statistic : {"matches", "pairs", "trigger-rate", "likelihood"}
         The statistic whose cells to show.
     value : str
         The column giving the cells (``"rate"``, ``"power"``, ``"se"``, ...).

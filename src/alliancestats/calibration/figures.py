@@ -19,7 +19,7 @@ from ..plots import _pyplot
 __all__ = ["plot_size", "plot_power"]
 
 PANEL_TITLES = {"matches": "K (matches)", "pairs": "S (pairs)",
-                "trigger-rate": "R (trigger-rate)"}
+                "trigger-rate": "R (trigger-rate)", "likelihood": "Λ (likelihood)"}
 MARKERS = "osD^v<>ph*"
 
 

@@ -67,7 +67,7 @@ class Units:
 class UnitPlacementNull(NullModel):
     """Base for the nulls that move independent units within candidate ranges."""
 
-    exact_statistics: ClassVar[tuple[str, ...]] = ("matches", "pairs")
+    exact_statistics: ClassVar[tuple[str, ...]] = ("matches", "pairs", "likelihood")
     effect_sizes_refused: ClassVar[str | None] = None
 
     def make_units(self, setup: Setup) -> Units:

@@ -66,7 +66,8 @@ class CircularNull(NullModel):
     """
 
     name: ClassVar[str] = "circular"
-    exact_statistics: ClassVar[tuple[str, ...]] = ("matches", "pairs", "trigger-rate")
+    exact_statistics: ClassVar[tuple[str, ...]] = ("matches", "pairs", "trigger-rate",
+                                                    "likelihood")
     held_fixed = "trigger dates and the responses' spacing among themselves"
     randomised = "one common circular shift of all responses, uniform over the T days"
     effect_sizes_refused: ClassVar[str | None] = (

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+from scipy import stats
 
 from .._convolution import binomial_pmf, sum_of_units, sum_of_units_cost
 from .._pvalues import NullDistribution
 from .._reach import ReachAtoms, atoms_of_intervals
 from .._window_hits import missed_pmf, missed_pmf_cost
 from .._setup import Setup, in_reach
-from ..statistics import STATISTICS, Statistic
+from ..statistics import STATISTICS, AdditiveStatistic, Statistic
 from ._triggers import TriggerNull
 from ._union_draws import poisson_hits
 
@@ -131,6 +132,10 @@ class PoissonNull(TriggerNull):
             return setup.n * self.match_probability(setup)
         if statistic.name == "pairs":
             return q * setup.n * setup.window.length
+        if isinstance(statistic, AdditiveStatistic):   # every window holds L reach days
+            length = setup.window.length
+            return statistic.mean_of_window_counts(setup, stats.binom.pmf(np.arange(length + 1),
+                                                                          length, q))
         u = float(self.atoms(setup).lengths[self.atoms(setup).union[0]].sum())
         some = float(-np.expm1(days * np.log1p(-q))) if q < 1 else 1.0
         return u / days * some

@@ -12,7 +12,7 @@ from .._pvalues import NullDistribution, log_tail
 from .._reach import ReachAtoms
 from .._setup import Setup
 from ..errors import AllianceStatsError
-from ..statistics import STATISTICS, Statistic
+from ..statistics import STATISTICS, AdditiveStatistic, Statistic
 from ._triggers import TriggerNull
 from ._union_draws import shuffle_hits
 from .uniform import distinct_days
@@ -77,12 +77,15 @@ class ShuffleTriggersNull(TriggerNull):
             return setup.n * float(-np.expm1(np.log1p(-length / (days - k)).sum()))
         if statistic.name == "pairs":
             return m * setup.n * length / days
+        if isinstance(statistic, AdditiveStatistic):   # window days drawn: Hypergeometric
+            return statistic.mean_of_window_counts(
+                setup, stats.hypergeom.pmf(np.arange(length + 1), days, length, m))
         atoms = self.atoms(setup)
         return float(atoms.lengths[atoms.union[0]].sum()) / days if m else 0.0
 
     def distribution_label(self, setup: Setup, statistic: Statistic) -> str:
         how = {"matches": "Monte Carlo only", "pairs": "sum of m day weights drawn without "
-               "replacement", "trigger-rate": "Hypergeometric(D, u, m) / m"}[statistic.name]
+               "replacement", "trigger-rate": "Hypergeometric(D, u, m) / m"}.get(statistic.name, "Monte Carlo only")
         return (f"m={len(setup.trigger_days)} distinct trigger days uniform over "
                 f"D={setup.reach_n_days} days ({how})")
 

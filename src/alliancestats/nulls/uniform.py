@@ -142,6 +142,9 @@ class UniformNull(UnitPlacementNull):
         if statistic.name == "pairs":
             return ("sum of coverage counts of n days drawn without replacement" if distinct
                     else f"{setup.n}-fold convolution of the coverage-count histogram")
+        if isinstance(statistic, AdditiveStatistic):
+            return ("sum of day scores of n days drawn without replacement" if distinct
+                    else f"{setup.n}-fold convolution of the day-score histogram")
         return "Monte Carlo only"
 
     def batch_width(self, setup: Setup, statistic: Statistic) -> int:

@@ -62,7 +62,8 @@ def plot_null_distribution(result: CoincidenceResult, *, ax: Any = None) -> Any:
     lo, hi = min(values[shown].min(), x), max(values[shown].max(), x)
     ax.set_xlim(lo - width, hi + width)
     ax.set_xlabel({"K": "K, matched responses", "S": "S, (response, trigger day) pairs",
-                   "R": "R, share of trigger days followed"}[symbol])
+                   "R": "R, share of trigger days followed",
+                   "Λ": "Λ, log likelihood ratio (tenths of a nat)"}[symbol])
     ax.set_ylabel("probability under the null")
     ax.set_title(f"{symbol} under the {result.null} null: p = {result.pvalue:.3g} "
                  f"({result.alternative})", pad=12)

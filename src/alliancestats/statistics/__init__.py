@@ -4,10 +4,12 @@
   their window (the default).
 * ``pairs`` (:class:`Pairs`): S, the (response, trigger day) pairs at a lag in the
   window.
+* ``likelihood`` (:class:`Likelihood`): Λ, the log likelihood ratio of a
+  coupling share of 0.5 against none (tenths of a nat, an integer).
 * ``trigger-rate`` (:class:`TriggerRate`): R, the share of trigger days followed
   by at least one response within the window.
 
-K and S are *additive*: each is a sum over responses of a score of the day the
+K, S and Λ are *additive*: each is a sum over responses of a score of the day the
 response falls on, computed from the coverage count ``c(d)`` (distinct trigger
 days whose window covers day ``d``). R is not additive over responses and has
 its own, smaller code path in each null.
@@ -19,14 +21,16 @@ from typing import Any
 
 from ..errors import AllianceStatsError
 from ._base import AdditiveStatistic, Statistic
+from .likelihood import Likelihood
 from .matches import Matches
 from .pairs import Pairs
 from .trigger_rate import TriggerRate
 
-__all__ = ["STATISTICS", "Statistic", "AdditiveStatistic", "Matches", "Pairs", "TriggerRate",
-           "get_statistic"]
+__all__ = ["STATISTICS", "Statistic", "AdditiveStatistic", "Matches", "Pairs", "Likelihood",
+           "TriggerRate", "get_statistic"]
 
-STATISTICS: dict[str, Statistic] = {s.name: s for s in (Matches(), Pairs(), TriggerRate())}
+STATISTICS: dict[str, Statistic] = {s.name: s for s in (Matches(), Pairs(), TriggerRate(),
+                                                        Likelihood())}
 
 
 def get_statistic(name: Any) -> Statistic:
@@ -35,7 +39,7 @@ def get_statistic(name: Any) -> Statistic:
     Parameters
     ----------
     name : str or Statistic
-        ``"matches"``, ``"pairs"`` or ``"trigger-rate"`` (a Statistic is returned
+        ``"matches"``, ``"pairs"``, ``"trigger-rate"`` or ``"likelihood"`` (a Statistic is returned
         as it is).
 
     Returns

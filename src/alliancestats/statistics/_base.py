@@ -65,9 +65,21 @@ class AdditiveStatistic(Statistic):
         """``f``: the score of a day (or response) with ``counts`` trigger days in its window."""
         raise NotImplementedError
 
+    def scores(self, counts: np.ndarray, coverage: np.ndarray) -> np.ndarray:
+        """``f(counts)`` as int64, for data whose coverage counts over the period's days
+        are ``coverage`` (the last axis; a statistic whose ``f`` depends on the data,
+        as Λ's on the mean coverage, reads it there)."""
+        return self.transform(counts).astype(np.int64)
+
     def score(self, setup: "Setup") -> np.ndarray:
         """``f(c(d))`` for every period day (int64)."""
-        return self.transform(setup.coverage_count).astype(np.int64)
+        return self.scores(setup.coverage_count, setup.coverage_count)
+
+    def mean_of_window_counts(self, setup: "Setup", pmf: np.ndarray) -> float:
+        """The statistic's mean when each response's window holds ``k`` trigger days
+        with probability ``pmf[k]`` (a null that redraws triggers): ``n sum_k pmf[k] f(k)``."""
+        values = self.scores(np.arange(len(pmf)), setup.coverage_count)
+        return setup.n * float(np.dot(pmf, values))
 
     def observed(self, setup: "Setup") -> int:
         return int(self.score(setup)[setup.response_offsets].sum())
@@ -77,4 +89,4 @@ class AdditiveStatistic(Statistic):
 
     def from_atom_counts(self, setup: "Setup", atoms: "ReachAtoms", counts: np.ndarray,
                          window: int = 0) -> np.ndarray:
-        return self.transform(atoms.window_counts(counts, window)).astype(np.int64).sum(axis=1)
+        return self.scores(atoms.window_counts(counts, window), setup.coverage_count).sum(axis=1)
