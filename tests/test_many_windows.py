@@ -164,3 +164,65 @@ def test_sweep_equals_the_per_window_implementation(null, options, statistic, al
                                         alternative)
     pd.testing.assert_frame_equal(fast.table[reference.columns], reference,
                                   check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+# -- influence: grouped leave-one-out against one test per left-out event ------------------
+
+def reference_influence(responses, triggers, *, window, period, null="uniform", **options):
+    """The leave-one-out loop the grouped influence replaced: one test per event."""
+    from alliancestats.influence import _matching_triggers
+
+    test = lambda r, t: als.coincidence_test(r, t, window=window, period=period,  # noqa: E731
+                                             null=null, progress=False, **options)
+    full = test(responses, triggers)
+    table = full.table
+    rows = []
+    for i in range(len(responses)):
+        keep = np.ones(len(responses), dtype=bool)
+        keep[i] = False
+        res = test(responses.select(keep), triggers)
+        rows.append((res.k, res.n, res.pvalue))
+    trigger_rows = []
+    for j in _matching_triggers(responses.days, triggers.days, window):
+        keep = np.ones(len(triggers), dtype=bool)
+        keep[j] = False
+        res = test(responses, triggers.select(keep))
+        sole = table.response_id[table.matched.to_numpy() & ~res.table.matched.to_numpy()]
+        trigger_rows.append((triggers.ids[j], res.k, res.pvalue, sole.tolist()))
+    return rows, trigger_rows
+
+
+INFLUENCE_CASES = [("uniform", "matches", {}), ("uniform", "pairs", {}),
+                   ("uniform", "trigger-rate", {"n_resamples": 99, "rng": 4}),
+                   ("uniform", "matches", {"distinct": True}),
+                   ("uniform", "pairs", {"method": "monte-carlo", "n_resamples": 99, "rng": 2}),
+                   ("stratified", "matches", {"strata": "month"}),
+                   ("stratified", "pairs", {"strata": ["2000-02-10", "2000-03-05"]}),
+                   ("jitter", "matches", {"days": 5}), ("circular", "pairs", {}),
+                   ("poisson", "matches", {})]
+
+
+@pytest.mark.parametrize("null, statistic, options", INFLUENCE_CASES)
+@pytest.mark.parametrize("seed", range(2))
+def test_influence_equals_one_test_per_left_out_event(null, statistic, options, seed):
+    rng = np.random.default_rng(seed)
+    T = 100
+    responses = series(rng.integers(0, T, 14))
+    # repeated trigger days: leaving one out changes nothing
+    triggers = series(np.concatenate([rng.integers(-10, T, 10), [40, 40]]))
+    period = als.Period(str(DAY0), str(DAY0 + T - 1))
+    window = als.Window(0, 9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fast = als.influence(responses, triggers, window=window, period=period, null=null,
+                             statistic=statistic, **options)
+        rows, trigger_rows = reference_influence(responses, triggers, window=window,
+                                                 period=period, null=null,
+                                                 statistic=statistic, **options)
+    got = fast.responses[["k", "n", "pvalue"]].to_numpy()
+    np.testing.assert_allclose(got, np.array(rows, dtype=float), rtol=1e-10, atol=1e-12)
+    assert fast.triggers.trigger_id.tolist() == [r[0] for r in trigger_rows]
+    np.testing.assert_array_equal(fast.triggers.k, [r[1] for r in trigger_rows])
+    np.testing.assert_allclose(fast.triggers.pvalue, [r[2] for r in trigger_rows],
+                               rtol=1e-10, atol=1e-12)
+    assert fast.triggers.sole_match_for.tolist() == [r[3] for r in trigger_rows]

@@ -35,7 +35,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from ._setup import Setup
+from ._setup import Setup, in_reach
 from .window import Window
 
 #: at most this many bits of one score word (uint64, one bit spare)
@@ -51,8 +51,11 @@ def window_coverage_counts(hull: Setup, windows: list[Window]) -> Iterator[np.nd
     """
     first, n_days = hull.period.first_day, hull.period.n_days
     base = hull.reach_first_day
+    days = np.asarray(hull.triggers.days, dtype=np.int64)
+    grid = np.zeros(hull.reach_n_days, dtype=bool)      # distinct trigger days, no sort needed
+    grid[days[in_reach(days, hull.window, hull.period)] - base] = True
     cumulative = np.zeros(hull.reach_n_days + 1, dtype=np.int64)
-    np.cumsum(hull.reach_grid, out=cumulative[1:])
+    np.cumsum(grid, out=cumulative[1:])
     for w in windows:
         if not (hull.window.lo <= w.lo and w.hi <= hull.window.hi):
             raise ValueError(f"window {w} is not inside the hull {hull.window}")
@@ -87,8 +90,9 @@ class DayPatterns(NamedTuple):
         """The statistic in every window for rows of placements ``(B, n)``: ``(W, B)``."""
         n_patterns = self.scores.shape[0]
         rows = offsets.shape[0]
-        which = self.day_pattern[offsets]
-        which += (np.arange(rows, dtype=which.dtype) * n_patterns)[:, None]
+        which = self.day_pattern[offsets].astype(np.intp)
+        if rows > 1:
+            which += (np.arange(rows, dtype=np.intp) * n_patterns)[:, None]
         counts = np.bincount(which.ravel(), minlength=rows * n_patterns).reshape(rows, n_patterns)
         # float64 products of integers below 2**53 are exact
         return np.rint(counts.astype(float) @ self.scores.astype(float)).astype(np.int64).T
@@ -157,7 +161,10 @@ class PatternBuilder:
         for w, (word, shift, width) in enumerate(self.layout):
             scores[:, w] = ((self.words[word] >> np.uint64(shift))
                             & np.uint64((1 << width) - 1)).astype(np.int64)
-        dtype = np.int32 if self.n_ids * 2 < 2**31 else np.int64
+        # the smallest type: the look-up per response is the hot loop, and a small
+        # table stays in cache
+        dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.int64)
+                     if self.n_ids <= np.iinfo(t).max)
         return DayPatterns(self.ids.astype(dtype), scores)
 
 

@@ -1,0 +1,7 @@
+from typing import NamedTuple
+
+class Target(NamedTuple):
+    label: str
+    measured: str
+    target: str
+    holds: bool
