@@ -140,6 +140,21 @@ def influence(
     -------
     InfluenceResult
 
+    Notes
+    -----
+    Leave-one-out tests that are the same test are run once. Under ``uniform`` the
+    null depends on the responses only through their number ``n`` (under
+    ``stratified``, exact, through ``n`` per stratum), and for K or S the observed
+    value without response ``i`` is the full one minus its score
+    :math:`f(c(t_i))`: responses with the same stratum and score share one test.
+    Leaving out trigger day ``s`` lowers the coverage count by one on
+    :math:`[s + lo, s + hi]` only; for exact tests under those nulls, triggers whose
+    windows change the same multiset of (stratum, :math:`f(c(d))`,
+    :math:`f(c(d) - 1)`) and drop K and S by the same amounts share one test, and
+    the responses each matches alone are those in its window with :math:`c(t) = 1`.
+    Every other null and statistic runs each test. Memory is linear in
+    :math:`n + m` (no response-by-trigger array).
+
     Examples
     --------
     >>> import alliancestats as als

@@ -233,6 +233,14 @@ def window_sweep(
     window ``w`` when its uniform is below :math:`q_w`), so each window sees
     exactly its own null and the windows are coupled through the same days.
 
+    Cost: the coverage counts of all windows come from one cumulative count of the
+    trigger days, :math:`c_w(d) = N(d - lo_w) - N(d - hi_w - 1)`; for K and S the
+    period days are grouped by their scores in every window (for K and windows
+    ``[0, h]`` at most ``W + 1`` groups), and each resampled placement is reduced to
+    the number of responses in each group, :math:`X_b(w) = \sum_p a_p f_{p,w}`,
+    so all windows cost one look-up per response (see
+    :mod:`alliancestats._window_family`).
+
     References
     ----------
     1. Westfall, P. H. and Young, S. S. (1993). *Resampling-Based Multiple

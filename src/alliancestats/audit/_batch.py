@@ -46,6 +46,9 @@ def batch_pvalues(model: NullModel, setup: Setup, statistic: AdditiveStatistic,
     observed = scores[:, setup.response_offsets].sum(axis=1)
     pvalues, means = np.empty(len(scores)), np.empty(len(scores))
     n_distinct, n_units = len(distinct.low), len(which)
+    # rows whose distinct units have the same pmfs have the same null distribution
+    # (shifted lists often cover the same number of days): each is convolved once
+    known: dict[bytes, tuple[np.ndarray, float]] = {}
     for first in range(0, len(scores), ROW_BLOCK):
         block = scores[first: first + ROW_BLOCK]
         rows = len(block)
@@ -54,15 +57,27 @@ def batch_pvalues(model: NullModel, setup: Setup, statistic: AdditiveStatistic,
                                  + distinct.unit[None, :]).ravel(),
                            rel=np.tile(distinct.rel, rows))
         pmf, offset = unit_pmfs(block, replicated, row=np.repeat(np.arange(rows), n_distinct))
-        # every unit of every row, read from its distinct unit's pmf
-        pick = (np.arange(rows)[:, None] * n_distinct + which[None, :]).ravel()
-        row = np.repeat(np.arange(rows), n_units)
-        width = int(block.max(initial=0)) * setup.n + 1
-        totals = sums_of_units(row, pmf[pick], offset[pick], rows, width)
-        tails = np.cumsum(totals[:, ::-1], axis=1)[:, ::-1]          # P(X >= x), x = 0..
-        x = observed[first: first + rows]
-        pvalues[first: first + rows] = np.clip(tails[np.arange(rows), x], P_FLOOR, 1.0)
-        means[first: first + rows] = totals @ np.arange(width)
+        keys = [pmf[r * n_distinct: (r + 1) * n_distinct].tobytes()
+                + offset[r * n_distinct: (r + 1) * n_distinct].tobytes()
+                + np.int64(pmf.shape[1]).tobytes() for r in range(rows)]
+        new = list({key: r for r, key in reversed(list(enumerate(keys)))
+                    if key not in known}.values())
+        if new:
+            # every unit of every new row, read from its distinct unit's pmf
+            chosen = np.asarray(new)
+            pick = (chosen[:, None] * n_distinct + which[None, :]).ravel()
+            row = np.repeat(np.arange(len(new)), n_units)
+            width = int(block.max(initial=0)) * setup.n + 1
+            totals = sums_of_units(row, pmf[pick], offset[pick], len(new), width)
+            tails = np.cumsum(totals[:, ::-1], axis=1)[:, ::-1]          # P(X >= x), x = 0..
+            average = totals @ np.arange(width)
+            for i, r in enumerate(new):
+                known[keys[r]] = (tails[i], float(average[i]))
+        for r, key in enumerate(keys):
+            tail, mean = known[key]
+            x = int(observed[first + r])
+            pvalues[first + r] = min(max(tail[x] if x < len(tail) else 0.0, P_FLOOR), 1.0)
+            means[first + r] = mean
     return pvalues, observed.astype(float), means
 
 
