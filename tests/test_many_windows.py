@@ -248,3 +248,37 @@ def test_thinned_coverage_equals_the_grid_hits_reference(factor):
         draws = grid[None, :] | (replay.random((30, grid.size)) < extra)
     reference = grid_hits(draws, [np.arange(n_days)], [length])[0].mean(axis=1)
     np.testing.assert_array_equal(fast, reference)
+
+
+# -- placebo shifts: the batched exact pass against one test per shifted list ---------------
+
+@pytest.mark.parametrize("null, options", [("uniform", {}), ("stratified", {"strata": "month"}),
+                                           ("jitter", {"days": 4}),
+                                           ("episode-jitter", {"days": 3, "gap": 5})])
+@pytest.mark.parametrize("statistic", ["matches", "pairs"])
+def test_batched_placebo_pvalues_equal_one_test_per_list(null, options, statistic):
+    from alliancestats._setup import Setup
+    from alliancestats.audit._batch import batch_pvalues, batchable, one_by_one
+    from alliancestats.audit.placebo import _shifted_counts
+
+    rng = np.random.default_rng(5)
+    T = 150
+    responses, triggers = series(rng.integers(0, T, 16)), series(rng.integers(-10, T, 9))
+    period = als.Period(str(DAY0), str(DAY0 + T - 1))
+    window = als.Window(0, 6)
+    model, chosen = make_null(null, options), get_statistic(statistic)
+    assert batchable(model, chosen)
+    setup, _ = build_setup(responses, triggers, window=window, period=period)
+    # shifts 0 and 7 twice: equal rows share one convolution
+    shifts = np.array([0, 7, -7, 7, 21, -35, 0])
+    counts = _shifted_counts(np.unique(triggers.days), window, period, shifts)
+    p, observed, mean = batch_pvalues(model, setup, chosen,
+                                      chosen.transform(counts).astype(np.int64))
+    setups = [Setup(setup.responses, triggers.shifted(int(s)) if s else triggers, window, period)
+              for s in shifts]
+    p1, observed1, mean1, method = one_by_one(model, setups, chosen, n_resamples=9,
+                                              seeds=np.random.SeedSequence(0))
+    assert method == "exact"
+    np.testing.assert_array_equal(observed, observed1)
+    np.testing.assert_allclose(p, p1, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(mean, mean1, rtol=1e-10)

@@ -16,6 +16,7 @@ null and statistic is tested list by list with the library's own inference.
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 from .._convolution import sums_of_units
 from .._inference import infer
@@ -68,7 +69,10 @@ def batch_pvalues(model: NullModel, setup: Setup, statistic: AdditiveStatistic,
             pick = (chosen[:, None] * n_distinct + which[None, :]).ravel()
             row = np.repeat(np.arange(len(new)), n_units)
             width = int(block.max(initial=0)) * setup.n + 1
-            totals = sums_of_units(row, pmf[pick], offset[pick], len(new), width)
+            if pmf.shape[1] == 2 and n_distinct < n_units:
+                totals = _two_point_totals(pmf, offset, chosen, which, n_distinct, width)
+            else:
+                totals = sums_of_units(row, pmf[pick], offset[pick], len(new), width)
             tails = np.cumsum(totals[:, ::-1], axis=1)[:, ::-1]          # P(X >= x), x = 0..
             average = totals @ np.arange(width)
             for i, r in enumerate(new):
@@ -79,6 +83,32 @@ def batch_pvalues(model: NullModel, setup: Setup, statistic: AdditiveStatistic,
             pvalues[first + r] = min(max(tail[x] if x < len(tail) else 0.0, P_FLOOR), 1.0)
             means[first + r] = mean
     return pvalues, observed.astype(float), means
+
+
+def _two_point_totals(pmf: np.ndarray, offset: np.ndarray, rows: np.ndarray, which: np.ndarray,
+                      n_distinct: int, width: int) -> np.ndarray:
+    r"""pmf of each row's total when every unit takes two values (K: a response is
+    covered or not), shape ``(len(rows), width)``.
+
+    The :math:`c_u` units that are copies of distinct unit ``u`` (same candidates)
+    total :math:`\mathrm{Binomial}(c_u, p_u)` above their offsets, so a row's total is
+    the convolution of one binomial per distinct unit: ``uniform`` one binomial,
+    ``stratified`` one per stratum, instead of one convolution step per response.
+    """
+    multiplicity = np.bincount(which, minlength=n_distinct)
+    used = np.flatnonzero(multiplicity)
+    index = rows[:, None] * n_distinct + used[None, :]            # (rows, used units)
+    binomials = [stats.binom.pmf(np.arange(multiplicity[u] + 1)[None, :], multiplicity[u],
+                                 pmf[index[:, i], 1][:, None]) for i, u in enumerate(used)]
+    shifts = (offset[index] * multiplicity[used][None, :]).sum(axis=1)
+    out = np.zeros((len(rows), width))
+    for r in range(len(rows)):
+        total = binomials[0][r]
+        for part in binomials[1:]:
+            total = np.convolve(total, part[r])
+        top = min(len(total), width - int(shifts[r]))
+        out[r, shifts[r]: shifts[r] + top] = total[:top]
+    return out
 
 
 def _distinct_units(units: Units) -> tuple[Units, np.ndarray]:
