@@ -346,8 +346,8 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
     patterns = builder.result() if builder is not None else None
 
     def draws(generator: np.random.Generator) -> Iterator[np.ndarray]:
-        return track(_surrogates(model, hull, windows, statistic, n_resamples, generator,
-                                 patterns),
+        return track(_surrogates(model, hull, [replace(hull, window=w) for w in windows],
+                                 statistic, n_resamples, generator, patterns),
                      total=n_resamples, progress=progress, unit="draw",
                      description=f"sweep {model.name}", size=lambda v: v.shape[-1])
 
@@ -364,7 +364,7 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
     })
 
 
-def _surrogates(model: NullModel, hull: Setup, windows: list[Window], statistic: Statistic,
+def _surrogates(model: NullModel, hull: Setup, setups: list[Setup], statistic: Statistic,
                 n_resamples: int, rng: np.random.Generator,
                 patterns: DayPatterns | None = None) -> Iterator[np.ndarray]:
     """Per batch, the statistic in every window from shared surrogates: ``(W, batch)``.
@@ -373,6 +373,7 @@ def _surrogates(model: NullModel, hull: Setup, windows: list[Window], statistic:
     any (one look-up per response for all windows), else through each window's
     day scores; the batches are the same either way, so are the draws.
     """
+    windows = [s.window for s in setups]
     if model.draws == "responses":
         width = len(windows) * statistic.placement_width(hull)
         if patterns is not None:
@@ -392,7 +393,6 @@ def _surrogates(model: NullModel, hull: Setup, windows: list[Window], statistic:
                 yield np.stack([statistic.from_sorted(s, ordered) for s in setups])
         return
     assert isinstance(model, PoissonNull)
-    setups = [replace(hull, window=w) for w in windows]
     atoms = reach_atoms(hull, windows)
     q = np.array([model.day_probability(s) for s in setups])
     levels, which = np.unique(q, return_inverse=True)
