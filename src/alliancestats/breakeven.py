@@ -13,7 +13,7 @@ from scipy import optimize, stats
 from ._docstrings import shared
 from ._output import json_ready
 from ._output import Displayed
-from ._setup import build_setup, grid_hits
+from ._setup import build_setup
 from ._validation import check_integer, check_rng
 from .errors import AllianceStatsError
 from .events import EventSeries
@@ -284,4 +284,8 @@ def _thinned_coverage(grid: np.ndarray, factor: float, replicates: int, length: 
         free = grid.size - m
         extra = min((factor - 1) * m / free, 1.0) if free else 0.0
         draws = grid[None, :] | (rng.random((replicates, grid.size)) < extra)
-    return grid_hits(draws, [np.arange(n_days)], [length])[0].mean(axis=1)
+    # period day d sees grid columns d .. d + length - 1: two slices of one cumulative sum
+    cumulative = np.zeros((replicates, grid.size + 1), dtype=np.int32)
+    np.cumsum(draws, axis=1, out=cumulative[:, 1:])
+    covered = cumulative[:, length:length + n_days] > cumulative[:, :n_days]
+    return covered.mean(axis=1)

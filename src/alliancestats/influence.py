@@ -11,12 +11,19 @@ import pandas as pd
 from ._docstrings import shared
 from ._output import json_ready
 from ._output import Displayed
-from ._setup import build_setup
+from ._setup import Setup, build_setup
+from ._strata import CALENDAR, stratum_bounds
 from .coincidence import coincidence_test
 from .matching import window_counts
 from .events import EventSeries
 from .period import Period
+from .nulls import make_null
+from .statistics import AdditiveStatistic, get_statistic
 from .window import Window
+
+#: the keyword arguments of :func:`coincidence_test` that are not options of the null
+TEST_ARGUMENTS = ("statistic", "method", "n_resamples", "rng", "alternative", "keep_draws",
+                  "progress")
 
 __all__ = ["InfluenceResult", "influence"]
 
@@ -133,6 +140,21 @@ def influence(
     -------
     InfluenceResult
 
+    Notes
+    -----
+    Leave-one-out tests that are the same test are run once. Under ``uniform`` the
+    null depends on the responses only through their number ``n`` (under
+    ``stratified``, exact, through ``n`` per stratum), and for K or S the observed
+    value without response ``i`` is the full one minus its score
+    :math:`f(c(t_i))`: responses with the same stratum and score share one test.
+    Leaving out trigger day ``s`` lowers the coverage count by one on
+    :math:`[s + lo, s + hi]` only; for exact tests under those nulls, triggers whose
+    windows change the same multiset of (stratum, :math:`f(c(d))`,
+    :math:`f(c(d) - 1)`) and drop K and S by the same amounts share one test, and
+    the responses each matches alone are those in its window with :math:`c(t) = 1`.
+    Every other null and statistic runs each test. Memory is linear in
+    :math:`n + m` (no response-by-trigger array).
+
     Examples
     --------
     >>> import alliancestats as als
@@ -148,33 +170,143 @@ def influence(
                                          null=null, **{"progress": False, **test_options})
     full = test(setup.responses, triggers)
     table = full.table
+    groups = _Groups(null, test_options, setup, full.method)
+    results: dict[Any, tuple[int, int, float]] = {}
     rows = []
     for i in range(setup.n):
-        keep = np.ones(setup.n, dtype=bool)
-        keep[i] = False
-        if keep.any():
-            res = test(setup.responses.select(keep), triggers)
-            k, n, p = res.k, res.n, res.pvalue
-        else:   # nothing left to test: K = 0 of 0, and P(K >= 0) = 1 under any null
-            k, n, p = 0, 0, 1.0
-        rows.append((table.response_id.iloc[i], table.date.iloc[i], bool(table.matched.iloc[i]),
-                     k, n, p))
-    by_response = pd.DataFrame(rows, columns=["response_id", "date", "matched", "k", "n", "pvalue"])
+        key = groups.response_key(i)
+        if key not in results:
+            keep = np.ones(setup.n, dtype=bool)
+            keep[i] = False
+            if keep.any():
+                res = test(setup.responses.select(keep), triggers)
+                results[key] = (res.k, res.n, res.pvalue)
+            else:   # nothing left to test: K = 0 of 0, and P(K >= 0) = 1 under any null
+                results[key] = (0, 0, 1.0)
+        rows.append(results[key])
+    k, n, p = (list(column) for column in zip(*rows))
+    by_response = pd.DataFrame({"response_id": table.response_id, "date": table.date,
+                                "matched": table.matched.astype(bool), "k": k, "n": n,
+                                "pvalue": p}).reset_index(drop=True)
     trigger_rows = []
-    ids = triggers.ids
+    ids, dates = triggers.ids, triggers.dates
+    matched = table.matched.to_numpy()
+    response_ids = table.response_id.to_numpy()
+    by_key: dict[Any, tuple[int, float]] = {}
     for j in _matching_triggers(setup.response_days, triggers.days, window):
-        keep = np.ones(len(triggers), dtype=bool)
-        keep[j] = False
-        reduced = triggers.select(keep)
-        res = test(setup.responses, reduced)
-        still = res.table.matched.to_numpy()  # the reduced test's own per-response table
-        sole = table.response_id[table.matched.to_numpy() & ~still].tolist()
-        trigger_rows.append((ids[j], triggers.dates[j], res.k, res.pvalue, sole))
+        key, sole = groups.trigger_key(int(triggers.days[j]))
+        if key is None or key not in by_key:
+            keep = np.ones(len(triggers), dtype=bool)
+            keep[j] = False
+            res = test(setup.responses, triggers.select(keep))
+            if key is None:      # the reduced test's own per-response table
+                sole = matched & ~res.table.matched.to_numpy()
+            else:
+                by_key[key] = (res.k, res.pvalue)
+            k, p = res.k, res.pvalue
+        else:
+            k, p = by_key[key]
+        trigger_rows.append((ids[j], dates[j], k, p, response_ids[sole].tolist()))
     by_trigger = pd.DataFrame(trigger_rows, columns=["trigger_id", "date", "k", "pvalue",
                                                      "sole_match_for"])
     fragile = table[table.matched & (table.n_triggers_in_window == 1)].reset_index(drop=True)
     return InfluenceResult(responses=by_response, triggers=by_trigger, fragile=fragile,
                            k=full.k, pvalue=full.pvalue, n_dropped=n_dropped)
+
+
+class _Groups:
+    r"""Which leave-one-out tests are the same test, so each is run once.
+
+    Under ``uniform`` the null distribution depends on the responses only through
+    their number, and under ``stratified`` (exact) only through their number per
+    stratum; for an additive statistic (K, S) the observed value without response
+    ``i`` is the full value minus response ``i``'s score :math:`f(c(t_i))`. So
+    leaving out response ``i`` gives the same test as leaving out any response with
+    the same stratum and score: the key is ``(stratum, score)`` (Monte Carlo too
+    under ``uniform``, whose draws depend only on the number of responses).
+
+    Leaving out trigger day ``s`` (when no other trigger shares its day) lowers the
+    coverage count :math:`c(d)` by one on the period days of its window
+    :math:`[s + lo, s + hi]`, and leaves every other day alone. The null then
+    changes only through the days whose score changes, :math:`f(c(d)) 
+e
+    f(c(d) - 1)`, by stratum; the key is the multiset of
+    :math:`(	ext{stratum}(d), f(c(d)), f(c(d) - 1))` over those days, with the
+    drops in K and in the statistic over the responses in the window. Its sole
+    matches are the responses in the window with :math:`c(t) = 1`. (Exact tests
+    only: Monte Carlo draws read the scores day by day.) A trigger that
+    shares its day with another changes nothing but keeps its own test, keyed as
+    such. Every other null or statistic (the key None) runs every test.
+    """
+
+    def __init__(self, null: str, options: dict[str, Any], setup: Setup, method: str) -> None:
+        model = make_null(null, {k: v for k, v in options.items() if k not in TEST_ARGUMENTS})
+        statistic = get_statistic(options.get("statistic", "matches"))
+        self.setup = setup
+        self.statistic = statistic if isinstance(statistic, AdditiveStatistic) else None
+        uniform = model.name == "uniform"
+        stratified = model.name == "stratified" and method == "exact"
+        self.on = self.statistic is not None and (uniform or stratified)
+        # Monte Carlo reads the scores day by day, not their histogram: triggers only exact
+        self.triggers_on = self.on and method == "exact"
+        if not self.on:
+            return
+        assert self.statistic is not None
+        period = setup.period
+        self.coverage = setup.coverage_count
+        self.score = self.statistic.score(setup)
+        self.lowered = self.transform(np.maximum(self.coverage - 1, 0))
+        self.top = int(self.score.max(initial=0))
+        strata = model.values.get("strata")
+        self.response_stratum = (model.intervals(setup)[0] if stratified
+                                 else np.zeros(setup.n, np.int64))
+        self.day_stratum: np.ndarray | None = np.zeros(period.n_days, np.int64)
+        if stratified:
+            calendar = isinstance(strata, list) or strata in CALENDAR
+            self.day_stratum = (stratum_bounds(period.day_numbers, strata, period)[0]
+                                - period.first_day if calendar else None)  # a column: none
+        days, counts = np.unique(np.asarray(setup.triggers.days, np.int64), return_counts=True)
+        self.shared_days = set(days[counts > 1].tolist())
+        self.order = np.argsort(setup.response_offsets, kind="stable")
+        self.sorted_offsets = setup.response_offsets[self.order]
+
+    def transform(self, counts: np.ndarray) -> np.ndarray:
+        assert self.statistic is not None
+        return self.statistic.transform(counts).astype(np.int64)
+
+    def response_key(self, i: int) -> Any:
+        if not self.on:
+            return ("response", i)
+        return (int(self.response_stratum[i]), int(self.score[self.setup.response_offsets[i]]))
+
+    def trigger_key(self, day: int) -> tuple[Any, np.ndarray]:
+        """The key of leaving out a trigger on ``day`` (None: run it) and its sole matches."""
+        setup = self.setup
+        none = np.zeros(setup.n, dtype=bool)
+        if not self.triggers_on or self.day_stratum is None:
+            return None, none
+        if day in self.shared_days:
+            return ("shared day",), none
+        w, period = setup.window, setup.period
+        first = max(day + w.lo - period.first_day, 0)
+        stop = min(day + w.hi - period.first_day + 1, period.n_days)
+        if first >= stop:
+            return ("no period day",), none
+        before, after = self.score[first:stop], self.lowered[first:stop]
+        changed = before != after
+        # (stratum, f(c), f(c - 1)) of each changed day, as one sortable code
+        width = self.top + 1
+        codes = np.sort((self.day_stratum[first:stop][changed] * width + before[changed])
+                        * width + after[changed])
+        a, b = np.searchsorted(self.sorted_offsets, [first, stop])
+        inside = self.order[a:b]                   # responses on the window's period days
+        offsets = setup.response_offsets[inside]
+        drop = int((self.score[offsets] - self.lowered[offsets]).sum())
+        sole_here = inside[self.coverage[offsets] == 1]
+        sole = none.copy()
+        sole[sole_here] = True
+        key = (codes.tobytes(), len(sole_here), drop)
+        return key, sole
 
 
 def _matching_triggers(response_days: np.ndarray, trigger_days: np.ndarray,

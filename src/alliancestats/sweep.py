@@ -22,6 +22,7 @@ from ._output import Displayed, json_ready
 from ._progress import check_progress, track
 from ._reach import reach_atoms
 from ._setup import Setup, build_setup
+from ._window_family import DayPatterns, PatternBuilder, window_setups
 from ._validation import check_alternative, check_bool, check_integer, check_rng
 from .errors import AllianceStatsError
 from .events import EventSeries
@@ -232,6 +233,14 @@ def window_sweep(
     window ``w`` when its uniform is below :math:`q_w`), so each window sees
     exactly its own null and the windows are coupled through the same days.
 
+    Cost: the coverage counts of all windows come from one cumulative count of the
+    trigger days, :math:`c_w(d) = N(d - lo_w) - N(d - hi_w - 1)`; for K and S the
+    period days are grouped by their scores in every window (for K and windows
+    ``[0, h]`` at most ``W + 1`` groups), and each resampled placement is reduced to
+    the number of responses in each group, :math:`X_b(w) = \sum_p a_p f_{p,w}`,
+    so all windows cost one look-up per response (see
+    :mod:`alliancestats._window_family`).
+
     References
     ----------
     1. Westfall, P. H. and Young, S. S. (1993). *Resampling-Based Multiple
@@ -319,24 +328,35 @@ def _check_null_options(null_options: Any, names: list[str]) -> dict[str, dict[s
 def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: Statistic,
                n_resamples: int, rng: np.random.Generator, alternative: str,
                progress: bool = False) -> pd.DataFrame:
-    def draws(generator: np.random.Generator, what: str) -> Iterator[np.ndarray]:
-        return track(_surrogates(model, hull, setups, statistic, n_resamples, generator),
-                     total=n_resamples, progress=progress, unit="draw",
-                     description=f"sweep {model.name}{what}", size=lambda v: v.shape[-1])
+    """One null's rows: each window's setup is made, summarised and let go in turn
+    (:func:`alliancestats._window_family.window_setups`); the surrogates come from
+    :func:`_surrogates`."""
+    places = model.draws == "responses" and isinstance(statistic, AdditiveStatistic)
+    builder = PatternBuilder(hull.period.n_days, limit=hull.n) if places else None
+    rows = []
+    for s in window_setups(hull, windows):
+        dist = (model.exact_distribution(s, statistic)
+                if use_exact(model, s, statistic, "auto", []) else None)
+        rows.append((statistic.observed(s), dist, model.expected(s, statistic), s.observed_k,
+                     float(s.mask.mean())))
+        if builder is not None:
+            assert isinstance(statistic, AdditiveStatistic)
+            builder.add(statistic.score(s))
+    observed, exact, expected, ks, coverage = (list(column) for column in zip(*rows))
+    patterns = builder.result() if builder is not None else None
 
-    setups = [replace(hull, window=w) for w in windows]
-    observed = [statistic.observed(s) for s in setups]
-    exact: list[NullDistribution | None] = [
-        model.exact_distribution(s, statistic) if use_exact(model, s, statistic, "auto", []) else None
-        for s in setups]
+    def draws(generator: np.random.Generator) -> Iterator[np.ndarray]:
+        return track(_surrogates(model, hull, [replace(hull, window=w) for w in windows],
+                                 statistic, n_resamples, generator, patterns),
+                     total=n_resamples, progress=progress, unit="draw",
+                     description=f"sweep {model.name}", size=lambda v: v.shape[-1])
+
     p_obs, adjusted, dists, p_se, adjusted_se = min_p_adjusted(
-        observed, exact, lambda g: draws(g, ""), n_resamples, rng, alternative)
-    expected = [model.expected(s, statistic) for s in setups]
+        observed, exact, draws, n_resamples, rng, alternative)
     return pd.DataFrame({
         "null": model.name, "statistic": statistic.name,
         "lo": [w.lo for w in windows], "hi": [w.hi for w in windows],
-        "k": [s.observed_k for s in setups], "n": hull.n, "observed": observed,
-        "coverage": [float(s.mask.mean()) for s in setups],
+        "k": ks, "n": hull.n, "observed": observed, "coverage": coverage,
         "expected": [e if e is not None else d.mean for e, d in zip(expected, dists)],
         "pvalue": p_obs, "pvalue_se": p_se, "pvalue_adjusted": adjusted,
         "pvalue_adjusted_se": adjusted_se,
@@ -345,10 +365,22 @@ def _sweep_one(model: NullModel, hull: Setup, windows: list[Window], statistic: 
 
 
 def _surrogates(model: NullModel, hull: Setup, setups: list[Setup], statistic: Statistic,
-                n_resamples: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Per batch, the statistic in every window from shared surrogates: ``(W, batch)``."""
+                n_resamples: int, rng: np.random.Generator,
+                patterns: DayPatterns | None = None) -> Iterator[np.ndarray]:
+    """Per batch, the statistic in every window from shared surrogates: ``(W, batch)``.
+
+    Placements of an additive statistic go through the day patterns when there are
+    any (one look-up per response for all windows), else through each window's
+    day scores; the batches are the same either way, so are the draws.
+    """
+    windows = [s.window for s in setups]
     if model.draws == "responses":
-        width = len(setups) * statistic.placement_width(hull)
+        width = len(windows) * statistic.placement_width(hull)
+        if patterns is not None:
+            for size in batch_sizes(n_resamples, width):
+                yield patterns.values(model.draw(hull, size, rng))
+            return
+        setups = list(window_setups(hull, windows))
         scores = (np.stack([statistic.score(s) for s in setups])
                   if isinstance(statistic, AdditiveStatistic) else None)
         for size in batch_sizes(n_resamples, width):
@@ -361,7 +393,7 @@ def _surrogates(model: NullModel, hull: Setup, setups: list[Setup], statistic: S
                 yield np.stack([statistic.from_sorted(s, ordered) for s in setups])
         return
     assert isinstance(model, PoissonNull)
-    atoms = reach_atoms(hull, [s.window for s in setups])
+    atoms = reach_atoms(hull, windows)
     q = np.array([model.day_probability(s) for s in setups])
     levels, which = np.unique(q, return_inverse=True)
     width = 3 * len(levels) * (atoms.n_atoms + hull.n)

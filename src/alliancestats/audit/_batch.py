@@ -16,6 +16,7 @@ null and statistic is tested list by list with the library's own inference.
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 from .._convolution import sums_of_units
 from .._inference import infer
@@ -46,6 +47,9 @@ def batch_pvalues(model: NullModel, setup: Setup, statistic: AdditiveStatistic,
     observed = scores[:, setup.response_offsets].sum(axis=1)
     pvalues, means = np.empty(len(scores)), np.empty(len(scores))
     n_distinct, n_units = len(distinct.low), len(which)
+    # rows whose distinct units have the same pmfs have the same null distribution
+    # (shifted lists often cover the same number of days): each is convolved once
+    known: dict[bytes, tuple[np.ndarray, float]] = {}
     for first in range(0, len(scores), ROW_BLOCK):
         block = scores[first: first + ROW_BLOCK]
         rows = len(block)
@@ -54,16 +58,57 @@ def batch_pvalues(model: NullModel, setup: Setup, statistic: AdditiveStatistic,
                                  + distinct.unit[None, :]).ravel(),
                            rel=np.tile(distinct.rel, rows))
         pmf, offset = unit_pmfs(block, replicated, row=np.repeat(np.arange(rows), n_distinct))
-        # every unit of every row, read from its distinct unit's pmf
-        pick = (np.arange(rows)[:, None] * n_distinct + which[None, :]).ravel()
-        row = np.repeat(np.arange(rows), n_units)
-        width = int(block.max(initial=0)) * setup.n + 1
-        totals = sums_of_units(row, pmf[pick], offset[pick], rows, width)
-        tails = np.cumsum(totals[:, ::-1], axis=1)[:, ::-1]          # P(X >= x), x = 0..
-        x = observed[first: first + rows]
-        pvalues[first: first + rows] = np.clip(tails[np.arange(rows), x], P_FLOOR, 1.0)
-        means[first: first + rows] = totals @ np.arange(width)
+        keys = [pmf[r * n_distinct: (r + 1) * n_distinct].tobytes()
+                + offset[r * n_distinct: (r + 1) * n_distinct].tobytes()
+                + np.int64(pmf.shape[1]).tobytes() for r in range(rows)]
+        new = list({key: r for r, key in reversed(list(enumerate(keys)))
+                    if key not in known}.values())
+        if new:
+            # every unit of every new row, read from its distinct unit's pmf
+            chosen = np.asarray(new)
+            pick = (chosen[:, None] * n_distinct + which[None, :]).ravel()
+            row = np.repeat(np.arange(len(new)), n_units)
+            width = int(block.max(initial=0)) * setup.n + 1
+            if pmf.shape[1] == 2 and n_distinct < n_units:
+                totals = _two_point_totals(pmf, offset, chosen, which, n_distinct, width)
+            else:
+                totals = sums_of_units(row, pmf[pick], offset[pick], len(new), width)
+            tails = np.cumsum(totals[:, ::-1], axis=1)[:, ::-1]          # P(X >= x), x = 0..
+            average = totals @ np.arange(width)
+            for i, r in enumerate(new):
+                known[keys[r]] = (tails[i], float(average[i]))
+        for r, key in enumerate(keys):
+            tail, mean = known[key]
+            x = int(observed[first + r])
+            pvalues[first + r] = min(max(tail[x] if x < len(tail) else 0.0, P_FLOOR), 1.0)
+            means[first + r] = mean
     return pvalues, observed.astype(float), means
+
+
+def _two_point_totals(pmf: np.ndarray, offset: np.ndarray, rows: np.ndarray, which: np.ndarray,
+                      n_distinct: int, width: int) -> np.ndarray:
+    r"""pmf of each row's total when every unit takes two values (K: a response is
+    covered or not), shape ``(len(rows), width)``.
+
+    The :math:`c_u` units that are copies of distinct unit ``u`` (same candidates)
+    total :math:`\mathrm{Binomial}(c_u, p_u)` above their offsets, so a row's total is
+    the convolution of one binomial per distinct unit: ``uniform`` one binomial,
+    ``stratified`` one per stratum, instead of one convolution step per response.
+    """
+    multiplicity = np.bincount(which, minlength=n_distinct)
+    used = np.flatnonzero(multiplicity)
+    index = rows[:, None] * n_distinct + used[None, :]            # (rows, used units)
+    binomials = [stats.binom.pmf(np.arange(multiplicity[u] + 1)[None, :], multiplicity[u],
+                                 pmf[index[:, i], 1][:, None]) for i, u in enumerate(used)]
+    shifts = (offset[index] * multiplicity[used][None, :]).sum(axis=1)
+    out = np.zeros((len(rows), width))
+    for r in range(len(rows)):
+        total = binomials[0][r]
+        for part in binomials[1:]:
+            total = np.convolve(total, part[r])
+        top = min(len(total), width - int(shifts[r]))
+        out[r, shifts[r]: shifts[r] + top] = total[:top]
+    return out
 
 
 def _distinct_units(units: Units) -> tuple[Units, np.ndarray]:
