@@ -199,7 +199,8 @@ INFLUENCE_CASES = [("uniform", "matches", {}), ("uniform", "pairs", {}),
                    ("stratified", "matches", {"strata": "month"}),
                    ("stratified", "pairs", {"strata": ["2000-02-10", "2000-03-05"]}),
                    ("jitter", "matches", {"days": 5}), ("circular", "pairs", {}),
-                   ("poisson", "matches", {})]
+                   ("poisson", "matches", {}), ("uniform", "likelihood", {}),
+                   ("stratified", "likelihood", {"strata": "month"})]
 
 
 @pytest.mark.parametrize("null, statistic, options", INFLUENCE_CASES)

@@ -228,15 +228,16 @@ class _Groups:
     Leaving out trigger day ``s`` (when no other trigger shares its day) lowers the
     coverage count :math:`c(d)` by one on the period days of its window
     :math:`[s + lo, s + hi]`, and leaves every other day alone. The null then
-    changes only through the days whose score changes, :math:`f(c(d)) 
-e
+    changes only through the days whose score changes, :math:`f(c(d)) \ne
     f(c(d) - 1)`, by stratum; the key is the multiset of
-    :math:`(	ext{stratum}(d), f(c(d)), f(c(d) - 1))` over those days, with the
+    :math:`(\text{stratum}(d), f(c(d)), f(c(d) - 1))` over those days, with the
     drops in K and in the statistic over the responses in the window. Its sole
     matches are the responses in the window with :math:`c(t) = 1`. (Exact tests
     only: Monte Carlo draws read the scores day by day.) A trigger that
     shares its day with another changes nothing but keeps its own test, keyed as
-    such. Every other null or statistic (the key None) runs every test.
+    such. Every other null or statistic (the key None) runs every test, and so does every
+    leave-one-trigger-out test of a statistic whose score reads the whole coverage (Λ: the
+    mean coverage changes with the trigger, so every day's score does).
     """
 
     def __init__(self, null: str, options: dict[str, Any], setup: Setup, method: str) -> None:
@@ -247,15 +248,17 @@ e
         uniform = model.name == "uniform"
         stratified = model.name == "stratified" and method == "exact"
         self.on = self.statistic is not None and (uniform or stratified)
-        # Monte Carlo reads the scores day by day, not their histogram: triggers only exact
-        self.triggers_on = self.on and method == "exact"
+        # Monte Carlo reads the scores day by day, not their histogram: triggers only exact;
+        # a score that reads the whole coverage (Λ's mean) changes on every day: run each
+        self.triggers_on = (self.on and method == "exact" and self.statistic is not None
+                            and not self.statistic.reads_coverage)
         if not self.on:
             return
         assert self.statistic is not None
         period = setup.period
         self.coverage = setup.coverage_count
         self.score = self.statistic.score(setup)
-        self.lowered = self.transform(np.maximum(self.coverage - 1, 0))
+        self.lowered = self.statistic.scores(np.maximum(self.coverage - 1, 0), self.coverage)
         self.top = int(self.score.max(initial=0))
         strata = model.values.get("strata")
         self.response_stratum = (model.intervals(setup)[0] if stratified
@@ -269,10 +272,6 @@ e
         self.shared_days = set(days[counts > 1].tolist())
         self.order = np.argsort(setup.response_offsets, kind="stable")
         self.sorted_offsets = setup.response_offsets[self.order]
-
-    def transform(self, counts: np.ndarray) -> np.ndarray:
-        assert self.statistic is not None
-        return self.statistic.transform(counts).astype(np.int64)
 
     def response_key(self, i: int) -> Any:
         if not self.on:

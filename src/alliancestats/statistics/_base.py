@@ -60,6 +60,9 @@ class AdditiveStatistic(Statistic):
     """
 
     additive: ClassVar[bool] = True
+    #: whether ``f`` depends on the data's coverage counts beyond ``c(d)`` itself (Λ's on
+    #: their mean), so that removing a trigger changes the score of every day
+    reads_coverage: ClassVar[bool] = False
 
     def transform(self, counts: np.ndarray) -> np.ndarray:
         """``f``: the score of a day (or response) with ``counts`` trigger days in its window."""

@@ -88,6 +88,7 @@ class Likelihood(AdditiveStatistic):
 
     #: :math:`\pi_1`, the coupling share of the alternative
     alternative_share: ClassVar[float] = COUPLING_ALTERNATIVE
+    reads_coverage: ClassVar[bool] = True
 
     def scores(self, counts: np.ndarray, coverage: np.ndarray) -> np.ndarray:
         r""":math:`\ell`: ``round(10 log(1 + rho counts / c̄))``, c̄ the mean of ``coverage``
