@@ -198,8 +198,10 @@ def test_copies_and_pickles_still_work(case):
         res = _run(case, null, options, "matches")
         for clone in (copy.copy(res), copy.deepcopy(res)):
             assert clone.to_dict() == res.to_dict()
-    for null in ("circular", "poisson", "shuffle-triggers"):     # those that pickled before
-        res = _run(case, null, {}, "matches")
+    for null, options in [("circular", {}), ("poisson", {}), ("shuffle-triggers", {}),
+                          ("uniform", {}), ("stratified", {"strata": "year"}),
+                          ("jitter", {"days": 68}), ("episode-jitter", {"days": 68})]:
+        res = _run(case, null, options, "matches")
         fresh = pickle.loads(pickle.dumps(res))                  # nothing built yet
         assert fresh.to_dict() == res.to_dict()
         pd.testing.assert_series_equal(fresh.null_distribution, res.null_distribution)

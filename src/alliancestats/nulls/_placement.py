@@ -83,6 +83,11 @@ class UnitPlacementNull(NullModel):
         groups. Units of one response need nothing more; episodes override this."""
         return self.make_units(setup)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the per-setup cache (weak references do not pickle; the
+        cache is rebuilt on use)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_per_setup"}
+
     def _cached(self, setup: Setup, key: str, compute: Callable[[], Any]) -> Any:
         store = self.__dict__.setdefault("_per_setup", weakref.WeakKeyDictionary())
         entry = store.setdefault(setup, {})
