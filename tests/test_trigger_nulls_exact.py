@@ -98,6 +98,7 @@ def test_chain_recursion_equals_enumeration(starts, length, q):
     (list(range(0, 30, 1)), 20),          # heavy overlap: one long chain
     ([0, 1, 2, 50, 51, 52, 100, 101, 102], 5),   # three identical chains
     ([0, 10, 20, 30], 10),                # touching but disjoint windows: independent
+    ([0, 5, 9, 30, 250], 200),            # at q = 0.97 never missed (< 1e-280): left out
 ])
 def test_structured_cases_equal_the_former_recursion(starts, length):
     starts = np.asarray(starts)
@@ -141,6 +142,15 @@ def test_setups_with_period_edges_equal_the_former_recursion(responses, lo, widt
             np.testing.assert_allclose(
                 null.exact_distribution(setup, STATISTICS["matches"]).dense(0, setup.n),
                 reference_hit_count_pmf(setup.atoms, q), rtol=0, atol=1e-10)
+
+
+def test_windows_that_cannot_be_missed_are_counted_as_hit():
+    starts = np.array([0, 3, 40, 41])
+    lengths, first, stop = np.array([1] * 300), starts, starts + 250
+    pmf, offset = missed_pmf(lengths, first, stop, 0.95)      # missed: (0.05)^250 < 1e-280
+    assert offset == 0 and pmf.tolist() == [1.0]
+    pmf, offset = missed_pmf(lengths, first, stop, 0.001)   # the same windows, missable
+    assert offset == 0 and len(pmf) == 5 and pmf[4] > 0.5
 
 
 def test_refuses_windows_of_different_lengths():

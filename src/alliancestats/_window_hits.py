@@ -47,7 +47,7 @@ from math import exp
 
 import numpy as np
 
-from ._convolution import sum_of_units
+from ._convolution import EXACT_BUDGET, sum_of_units
 
 #: polynomial terms below this, at either end, are dropped ...
 TINY = 1e-280
@@ -62,6 +62,8 @@ RESCALE = 1e-250
 STEP_OVERHEAD = 3e4
 #: distinct windows overlapping one window beyond which the cost estimate takes its bound
 MAX_COVARIANCE_LAG = 256
+#: bytes the recursion may hold at once; more counts as more than :data:`EXACT_BUDGET`
+MEMORY_BUDGET = 200 * 2**20
 
 
 def _trimmed(x: np.ndarray, offset: int) -> Poly | None:
@@ -175,13 +177,22 @@ def missed_pmf(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray, q: floa
     """pmf of the windows with no trigger day, as ``(pmf, first value)``.
 
     ``lengths``: days per atom; window ``i`` holds atoms ``first[i] .. stop[i] - 1``
-    (windows of one length in days, any order); ``0 < q < 1``.
+    (windows of one length in days, any order); ``0 < q < 1``. A window whose
+    chance of being missed is below :data:`TINY` is counted as hit (each such
+    window changes a probability by less than :data:`TINY`): windows longer than
+    the reach needs then cost nothing.
     """
     order = np.lexsort((stop, first))
     first, stop = np.asarray(first)[order], np.asarray(stop)[order]
     if np.any(np.diff(stop) < 0):
         raise ValueError("windows must be of one length: a later start with an earlier end")
     log_empty = np.asarray(lengths, dtype=float) * np.log1p(-q)
+    cum = np.concatenate([[0.0], np.cumsum(log_empty)])
+    can_miss = cum[stop] - cum[first] >= np.log(TINY)
+    if not np.all(can_miss):      # never missed up to TINY each: left out (always hit)
+        first, stop = first[can_miss], stop[can_miss]
+        if len(first) == 0:
+            return np.array([1.0]), 0
     starts = _chain_starts(first, stop)
     ends = np.append(starts[1:], len(first))
     groups: dict[tuple[bytes, ...], list] = defaultdict(lambda: [None, 0])
@@ -210,7 +221,11 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     standard deviation of the missed windows, from the exact covariances of
     overlapping windows) plus 40 times the most windows sharing a day (one long
     empty run misses them together), counting only windows whose chance of
-    being missed is not negligible.
+    being missed is not negligible. The recursion also holds the polynomials of
+    every atom still inside an open window (with windows far longer than the
+    gaps between responses, nearly all of them): where those would take more
+    than :data:`MEMORY_BUDGET` bytes the estimate is scaled so that it exceeds
+    :data:`~alliancestats._convolution.EXACT_BUDGET`.
     """
     if len(first) == 0 or q <= 0 or q >= 1:
         return 1.0
@@ -245,4 +260,9 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     spans = np.minimum(windows + 1, width)
     atoms = (np.maximum.accumulate(stop)[ends - 1] - first[starts]).astype(float)
     merging = float(spans.sum()) * min(float(spans.sum()), width * 4.0)
-    return float((atoms * (4.0 * spans + STEP_OVERHEAD)).sum()) + merging
+    work = float((atoms * (4.0 * spans + STEP_OVERHEAD)).sum()) + merging
+    # memory: every atom still inside an open window keeps its polynomial and a
+    # running sum (two floats a term), at most the longest window's atoms at once
+    alive = np.minimum(float((stop_u - first_u).max(initial=0)), atoms)
+    memory = float((16.0 * alive * spans).max(initial=0.0))
+    return max(work, memory * (EXACT_BUDGET / MEMORY_BUDGET))
