@@ -198,6 +198,7 @@ INFLUENCE_CASES = [("uniform", "matches", {}), ("uniform", "pairs", {}),
                    ("uniform", "pairs", {"method": "monte-carlo", "n_resamples": 99, "rng": 2}),
                    ("stratified", "matches", {"strata": "month"}),
                    ("stratified", "pairs", {"strata": ["2000-02-10", "2000-03-05"]}),
+                   ("uniform", "likelihood", {}), ("stratified", "likelihood", {"strata": "month"}),
                    ("jitter", "matches", {"days": 5}), ("circular", "pairs", {}),
                    ("poisson", "matches", {})]
 

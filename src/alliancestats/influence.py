@@ -246,7 +246,10 @@ e
         self.statistic = statistic if isinstance(statistic, AdditiveStatistic) else None
         uniform = model.name == "uniform"
         stratified = model.name == "stratified" and method == "exact"
-        self.on = self.statistic is not None and (uniform or stratified)
+        # Λ scores a day by its coverage relative to the period's mean coverage, which
+        # leaving out a trigger changes on every day: one test per left-out event
+        local = self.statistic is not None and self.statistic.name != "likelihood"
+        self.on = local and (uniform or stratified)
         # Monte Carlo reads the scores day by day, not their histogram: triggers only exact
         self.triggers_on = self.on and method == "exact"
         if not self.on:
