@@ -8,8 +8,13 @@ uniformly at random over a period of ``T`` days (seed 0), window ``[0, 30]``.
   Target: under 30 s.
 * ``audit``: n = m = 2,000, T = 36,500, B = 999 (the default). Target: under 10 s.
   Also the case study's full audit (``alliancestats example --audit``).
+  Not met (measured on a loaded machine): diagnose 5 s (its Monte Carlo
+  clustering placements); the placebo (Λ under stratified by year, 1,175 shifted
+  lists) about 0.2 s a list since strata are powered per list (was 3 s a list);
+  influence with Λ runs one test per left-out event.
 * ``rate_curve``: n = m = 2,000, T = 36,500, 41 multipliers, 200 replicates.
-  Target: under 2 s.
+  Target: under 2 s. Not met: 35 s, two thirds in the exact poisson pmf (57
+  calls: 41 rates and the break-even root), a third in the thinning replicates.
 * ``influence``: peak traced memory (tracemalloc) at n = 1,000, m = 10**6,
   T = 36,500. Target: under 300 MB, linear in n + m (an n x m int64 array alone
   would be 8 GB); most of it is the per-trigger data of 10**6 triggers.
