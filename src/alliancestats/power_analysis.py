@@ -186,6 +186,10 @@ def _sum_power(null: tuple[np.ndarray, int], alt: tuple[np.ndarray, int], alpha:
     return float(p1[max(critical - o1, 0):].sum())
 
 
+#: the largest number of responses power is computed for (2**53: counts exact as floats)
+MAX_RESPONSES = 2**53
+
+
 @shared
 def power(coupling: float, n: int, triggers: EventSeries, *, window: Window, period: Period,
           null: str = "uniform", statistic: str = "matches", alpha: float = 0.05,
@@ -265,7 +269,10 @@ def _check_power_args(coupling: Any, alpha: Any, statistic: Any, null: Any, n: A
     if chosen.name in NULLS[null].refused_statistics:
         raise AllianceStatsError(f"null {null!r} cannot test statistic {chosen.name!r}: "
                                  f"{NULLS[null].refused_statistics[chosen.name]}")
-    return coupling, alpha, chosen, check_integer(n, "n", minimum=1)
+    n = check_integer(n, "n", minimum=1)
+    if n > MAX_RESPONSES:       # beyond 2**53 counts are no longer exact as floats
+        raise AllianceStatsError(f"`n` must be at most {MAX_RESPONSES:,} responses, got {n:,}")
+    return coupling, alpha, chosen, n
 
 
 def _exact_power(ns: list[int], coupling: float, triggers: EventSeries, window: Window,
