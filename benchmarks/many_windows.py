@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 import tracemalloc
 import warnings
 from pathlib import Path
@@ -39,6 +38,7 @@ import alliancestats as als
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _targets import Target  # noqa: E402
+from dates import best  # noqa: E402  (best of a few repeats, shared by the benchmarks)
 
 DAY0 = np.datetime64("1900-01-01")
 T_DAYS = 36_500
@@ -50,15 +50,6 @@ def data(n: int, m: int, T: int = T_DAYS, seed: int = 0):
     to_series = lambda days: als.EventSeries(DAY0 + np.sort(days).astype("timedelta64[D]"))  # noqa: E731
     period = als.Period(str(DAY0), str(DAY0 + T - 1))
     return to_series(rng.integers(0, T, n)), to_series(rng.integers(0, T, m)), period
-
-
-def best_time(fn, repeat: int = 1) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak_memory(fn) -> float:
@@ -81,26 +72,26 @@ def targets(quick: bool = False) -> list[Target]:
     out = []
     n, m = 100_000 // scale, 1_000_000 // scale
     responses, triggers, period = data(n, m)
-    seconds = best_time(lambda: als.window_sweep(
+    seconds = best(lambda: als.window_sweep(
         responses, triggers, period=period, windows=als.sweep_windows(30), n_resamples=999,
-        rng=1, progress=False))
+        rng=1, progress=False), repeat=1)
     out.append(_seconds(f"window_sweep, 31 windows, n={n:,}, m={m:,}, B=999", seconds, 30))
     n = m = 2_000 // scale
     responses, triggers, period = data(n, m)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        seconds = best_time(lambda: als.audit(responses, triggers, window=WINDOW, period=period,
-                                              rng=1, progress=False))
+        seconds = best(lambda: als.audit(responses, triggers, window=WINDOW, period=period,
+                                         rng=1, progress=False), repeat=1)
     out.append(_seconds(f"audit, n={n:,}, m={m:,}, B=999", seconds, 10))
     case = als.datasets.load_iran_venezuela()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        seconds = best_time(lambda: als.audit(case.meetings, case.independent_sanctions,
-                                              window=case.window, period=case.period, rng=0,
-                                              progress=False))
+        seconds = best(lambda: als.audit(case.meetings, case.independent_sanctions,
+                                         window=case.window, period=case.period, rng=0,
+                                         progress=False), repeat=1)
     out.append(_seconds("audit, case study (default options)", seconds, 10))
-    seconds = best_time(lambda: als.rate_curve(responses, triggers, window=WINDOW, period=period,
-                                               rng=1))
+    seconds = best(lambda: als.rate_curve(responses, triggers, window=WINDOW, period=period,
+                                          rng=1), repeat=1)
     out.append(_seconds(f"rate_curve, n={n:,}, m={m:,}", seconds, 2))
     n, m = 1_000 // scale, 1_000_000 // scale
     responses, triggers, period = data(n, m)
