@@ -79,11 +79,8 @@ def old_tree(null: str, options: dict, responses, triggers, period, statistic: s
     def run():
         setup, _ = build_setup(responses, triggers, window=WINDOW, period=period)
         model = make_null(null, dict(options))
-        keys, copies = model._groups(setup)
-        from alliancestats.nulls._placement import Units, unit_pmfs
-        units = Units(low=np.array([k[0] for k in keys]), high=np.array([k[1] for k in keys]),
-                      unit=np.repeat(np.arange(len(keys)), [len(k[2]) for k in keys]),
-                      rel=np.array([r for k in keys for r in k[2]]))
+        units, copies = model._groups(setup)
+        from alliancestats.nulls._placement import unit_pmfs
         matrix, _ = unit_pmfs(STATISTICS[statistic].score(setup), units)
         parts = [row for row, k in zip(matrix, copies) for _ in range(k)]
         while len(parts) > 1:

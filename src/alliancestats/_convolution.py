@@ -112,12 +112,20 @@ def sum_of_units(pmfs: list[tuple[np.ndarray, int]], multiplicity: list[int]) ->
 
 
 def sum_of_unit_rows(rows: np.ndarray, offsets: np.ndarray, copies: np.ndarray,
-                     parts: list[tuple[np.ndarray, int]] | None = None) -> tuple[np.ndarray, int]:
+                     parts: list[tuple[np.ndarray, int]] | None = None, *,
+                     group: bool = True) -> tuple[np.ndarray, int]:
     """:func:`sum_of_units` for units given as rows: unit ``u`` takes the value
     ``offsets[u] + j`` with probability ``rows[u, j]`` and occurs ``copies[u]``
-    times; ``parts`` are further pmfs ``(probabilities, first value)`` to add."""
+    times; ``parts`` are further pmfs ``(probabilities, first value)`` to add.
+    With ``group`` (default) identical rows (same pmf, same offset) are taken as one
+    unit occurring their summed number of times (so raised to that power)."""
     parts = list(parts or [])
     copies = np.asarray(copies, dtype=np.int64)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    if group and len(rows) > 1:
+        first, which = distinct_rows(np.column_stack([offsets, rows]))
+        rows, offsets = rows[first], offsets[first]
+        copies = np.bincount(which, weights=copies, minlength=len(first)).astype(np.int64)
     repeat = (copies <= MATRIX_COPIES) & (rows.shape[1] <= MATRIX_WIDTH)
     parts += [power((row, int(o)), int(k)) for row, o, k in
               zip(rows[~repeat], offsets[~repeat], copies[~repeat])]
@@ -128,6 +136,22 @@ def sum_of_unit_rows(rows: np.ndarray, offsets: np.ndarray, copies: np.ndarray,
         merged = [convolve(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
         parts = merged + (parts[-1:] if len(parts) % 2 else [])
     return parts[0] if parts else (np.array([1.0]), 0)
+
+
+def distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-d array: ``(first, which)``, ``table[first[g]]`` the
+    ``g``-th distinct row (its first occurrence) and ``which[i]`` the group of row
+    ``i``; rows equal in every entry, compared exactly. A sort of the rows
+    (``numpy.lexsort``), much faster than ``numpy.unique(..., axis=0)``."""
+    if len(table) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.lexsort(table.T[::-1])
+    ordered = table[order]
+    new = np.concatenate([[True], np.any(ordered[1:] != ordered[:-1], axis=1)])
+    group = np.cumsum(new) - 1
+    which = np.empty(len(table), np.int64)
+    which[order] = group
+    return order[new], which          # the sort is stable: the first of each run comes first
 
 
 def _merge_narrow(rows: np.ndarray, offsets: np.ndarray) -> list[tuple[np.ndarray, int]]:

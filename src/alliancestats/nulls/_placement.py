@@ -37,7 +37,7 @@ from typing import Any, Callable, ClassVar
 
 import numpy as np
 
-from .._convolution import MATRIX_WIDTH, power, sum_of_unit_rows, sum_of_units_cost
+from .._convolution import MATRIX_WIDTH, distinct_rows, power, sum_of_unit_rows, sum_of_units_cost
 from .._pvalues import NullDistribution
 from .._setup import Setup
 from ..statistics import STATISTICS, AdditiveStatistic, Statistic
@@ -96,72 +96,52 @@ class UnitPlacementNull(NullModel):
         return entry[key]
 
     # -- exact ------------------------------------------------------------------
-    def _groups(self, setup: Setup) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[int]]:
+    def _groups(self, setup: Setup) -> tuple[Units, np.ndarray]:
         """Distinct units (anchor range and member offsets) and how often each occurs."""
         return self._cached(setup, "groups", lambda: self._make_groups(setup))
 
-    def _make_groups(self, setup: Setup) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[int]]:
-        units = self.units(setup)
-        sizes = units.sizes
-        widest = int(sizes.max(initial=1))
-        if len(units.low) * widest <= 4 * len(units.unit) + 1024:
-            # each unit as one row (low, high, size, sorted member offsets padded),
-            # grouped at once
-            order = np.lexsort((units.rel, units.unit))
-            unit, rel = units.unit[order], units.rel[order]
-            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-            table = np.full((len(units.low), widest), -1, np.int64)
-            table[unit, np.arange(len(unit)) - starts[unit]] = rel
-            rows, counts = np.unique(np.column_stack([units.low, units.high, sizes, table]),
-                                     axis=0, return_counts=True)
-            keys = [(row[0], row[1], tuple(row[3: 3 + row[2]])) for row in rows.tolist()]
-            return keys, counts.tolist()
-        members: dict[int, list[int]] = {}
-        for i, (u, r) in enumerate(zip(units.unit.tolist(), units.rel.tolist())):
-            members.setdefault(u, []).append(r)
-        counts_of: dict[tuple[int, int, tuple[int, ...]], int] = {}
-        for u, (low, high) in enumerate(zip(units.low.tolist(), units.high.tolist())):
-            key = (low, high, tuple(sorted(members.get(u, []))))
-            counts_of[key] = counts_of.get(key, 0) + 1
-        return list(counts_of), list(counts_of.values())
+    def _make_groups(self, setup: Setup) -> tuple[Units, np.ndarray]:
+        return distinct_units(self.units(setup))
 
     def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
-        keys, multiplicity = self._groups(setup)
+        distinct, multiplicity = self._groups(setup)
         top = int(statistic.score(setup).max()) if setup.period.n_days else 0  # type: ignore[attr-defined]
-        lengths = [len(rel) * top + 1 for _, _, rel in keys]
-        histograms = sum((high - low + 1) * len(rel) for low, high, rel in keys)
-        return sum_of_units_cost(lengths, multiplicity) + histograms
+        sizes = distinct.sizes
+        histograms = float(np.sum(distinct.width * sizes))
+        return sum_of_units_cost(sizes * top + 1, multiplicity) + histograms
 
     def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:
         assert isinstance(statistic, AdditiveStatistic)
         score = statistic.score(setup)
-        keys, multiplicity = self._groups(setup)
-        copies = np.asarray(multiplicity, np.int64)
+        distinct, copies = self._groups(setup)
         rows: list[np.ndarray] = []
         offsets: list[np.ndarray] = []
         narrow_copies: list[np.ndarray] = []
-        wide: list[tuple[np.ndarray, int]] = []
-        for first in range(0, len(keys), UNIT_BLOCK):   # bounded memory for wide scores
-            block = keys[first: first + UNIT_BLOCK]
-            sizes = [len(rel) for _, _, rel in block]
-            units = Units(low=np.array([k[0] for k in block], np.int64),
-                          high=np.array([k[1] for k in block], np.int64),
-                          unit=np.repeat(np.arange(len(block)), sizes),
-                          rel=np.array([r for k in block for r in k[2]], np.int64))
+        wide: dict[tuple[int, bytes], int] = {}
+        starts = np.concatenate([[0], np.cumsum(distinct.sizes)])
+        block = max(1, UNIT_BLOCK_ELEMENTS // int(distinct.width.max(initial=1)))
+        for first in range(0, len(distinct.low), block):    # bounded memory for wide scores
+            last = min(first + block, len(distinct.low))
+            members = slice(starts[first], starts[last])
+            units = Units(low=distinct.low[first: last], high=distinct.high[first: last],
+                          unit=distinct.unit[members] - first, rel=distinct.rel[members])
             matrix, offset = unit_pmfs(score, units)
-            repeat = copies[first: first + UNIT_BLOCK]
+            repeat = copies[first: last]
             length = matrix.shape[1] - np.argmax(matrix[:, ::-1] > 0, axis=1)
             narrow = length <= MATRIX_WIDTH
             rows.append(np.pad(matrix[narrow, :MATRIX_WIDTH],
                                ((0, 0), (0, max(0, MATRIX_WIDTH - matrix.shape[1])))))
             offsets.append(offset[narrow])
             narrow_copies.append(repeat[narrow])
-            wide += [power((row[:size], int(o)), int(k)) for row, size, o, k in
-                     zip(matrix[~narrow], length[~narrow], offset[~narrow], repeat[~narrow])]
+            for row, size, o, k in zip(matrix[~narrow], length[~narrow], offset[~narrow],
+                                       repeat[~narrow]):   # identical pmfs added up
+                key = (int(o), row[:size].tobytes())
+                wide[key] = wide.get(key, 0) + int(k)
         matrix = np.vstack(rows)
         used = int(np.max(np.flatnonzero(matrix.any(axis=0)), initial=0)) + 1
+        parts = [power((np.frombuffer(row), o), k) for (o, row), k in wide.items()]
         pmf, offset = sum_of_unit_rows(matrix[:, :used], np.concatenate(offsets),
-                                       np.concatenate(narrow_copies), wide)
+                                       np.concatenate(narrow_copies), parts)
         return NullDistribution.on_integers(pmf, offset)
 
     # -- moments ----------------------------------------------------------------
@@ -218,10 +198,12 @@ class UnitPlacementNull(NullModel):
         return "Monte Carlo only"
 
 
-#: distinct units whose pmfs are computed in one array (memory: units x score range)
-UNIT_BLOCK = 256
+#: units x candidates whose pmfs are computed in one array (bounds the memory)
+UNIT_BLOCK_ELEMENTS = 1 << 20
 #: members x candidates gathered at once when summing unit scores
 GATHER_ELEMENTS = 1 << 22
+#: score rows x score values x days of cumulative counts the one-member path may hold
+CUMULATIVE_ELEMENTS = 1 << 22
 
 
 def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
@@ -236,8 +218,11 @@ def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
 
     Returns ``(pmf, offset)``: ``pmf[u, j]`` is the probability that unit ``u``
     totals ``offset[u] + j`` (rows padded with zeros to the widest range). Units
-    of one response with a 0/1 score (K) are read from cumulative sums; others
-    from every candidate, ``GATHER_ELEMENTS`` (member, candidate) pairs at a time.
+    of one response with a 0/1 score (K) are read from cumulative sums; units on
+    one day (a response, or a same-day burst of ``k`` counted ``k`` times) from
+    cumulative counts of each score value, when there are fewer values than
+    candidates; others from every candidate, ``GATHER_ELEMENTS`` (member,
+    candidate) pairs at a time.
     """
     table = np.atleast_2d(np.asarray(score, dtype=np.int64))
     n_units = len(units.low)
@@ -253,6 +238,51 @@ def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
         covered = cumulative[row, first + width] - cumulative[row, first]
         p = covered / width
         return np.column_stack([1 - p, p]), np.zeros(n_units, np.int64)
+    # members of one unit at the same offset: one member counted ``weight`` times
+    order = np.lexsort((units.rel, units.unit))
+    unit, rel = units.unit[order], units.rel[order]
+    new = np.concatenate([[True], (unit[1:] != unit[:-1]) | (rel[1:] != rel[:-1])])
+    starts = np.flatnonzero(new)
+    weight = np.diff(np.append(starts, len(unit)))
+    unit, rel = unit[starts], rel[starts]
+    low_value, high_value = (int(table.min()), int(table.max())) if table.size else (0, 0)
+    values = high_value - low_value + 1
+    if (np.array_equal(unit, np.arange(n_units)) and values < int(width.max(initial=1))
+            and table.shape[0] * values * (table.shape[1] + 1) <= CUMULATIVE_ELEMENTS):
+        return _one_member_pmfs(table, units, row, rel, weight, low_value, values)
+    return _gathered_pmfs(table, units, row, unit, rel, weight)
+
+
+def _one_member_pmfs(table: np.ndarray, units: Units, row: np.ndarray, rel: np.ndarray,
+                     weight: np.ndarray, low_value: int, values: int,
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`unit_pmfs` when unit ``u`` is one day ``rel[u]`` counted ``weight[u]``
+    times (same-day bursts): the histogram of the score over its candidate days, read
+    from cumulative counts of each score value (``values`` of them from
+    ``low_value``), so each unit costs ``values`` steps, not one per candidate."""
+    width = units.width
+    cumulative = np.zeros((table.shape[0], values, table.shape[1] + 1), np.int32)
+    for v in range(values):
+        np.cumsum(table == low_value + v, axis=1, out=cumulative[:, v, 1:])
+    first = units.low + rel
+    counts = cumulative[row, :, first + width] - cumulative[row, :, first]   # (units, values)
+    present = counts > 0
+    lowest = np.argmax(present, axis=1)
+    highest = values - 1 - np.argmax(present[:, ::-1], axis=1)
+    span = int(np.max(weight * (highest - lowest), initial=0)) + 1
+    column = weight[:, None] * (np.arange(values)[None, :] - lowest[:, None])
+    out = np.zeros((len(width), span))
+    u, v = np.nonzero(present)
+    out[u, column[u, v]] = counts[u, v] / width[u]
+    return out, weight * (low_value + lowest)
+
+
+def _gathered_pmfs(table: np.ndarray, units: Units, row: np.ndarray, unit: np.ndarray,
+                   rel: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`unit_pmfs` in general: every candidate of every member (``unit``,
+    ``rel``, counted ``weight`` times; sorted by unit), ``GATHER_ELEMENTS``
+    (member, candidate) pairs at a time."""
+    n_units, width = len(units.low), units.width
     most = int(width.max(initial=1))
     steps = np.arange(most)
     # every member reads the ``most`` days from its first candidate on (a view of the
@@ -260,15 +290,16 @@ def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
     padded = np.zeros((table.shape[0], table.shape[1] + most), np.int64)
     padded[:, : table.shape[1]] = table
     windows = np.lib.stride_tricks.sliding_window_view(padded, most, axis=1)
-    order = np.argsort(units.unit, kind="stable")
-    unit, first = units.unit[order], units.low[units.unit[order]] + units.rel[order]
+    first = units.low[unit] + rel
     totals = np.zeros((n_units, most), np.int64)
     block = max(1, GATHER_ELEMENTS // most)
     for start in range(0, len(unit), block):
         part = slice(start, start + block)
         runs = np.flatnonzero(np.concatenate([[True], unit[part][1:] != unit[part][:-1]]))
-        values = windows[row[unit[part]], first[part]]
-        totals[unit[part][runs]] += np.add.reduceat(values, runs, axis=0)
+        gathered = windows[row[unit[part]], first[part]]
+        if np.any(weight[part] != 1):
+            gathered = gathered * weight[part, None]
+        totals[unit[part][runs]] += np.add.reduceat(gathered, runs, axis=0)
     valid = steps[None, :] < width[:, None]
     offset = np.where(valid, totals, np.iinfo(np.int64).max).min(axis=1)
     shifted = totals - offset[:, None]
@@ -276,3 +307,29 @@ def unit_pmfs(score: np.ndarray, units: Units, row: np.ndarray | None = None,
     counts = np.bincount((np.arange(n_units)[:, None] * span + shifted)[valid],
                          minlength=n_units * span).reshape(n_units, span)
     return counts / width[:, None], offset
+
+
+def distinct_units(units: Units) -> tuple[Units, np.ndarray]:
+    """The distinct units of ``units`` (same candidate anchors, same member offsets)
+    and how often each occurs: units of each size compared as rows ``(low, high,
+    sorted offsets)``, all at once."""
+    sizes = units.sizes
+    order = np.lexsort((units.rel, units.unit))
+    rel = units.rel[order]                     # by unit, each unit's offsets ascending
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    keep: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for size in np.unique(sizes).tolist():
+        these = np.flatnonzero(sizes == size)
+        table = np.column_stack([units.low[these], units.high[these],
+                                 rel[starts[these, None] + np.arange(size)]])
+        first, which = distinct_rows(table)
+        keep.append(these[first])
+        counts.append(np.bincount(which, minlength=len(first)))
+    kept = np.concatenate(keep) if keep else np.zeros(0, np.int64)
+    kept_sizes = sizes[kept]
+    members = (np.repeat(starts[kept] - np.concatenate([[0], np.cumsum(kept_sizes)[:-1]]),
+                         kept_sizes) + np.arange(int(kept_sizes.sum())))
+    distinct = Units(low=units.low[kept], high=units.high[kept],
+                     unit=np.repeat(np.arange(len(kept)), kept_sizes), rel=rel[members])
+    return distinct, (np.concatenate(counts) if counts else np.zeros(0, np.int64))
