@@ -39,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._tilted import FLOOR, tilted_convolve
+from ._tilted import FLOOR, tilted_convolve_many
 
 #: multiply-adds an exact computation may take (about a second on one core)
 EXACT_BUDGET = 2e9
@@ -59,17 +59,31 @@ def convolve(a: tuple[np.ndarray, int], b: tuple[np.ndarray, int]) -> tuple[np.n
     """Convolution of two pmfs given as ``(probabilities, first value)``, each entry
     to relative precision (see the module notes); entries below :data:`FLOOR` at
     either end are trimmed."""
-    x, y = a[0], b[0]
-    if min(len(x), len(y)) <= DIRECT_SHORT or len(x) * len(y) <= DIRECT_PRODUCT:
-        out = np.convolve(x, y)
-    else:
-        out = tilted_convolve(x, y)
-    return _trim(out, a[1] + b[1])
+    return convolve_many([(a, b)])[0]
+
+
+def convolve_many(pairs: list[tuple[tuple[np.ndarray, int], tuple[np.ndarray, int]]],
+                  ) -> list[tuple[np.ndarray, int]]:
+    """:func:`convolve` of each pair; the wide pairs' tilted FFT merges run together
+    (:func:`alliancestats._tilted.tilted_convolve_many`)."""
+    out: list[tuple[np.ndarray, int]] = [(np.zeros(0), 0)] * len(pairs)
+    wide = []
+    for i, ((x, _), (y, _)) in enumerate(pairs):
+        if min(len(x), len(y)) <= DIRECT_SHORT or len(x) * len(y) <= DIRECT_PRODUCT:
+            out[i] = _trim(np.convolve(x, y), pairs[i][0][1] + pairs[i][1][1])
+        else:
+            wide.append(i)
+    merged = tilted_convolve_many([(pairs[i][0][0], pairs[i][1][0]) for i in wide])
+    for i, pmf in zip(wide, merged):
+        out[i] = _trim(pmf, pairs[i][0][1] + pairs[i][1][1])
+    return out
 
 
 def _trim(pmf: np.ndarray, offset: int) -> tuple[np.ndarray, int]:
     """Drop the entries below :data:`FLOOR` at both ends (exact zeros if nothing is
     above it, which no pmf can be)."""
+    if len(pmf) and pmf[0] >= FLOOR and pmf[-1] >= FLOOR:
+        return pmf, offset                  # nothing to drop (the usual case when narrow)
     kept = np.flatnonzero(pmf >= FLOOR)
     if kept.size == 0:
         kept = np.flatnonzero(pmf)
@@ -80,15 +94,27 @@ def _trim(pmf: np.ndarray, offset: int) -> tuple[np.ndarray, int]:
 
 def power(pmf: tuple[np.ndarray, int], times: int) -> tuple[np.ndarray, int]:
     """The ``times``-fold convolution of a pmf with itself (binary powering)."""
-    result: tuple[np.ndarray, int] = (np.array([1.0]), 0)
-    base = _trim(*pmf)
-    while times:
-        if times & 1:
-            result = convolve(result, base)
-        times >>= 1
-        if times:
-            base = convolve(base, base)
-    return result
+    return power_many([pmf], [times])[0]
+
+
+def power_many(pmfs: list[tuple[np.ndarray, int]], times: list[int]) -> list[tuple[np.ndarray, int]]:
+    """:func:`power` of each pmf, the squarings (and products) of all of them a step
+    at a time, so that their wide merges run together (:func:`convolve_many`)."""
+    bases = [_trim(*p) for p in pmfs]
+    results: list[tuple[np.ndarray, int] | None] = [None] * len(pmfs)
+    left = [int(t) for t in times]
+    while any(left):
+        multiply = [i for i, t in enumerate(left) if t & 1 and results[i] is not None]
+        for i, t in enumerate(left):
+            if t & 1 and results[i] is None:
+                results[i] = bases[i]
+        for i, product in zip(multiply, convolve_many([(results[i], bases[i]) for i in multiply])):
+            results[i] = product
+        left = [t >> 1 for t in left]
+        square = [i for i, t in enumerate(left) if t]
+        for i, squared in zip(square, convolve_many([(bases[i], bases[i]) for i in square])):
+            bases[i] = squared
+    return [r if r is not None else (np.array([1.0]), 0) for r in results]
 
 
 def sum_of_units(pmfs: list[tuple[np.ndarray, int]], multiplicity: list[int]) -> tuple[np.ndarray, int]:
@@ -107,7 +133,8 @@ def sum_of_units(pmfs: list[tuple[np.ndarray, int]], multiplicity: list[int]) ->
         rows[r, : len(p)] = p
     offsets = np.array([p[1] for p, s in zip(pmfs, narrow) if s], dtype=np.int64)
     copies = np.array([k for k, s in zip(multiplicity, narrow) if s], dtype=np.int64)
-    parts = [power(p, k) for p, k, s in zip(pmfs, multiplicity, narrow) if not s]
+    parts = power_many([p for p, s in zip(pmfs, narrow) if not s],
+                       [k for k, s in zip(multiplicity, narrow) if not s])
     return sum_of_unit_rows(rows, offsets, copies, parts)
 
 
@@ -127,13 +154,13 @@ def sum_of_unit_rows(rows: np.ndarray, offsets: np.ndarray, copies: np.ndarray,
         rows, offsets = rows[first], offsets[first]
         copies = np.bincount(which, weights=copies, minlength=len(first)).astype(np.int64)
     repeat = (copies <= MATRIX_COPIES) & (rows.shape[1] <= MATRIX_WIDTH)
-    parts += [power((row, int(o)), int(k)) for row, o, k in
-              zip(rows[~repeat], offsets[~repeat], copies[~repeat])]
+    parts += power_many([(row, int(o)) for row, o in zip(rows[~repeat], offsets[~repeat])],
+                        copies[~repeat].tolist())
     parts += _merge_narrow(np.repeat(rows[repeat], copies[repeat], axis=0),
                            np.repeat(offsets[repeat], copies[repeat]))
     while len(parts) > 1:  # balanced tree: pair neighbours, smallest first
         parts.sort(key=lambda part: len(part[0]))
-        merged = [convolve(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+        merged = convolve_many([(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)])
         parts = merged + (parts[-1:] if len(parts) % 2 else [])
     return parts[0] if parts else (np.array([1.0]), 0)
 
@@ -157,20 +184,26 @@ def distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _merge_narrow(rows: np.ndarray, offsets: np.ndarray) -> list[tuple[np.ndarray, int]]:
     """Merge the unit pmfs ``rows`` (first values ``offsets``) pairwise, all pairs of
     a level at once, while they stay narrow; returns the (fewer, wider) parts,
-    trimmed. Direct, non-negative sums."""
+    trimmed. Direct, non-negative sums (held one column per unit, so that each step
+    reads and writes contiguous memory)."""
     if len(rows) == 0:
         return []
-    width = rows.shape[1]
+    columns = np.ascontiguousarray(rows.T)
+    width = columns.shape[0]
     left: list[tuple[np.ndarray, int]] = []
-    while len(rows) > 1 and width <= MATRIX_WIDTH:
-        if len(rows) % 2:           # the odd one waits for the pairwise stage
-            left.append(_trim(rows[-1], int(offsets[-1])))
-            rows, offsets = rows[:-1], offsets[:-1]
-        first, second = rows[0::2], rows[1::2]
-        out = np.zeros((len(first), 2 * width - 1))
+    while columns.shape[1] > 1 and width <= MATRIX_WIDTH:
+        if columns.shape[1] % 2:           # the odd one waits for the pairwise stage
+            left.append(_trim(columns[:, -1].copy(), int(offsets[-1])))
+            columns, offsets = columns[:, :-1], offsets[:-1]
+        first = np.ascontiguousarray(columns[:, 0::2])
+        second = np.ascontiguousarray(columns[:, 1::2])
+        out = np.zeros((2 * width - 1, first.shape[1]))
+        product = np.empty_like(first)
         for j in range(width):
-            out[:, j: j + width] += first * second[:, j: j + 1]
-        rows, offsets, width = out, offsets[0::2] + offsets[1::2], 2 * width - 1
+            np.multiply(first, second[j], out=product)
+            out[j: j + width] += product
+        columns, offsets, width = out, offsets[0::2] + offsets[1::2], 2 * width - 1
+    rows = np.ascontiguousarray(columns.T)
     return left + [_trim(row, int(o)) for row, o in zip(rows, offsets)]
 
 

@@ -34,6 +34,8 @@ independent units (each covers a few standard deviations of the ~70 that lie abo
 
 from __future__ import annotations
 
+from typing import Generator
+
 import numpy as np
 from scipy import fft
 
@@ -49,6 +51,8 @@ FFT_CONSTANT = 2.0
 STEP = 0.8
 #: entries of a tilted array below ``e**-CROP`` times its largest are left out of the FFT
 CROP = 60.0
+#: entries (pairs x FFT length) whose tilted FFTs run as one array
+BATCH_ELEMENTS = 1 << 19
 #: tilts tried before the rest of an end is convolved directly
 MAX_TILTS = 64
 
@@ -58,57 +62,145 @@ def tilted_convolve(a: np.ndarray, b: np.ndarray, *, floor: float = FLOOR,
     """``np.convolve(a, b)`` for non-negative ``a``, ``b`` whose end entries are
     positive: entries below ``floor`` may come back as 0; every other entry has
     relative error at most about ``rel``."""
-    length = len(a) + len(b) - 1
-    with np.errstate(divide="ignore"):
-        log_a, log_b = np.log(a), np.log(b)
-    index_a, index_b = np.arange(len(a), dtype=float), np.arange(len(b), dtype=float)
-    log_out = np.full(length, -np.inf)
-    error = np.full(length, np.inf)          # relative error bound of each entry so far
-    if not (np.all(a > 0) and np.all(b > 0)):
-        # entries no pair of positive entries reaches are exact zeros: count the pairs
-        size = fft.next_fast_len(length, real=True)
-        pairs = fft.irfft(fft.rfft(a > 0, size) * fft.rfft(b > 0, size), size)[:length]
-        error[pairs < 0.5] = 0.0
+    return tilted_convolve_many([(a, b)], floor=floor, rel=rel)[0]
 
-    def accept(theta: float) -> int:
-        """Entries of ``a * b`` that tilt ``theta`` gives to relative precision ``rel``."""
-        (ta, first_a, ma, drop_a), (tb, first_b, mb, drop_b) = (
-            _tilt(log_a, index_a, theta), _tilt(log_b, index_b, theta))
-        size = fft.next_fast_len(len(ta) + len(tb) - 1, real=True)
-        tilted = fft.irfft(fft.rfft(ta, size) * fft.rfft(tb, size), size)[: len(ta) + len(tb) - 1]
+
+def tilted_convolve_many(pairs: list[tuple[np.ndarray, np.ndarray]], *, floor: float = FLOOR,
+                         rel: float = REL) -> list[np.ndarray]:
+    """:func:`tilted_convolve` of each pair ``(a, b)``: the pairs walk their tilts in
+    step, and each step's FFTs of all pairs (of similar lengths, at most
+    :data:`BATCH_ELEMENTS` entries at once) run as one two-dimensional FFT, so a level
+    of a convolution tree pays numpy's per-call costs once rather than once per pair.
+    Each result is what the pair alone would give."""
+    out: list[np.ndarray] = [np.zeros(0)] * len(pairs)
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+    batch: list[int] = []
+    for i in order + [-1]:
+        if batch and (i < 0 or len(batch) * fft.next_fast_len(
+                len(pairs[i][0]) + len(pairs[i][1]) - 1, real=True) > BATCH_ELEMENTS):
+            for j, result in zip(batch, _Batch([pairs[j] for j in batch], floor, rel).run()):
+                out[j] = result
+            batch = []
+        batch.append(i)
+    return out
+
+
+class _Batch:
+    """Pairs convolved together: their logs padded to common lengths (``-inf``:
+    zeros), and for each entry of each result its log and relative error bound."""
+
+    def __init__(self, pairs: list[tuple[np.ndarray, np.ndarray]], floor: float, rel: float):
+        self.pairs, self.floor, self.rel = pairs, floor, rel
+        self.len_a = max(len(a) for a, _ in pairs)
+        self.len_b = max(len(b) for _, b in pairs)
+        self.length = self.len_a + self.len_b - 1
+        self.size = fft.next_fast_len(self.length, real=True)
+        self.log_a = np.full((len(pairs), self.len_a), -np.inf)
+        self.log_b = np.full((len(pairs), self.len_b), -np.inf)
+        with np.errstate(divide="ignore"):
+            for r, (a, b) in enumerate(pairs):
+                self.log_a[r, : len(a)], self.log_b[r, : len(b)] = np.log(a), np.log(b)
+        # two lengths wide: a tilt's window of the result never runs past the end
+        self.log_out = np.full((len(pairs), 2 * self.length), -np.inf)
+        self.error = np.full((len(pairs), 2 * self.length), np.inf)  # relative error bound
+        for r, (a, b) in enumerate(pairs):
+            self.error[r, len(a) + len(b) - 1:] = 0.0          # padding: exact zeros
+            if not (np.all(a > 0) and np.all(b > 0)):
+                # entries no pair of positive entries reaches are exact zeros: count the pairs
+                n = len(a) + len(b) - 1
+                size = fft.next_fast_len(n, real=True)
+                reach = fft.irfft(fft.rfft(a > 0, size) * fft.rfft(b > 0, size), size)[:n]
+                self.error[r, :n][reach < 0.5] = 0.0
+
+    def run(self) -> list[np.ndarray]:
+        walks = [_walk(a, b, self.log_out[r, : len(a) + len(b) - 1],
+                       self.error[r, : len(a) + len(b) - 1], self.floor, self.rel)
+                 for r, (a, b) in enumerate(self.pairs)]
+        pending = {r: next(w) for r, w in enumerate(walks)}
+        results: dict[int, np.ndarray] = {}
+        while pending:
+            rows = np.fromiter(pending, np.int64, len(pending))
+            answers = self.accept(rows, np.array([pending[r] for r in rows.tolist()]))
+            pending = {}
+            for r, answer in zip(rows.tolist(), answers):
+                try:
+                    pending[r] = walks[r].send(answer)
+                except StopIteration as done:
+                    results[r] = done.value
+        return [results[r] for r in range(len(self.pairs))]
+
+    def accept(self, rows: np.ndarray, theta: np.ndarray) -> list[tuple[int, float]]:
+        """For each row (pair) and its tilt: the entries of ``a * b`` that the tilt
+        gives to relative precision ``rel`` are stored; returns how many, and the log
+        of an upper bound on :math:`M_a(\theta) M_b(\theta)` (for the Chernoff bound)."""
+        ta, first_a, top_a, mass_a = _tilted_rows(self.log_a[rows], theta)
+        tb, first_b, top_b, mass_b = _tilted_rows(self.log_b[rows], theta)
+        n = ta.shape[1] + tb.shape[1] - 1
+        size = fft.next_fast_len(n, real=True)
+        tilted = fft.irfft(fft.rfft(ta, size, axis=1) * fft.rfft(tb, size, axis=1),
+                           size, axis=1)[:, :n]
         bound = (FFT_CONSTANT * np.finfo(float).eps * np.log2(size)
-                 * np.sqrt(np.dot(ta, ta) * np.dot(tb, tb)) + drop_a + drop_b)
-        start = first_a + first_b
-        window = error[start: start + len(tilted)]
-        better = (tilted * rel >= bound) & (tilted > 0) & (window > rel)
-        where = np.flatnonzero(better)
-        log_out[start + where] = (np.log(tilted[where]) + ma + mb
-                                  - theta * (start + where).astype(float))
-        window[where] = bound / tilted[where]
-        return int(where.size)
+                 * np.sqrt(np.einsum("ij,ij->i", ta, ta) * np.einsum("ij,ij->i", tb, tb))
+                 + (self.len_a + self.len_b) * np.exp(-CROP))   # what the cropped entries add
+        start = first_a + first_b                  # the window's first index in the result
+        columns = start[:, None] + np.arange(n)[None, :]
+        error = self.error[rows[:, None], columns]
+        better = (tilted * self.rel >= bound[:, None]) & (tilted > 0) & (error > self.rel)
+        r, k = np.nonzero(better)
+        value, where = tilted[r, k], start[r] + k
+        self.log_out[rows[r], where] = np.log(value) + (top_a + top_b)[r] - theta[r] * where
+        self.error[rows[r], where] = bound[r] / value
+        counts = np.bincount(r, minlength=len(rows))
+        log_mgf = top_a + top_b + np.log(mass_a) + np.log(mass_b)
+        return list(zip(counts.tolist(), log_mgf.tolist()))
 
-    def chernoff(theta: float, k: int) -> float:
-        """log of a bound on every entry past ``k`` on the side of ``theta``'s sign."""
-        return _log_sum_exp(log_a + theta * index_a) + _log_sum_exp(log_b + theta * index_b) \
-            - theta * k
 
-    first = accept(0.0)
+def _tilted_rows(log_x: np.ndarray, theta: np.ndarray,
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each row ``x e^{theta i}`` scaled to a largest entry of 1 and cut to a window
+    holding every entry above ``e**-CROP`` (one width for all rows): ``(windows,
+    first index of each, log of each scale, an upper bound on each scaled row's
+    sum)``. Entries left out, or below ``e**-700`` and flushed to 0, are each below
+    ``e**-CROP``; the bound counts them at that."""
+    n = log_x.shape[1]
+    x = log_x + theta[:, None] * np.arange(n, dtype=float)[None, :]
+    top = x.max(axis=1)
+    x -= top[:, None]
+    kept = x >= -CROP
+    first = np.argmax(kept, axis=1)
+    last = n - 1 - np.argmax(kept[:, ::-1], axis=1)
+    width = int((last - first).max()) + 1
+    columns = first[:, None] + np.arange(width)[None, :]
+    window = np.take_along_axis(x, np.minimum(columns, n - 1), axis=1)
+    window[columns >= n] = -np.inf
+    scaled = _exp_flushed(window)
+    return scaled, first, top, scaled.sum(axis=1) + n * np.exp(-CROP)
+
+
+def _walk(a: np.ndarray, b: np.ndarray, log_out: np.ndarray, error: np.ndarray,
+          floor: float, rel: float) -> Generator[float, tuple[int, float], np.ndarray]:
+    """The walk of tilts of one pair, as a generator: it yields the next tilt, is sent
+    back ``(entries accepted, log M_a M_b)`` once the tilt's FFT has filled
+    ``log_out`` and ``error`` (views of its batch's rows), and returns ``a * b``."""
+    length = len(log_out)
+    first, _ = yield 0.0
     log_floor = np.log(floor)
     for side in (1, -1):
-        theta, half = 0.0, first // 2
+        theta, half, log_mgf = 0.0, first // 2, 0.0
         for _ in range(MAX_TILTS):
             edge = _edge(error <= rel, side)
             if edge is None or edge == (length - 1 if side > 0 else 0):
                 break
-            if theta * side > 0 and chernoff(theta, edge + side) < log_floor:
-                _clear(log_out, error, edge + side, side)
+            if theta * side > 0 and log_mgf - theta * (edge + side) < log_floor:
+                _clear(log_out, error, edge + side, side)      # Chernoff: all below the floor
                 break
             new = _next_tilt(log_out, error <= rel, edge, side, half)
             if new is None or new * side <= theta * side:
                 _direct_end(a, b, log_out, error, edge + side, side)
                 break
             theta = new
-            half = max(accept(theta) // 2, 1)
+            accepted, log_mgf = yield theta
+            half = max(accepted // 2, 1)
             if _edge(error <= rel, side) == edge:          # no progress: finish directly
                 _direct_end(a, b, log_out, error, edge + side, side)
                 break
@@ -124,21 +216,6 @@ def tilted_convolve(a: np.ndarray, b: np.ndarray, *, floor: float = FLOOR,
     return np.where(good, np.exp(log_out), 0.0)
 
 
-def _tilt(log_x: np.ndarray, index: np.ndarray, theta: float,
-          ) -> tuple[np.ndarray, int, float, float]:
-    """``x e^{theta i}`` scaled to a largest entry of 1 and cut to the entries above
-    ``e**-CROP``: ``(entries, first index kept, log of the scale, mass cut off)``.
-    The mass cut off bounds what it could add to any entry of a convolution with an
-    array whose entries are at most 1."""
-    x = log_x + theta * index
-    top = float(x.max())
-    scaled = _exp_flushed(x - top)
-    kept = np.flatnonzero(x - top >= -CROP)
-    first, last = int(kept[0]), int(kept[-1])
-    entries = scaled[first: last + 1]
-    return entries, first, top, float(scaled[:first].sum() + scaled[last + 1:].sum())
-
-
 def _exp_flushed(x: np.ndarray) -> np.ndarray:
     """``exp(x)`` for ``x <= 0``, with every value below ``e**-700`` set to 0: such
     entries change no sum by more than the FFT's own error, and subnormal numbers
@@ -146,11 +223,6 @@ def _exp_flushed(x: np.ndarray) -> np.ndarray:
     out = np.exp(x)
     out[x < -700] = 0.0
     return out
-
-
-def _log_sum_exp(x: np.ndarray) -> float:
-    top = float(x.max())
-    return top + float(np.log(np.exp(x - top).sum()))
 
 
 def _edge(good: np.ndarray, side: int) -> int | None:

@@ -37,7 +37,8 @@ from typing import Any, Callable, ClassVar
 
 import numpy as np
 
-from .._convolution import MATRIX_WIDTH, distinct_rows, power, sum_of_unit_rows, sum_of_units_cost
+from .._convolution import (MATRIX_WIDTH, distinct_rows, power_many, sum_of_unit_rows,
+                            sum_of_units_cost)
 from .._pvalues import NullDistribution
 from .._setup import Setup
 from ..statistics import STATISTICS, AdditiveStatistic, Statistic
@@ -139,7 +140,7 @@ class UnitPlacementNull(NullModel):
                 wide[key] = wide.get(key, 0) + int(k)
         matrix = np.vstack(rows)
         used = int(np.max(np.flatnonzero(matrix.any(axis=0)), initial=0)) + 1
-        parts = [power((np.frombuffer(row), o), k) for (o, row), k in wide.items()]
+        parts = power_many([(np.frombuffer(row), o) for o, row in wide], list(wide.values()))
         pmf, offset = sum_of_unit_rows(matrix[:, :used], np.concatenate(offsets),
                                        np.concatenate(narrow_copies), parts)
         return NullDistribution.on_integers(pmf, offset)
