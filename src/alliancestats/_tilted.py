@@ -50,7 +50,7 @@ FFT_CONSTANT = 2.0
 #: how far past the accepted stretch the next tilt aims, in half-widths of a stretch
 STEP = 0.8
 #: entries of a tilted array below ``e**-CROP`` times its largest are left out of the FFT
-CROP = 60.0
+CROP = 45.0
 #: entries (pairs x FFT length) whose tilted FFTs run as one array
 BATCH_ELEMENTS = 1 << 19
 #: tilts tried before the rest of an end is convolved directly
@@ -143,11 +143,10 @@ class _Batch:
                  * np.sqrt(np.einsum("ij,ij->i", ta, ta) * np.einsum("ij,ij->i", tb, tb))
                  + (self.len_a + self.len_b) * np.exp(-CROP))   # what the cropped entries add
         start = first_a + first_b                  # the window's first index in the result
-        columns = start[:, None] + np.arange(n)[None, :]
-        error = self.error[rows[:, None], columns]
-        better = (tilted * self.rel >= bound[:, None]) & (tilted > 0) & (error > self.rel)
-        r, k = np.nonzero(better)
-        value, where = tilted[r, k], start[r] + k
+        r, k = np.nonzero(tilted >= bound[:, None] / self.rel)   # bound > 0: tilted > 0
+        where = start[r] + k
+        better = self.error[rows[r], where] > self.rel            # not yet known as well
+        r, where, value = r[better], where[better], tilted[r[better], k[better]]
         self.log_out[rows[r], where] = np.log(value) + (top_a + top_b)[r] - theta[r] * where
         self.error[rows[r], where] = bound[r] / value
         counts = np.bincount(r, minlength=len(rows))
@@ -165,14 +164,13 @@ def _tilted_rows(log_x: np.ndarray, theta: np.ndarray,
     n = log_x.shape[1]
     x = log_x + theta[:, None] * np.arange(n, dtype=float)[None, :]
     top = x.max(axis=1)
-    x -= top[:, None]
-    kept = x >= -CROP
+    kept = x >= (top - CROP)[:, None]
     first = np.argmax(kept, axis=1)
     last = n - 1 - np.argmax(kept[:, ::-1], axis=1)
     width = int((last - first).max()) + 1
-    columns = first[:, None] + np.arange(width)[None, :]
-    window = np.take_along_axis(x, np.minimum(columns, n - 1), axis=1)
-    window[columns >= n] = -np.inf
+    columns = np.minimum(first[:, None] + np.arange(width)[None, :], n)
+    window = np.take_along_axis(np.pad(x, ((0, 0), (0, 1)), constant_values=-np.inf),
+                                columns, axis=1) - top[:, None]
     scaled = _exp_flushed(window)
     return scaled, first, top, scaled.sum(axis=1) + n * np.exp(-CROP)
 
