@@ -170,7 +170,8 @@ def test_exact_matches_monte_carlo_at_size():
 
 def test_auto_picks_exact_for_k_at_n_100000():
     setup = _setup(100_000, 5000, 36_500, seed=7)
-    for null, options in (("stratified", {}), ("jitter", {"days": 68})):
+    for null, options in (("stratified", {}), ("jitter", {"days": 68}),
+                          ("episode-jitter", {"days": 68, "gap": 0})):
         model = make_null(null, dict(options))
         assert model.exact_cost(setup, STATISTICS["matches"]) < EXACT_BUDGET
 
