@@ -205,12 +205,12 @@ class EpisodeJitterNull(UnitPlacementNull):
         their bin) make the null distribution a point mass, which the test reports
         with a :class:`~alliancestats.DegenerateDataWarning` like any forced result."""
         ep = episodes(setup.response_offsets, self.gap(setup))
-        spanning = [e for e in range(ep.n_episodes) if ep.span[e] + 1 >= setup.period.n_days]
-        if spanning and self.values["days"] > 0:
+        spanning = np.flatnonzero(ep.span + 1 >= setup.period.n_days)   # ``span``: one array
+        if spanning.size and self.values["days"] > 0:
             rows = setup.responses.source_rows
             raise AllianceStatsError(
                 f"null 'episode-jitter': the episode of "
-                f"{name_rows([rows[i] for i in ep.members(spanning[0])])} spans the whole "
+                f"{name_rows([rows[i] for i in ep.members(int(spanning[0]))])} spans the whole "
                 f"period with `gap`={self.gap(setup)}, so it can never move; use a smaller "
                 "`gap` (fewer, shorter episodes) or another null")
 
