@@ -168,9 +168,9 @@ def _tilted_rows(log_x: np.ndarray, theta: np.ndarray,
     first = np.argmax(kept, axis=1)
     last = n - 1 - np.argmax(kept[:, ::-1], axis=1)
     width = int((last - first).max()) + 1
-    columns = np.minimum(first[:, None] + np.arange(width)[None, :], n)
-    window = np.take_along_axis(np.pad(x, ((0, 0), (0, 1)), constant_values=-np.inf),
-                                columns, axis=1) - top[:, None]
+    columns = first[:, None] + np.arange(width)[None, :]
+    window = np.take_along_axis(x, np.minimum(columns, n - 1), axis=1) - top[:, None]
+    window[columns >= n] = -np.inf             # past the row's end: zeros
     scaled = _exp_flushed(window)
     return scaled, first, top, scaled.sum(axis=1) + n * np.exp(-CROP)
 
