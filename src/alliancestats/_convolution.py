@@ -4,7 +4,9 @@ Every exact null of an additive statistic ends here:
 
 * :func:`sum_of_units`: independent units (responses or episodes), each with an
   integer score pmf; the pmf of the total is their convolution, in a balanced
-  tree. Narrow units are merged many pairs at a time, directly; a pair of wide
+  tree. Units with identical pmfs are grouped and their pmf raised to its
+  multiplicity (repeated squaring). Narrow units are merged many pairs at a time,
+  directly; a pair of wide
   parts (more than :data:`DIRECT_PRODUCT` products) by FFT with exponential
   tilting (:mod:`alliancestats._tilted`), which keeps the *relative* precision a
   plain FFT loses in the tails (a plain FFT has an absolute error near
@@ -12,7 +14,8 @@ Every exact null of an additive statistic ends here:
   :data:`FLOOR` (``1e-290``) at either end are dropped: a sum of ``U`` independent
   units concentrates, so a part stays :math:`O(\sqrt{U})` wide instead of
   :math:`O(U)`, and the tree costs :math:`O(n \log^2 n)` instead of
-  :math:`O(n^2)`.
+  :math:`O(n^2)`. The wide merges of one level of the tree (and of the powers of
+  many units) run together (:func:`convolve_many`), their FFTs batched.
 
   Precision: every entry above ``1e-270`` of the result has relative error at
   most about ``depth * 1e-11`` (direct merges add non-negative terms only, about
@@ -55,6 +58,8 @@ TILT_COST = 20.0
 MATRIX_WIDTH = 64
 #: a narrow unit occurring at most this often is repeated rather than powered
 MATRIX_COPIES = 16
+#: narrow units merged in one array (memory: this many times their width)
+NARROW_CHUNK = 8192
 
 
 def convolve(a: tuple[np.ndarray, int], b: tuple[np.ndarray, int]) -> tuple[np.ndarray, int]:
@@ -158,8 +163,14 @@ def sum_of_unit_rows(rows: np.ndarray, offsets: np.ndarray, copies: np.ndarray,
     repeat = (copies <= MATRIX_COPIES) & (rows.shape[1] <= MATRIX_WIDTH)
     parts += power_many([(row, int(o)) for row, o in zip(rows[~repeat], offsets[~repeat])],
                         copies[~repeat].tolist())
-    parts += _merge_narrow(np.repeat(rows[repeat], copies[repeat], axis=0),
-                           np.repeat(offsets[repeat], copies[repeat]))
+    # the repeated narrow units, by pmf length, a chunk at a time (bounded memory; each
+    # chunk as wide as its own longest pmf)
+    index = np.repeat(np.flatnonzero(repeat), copies[repeat])
+    lengths = rows.shape[1] - np.argmax(rows[:, ::-1] > 0, axis=1)
+    index = index[np.argsort(lengths[index], kind="stable")]
+    for start in range(0, len(index), NARROW_CHUNK):
+        chunk = index[start: start + NARROW_CHUNK]
+        parts += _merge_narrow(rows[chunk, : int(lengths[chunk].max())], offsets[chunk])
     while len(parts) > 1:  # balanced tree: pair neighbours, smallest first
         parts.sort(key=lambda part: len(part[0]))
         merged = convolve_many([(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)])

@@ -26,10 +26,14 @@ An entry is accepted from a tilt only where the FFT's error bound
 ``rel`` times the entry; so every returned entry above ``floor`` has relative error
 at most ``rel`` (plus rounding in :math:`\exp`/:math:`\log`, ~:math:`10^{-15}`).
 If the walk stalls (an array that is far from log-concave) the remaining stretch is
-convolved directly, so the guarantee never depends on the shape. Cost: a few FFTs
-of length ``len(a) + len(b)`` per tilt, and about ten tilts for a sum of many
-independent units (each covers a few standard deviations of the ~70 that lie above
-``1e-290``).
+convolved directly, so the guarantee never depends on the shape. Each tilt's FFT
+runs on the tilted arrays cut to their entries above ``e**-CROP`` of the largest
+(the mass cut off is added to the error bound). Cost: a few FFTs of about a third
+of ``len(a) + len(b)`` per tilt, and about ten tilts for a sum of many independent
+units (each covers a few standard deviations of the ~70 that lie above
+``1e-290``). :func:`tilted_convolve_many` walks the tilts of many pairs in step (a
+level of a convolution tree) and runs each step's FFTs as one two-dimensional FFT;
+every pair's result is the one it would get alone.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ STEP = 0.8
 #: entries of a tilted array below ``e**-CROP`` times its largest are left out of the FFT
 CROP = 45.0
 #: entries (pairs x FFT length) whose tilted FFTs run as one array
-BATCH_ELEMENTS = 1 << 19
+BATCH_ELEMENTS = 1 << 18
 #: tilts tried before the rest of an end is convolved directly
 MAX_TILTS = 64
 

@@ -16,8 +16,11 @@ a convolution (:mod:`alliancestats._convolution`: a balanced tree, narrow merges
 direct, wide ones by FFT with exponential tilting, every probability above
 :math:`10^{-270}` to relative precision; for K with single-response units it is the
 Poisson-binomial distribution). Identical units (same candidates, same member
-offsets: every response of a stratum, responses on the same day) are grouped and
-their pmf raised to its multiplicity. Cost: the unit histograms,
+offsets: every response of a stratum, responses on the same day) are grouped, and
+so are units whose pmfs merely coincide (the same histogram of scores over their
+candidates: under ``jitter`` a response's pmf of K depends only on how many of its
+:math:`2J + 1` days are covered, so at most :math:`2J + 2` pmfs away from the
+period's ends, however many days); each pmf is raised to its multiplicity. Cost: the unit histograms,
 :math:`O(\sum_u |u| (b_u - a_u + 1))`, then the tree, near-linear in the total
 support because every part is trimmed to its entries above :math:`10^{-290}`,
 :math:`O(\sqrt{U})` wide; memory linear in :math:`n + T`. The unit pmfs come
@@ -130,15 +133,17 @@ class UnitPlacementNull(NullModel):
             repeat = copies[first: last]
             length = matrix.shape[1] - np.argmax(matrix[:, ::-1] > 0, axis=1)
             narrow = length <= MATRIX_WIDTH
-            rows.append(np.pad(matrix[narrow, :MATRIX_WIDTH],
-                               ((0, 0), (0, max(0, MATRIX_WIDTH - matrix.shape[1])))))
+            rows.append(matrix[narrow, :MATRIX_WIDTH])
             offsets.append(offset[narrow])
             narrow_copies.append(repeat[narrow])
             for row, size, o, k in zip(matrix[~narrow], length[~narrow], offset[~narrow],
                                        repeat[~narrow]):   # identical pmfs added up
                 key = (int(o), row[:size].tobytes())
                 wide[key] = wide.get(key, 0) + int(k)
-        matrix = np.vstack(rows)
+        matrix = np.zeros((sum(len(r) for r in rows), max(r.shape[1] for r in rows)))
+        row_starts = np.cumsum([0] + [len(r) for r in rows])
+        for r, start in zip(rows, row_starts.tolist()):
+            matrix[start: start + len(r), : r.shape[1]] = r
         used = int(np.max(np.flatnonzero(matrix.any(axis=0)), initial=0)) + 1
         parts = power_many([(np.frombuffer(row), o) for o, row in wide], list(wide.values()))
         pmf, offset = sum_of_unit_rows(matrix[:, :used], np.concatenate(offsets),
@@ -200,7 +205,7 @@ class UnitPlacementNull(NullModel):
 
 
 #: units x candidates whose pmfs are computed in one array (bounds the memory)
-UNIT_BLOCK_ELEMENTS = 1 << 20
+UNIT_BLOCK_ELEMENTS = 1 << 18
 #: members x candidates gathered at once when summing unit scores
 GATHER_ELEMENTS = 1 << 22
 #: score rows x score values x days of cumulative counts the one-member path may hold

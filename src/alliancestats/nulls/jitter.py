@@ -36,8 +36,9 @@ class JitterNull(UnitPlacementNull):
     :math:`p_i = C(I_i) / |I_i|` and K is Poisson-binomial; S is the convolution of
     the histograms of ``c`` over each :math:`I_i` (see
     :mod:`alliancestats.nulls._placement`): a balanced tree of convolutions of the
-    :math:`n` unit pmfs (responses on the same day share one, raised to its
-    multiplicity), narrow merges direct, wide ones by FFT with exponential tilting,
+    :math:`n` unit pmfs (responses on the same day, or with the same histogram of
+    scores over their intervals, share one, raised to its multiplicity), narrow
+    merges direct, wide ones by FFT with exponential tilting,
     every probability above :math:`10^{-270}` to relative precision; near-linear in
     :math:`n` (K at :math:`n = 10^5` in well under a second). ``episode-jitter``
     moves whole bursts of responses instead of single ones.
