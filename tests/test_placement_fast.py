@@ -91,3 +91,51 @@ def test_unit_pmfs_against_brute_force(same_day, monkeypatch):
             assert all(got[v] == pytest.approx(ref[v], rel=1e-14) for v in ref)
     if same_day:       # the cumulative-count path ran, bursts (weight > 1) included
         assert calls and max(int(w.max()) for w in calls) > 1
+
+
+def test_batched_tilted_merges_keep_relative_precision():
+    """Pairs of different lengths and shapes (one with zeros inside, one heavy-tailed)
+    convolved together, in batches small enough to split them: every entry above
+    1e-270 within 1e-10 of the direct convolution, exact zeros kept, and each result
+    as precise as the pair convolved alone."""
+    from alliancestats import _tilted
+
+    rng = np.random.default_rng(4)
+    pairs = []
+    for length in (300, 900, 1700, 2600):
+        x = np.arange(length) - length / 2
+        a = np.exp(-x ** 2 / (2 * (length / 14) ** 2) + rng.normal(0, 0.3, length))
+        b = np.exp(-np.abs(x) / (length / 30))
+        pairs.append((a / a.sum(), b / b.sum()))
+    spread = np.zeros(801)
+    spread[::2] = np.exp(-((np.arange(401) - 200) / 25.0) ** 2)
+    pairs.append((spread / spread.sum(), pairs[1][0]))
+    for batch in (1 << 18, 4000):
+        original = _tilted.BATCH_ELEMENTS
+        _tilted.BATCH_ELEMENTS = batch
+        try:
+            merged = _tilted.tilted_convolve_many(pairs)
+        finally:
+            _tilted.BATCH_ELEMENTS = original
+        for (a, b), got in zip(pairs, merged):
+            ref = np.convolve(a, b)
+            alone = _tilted.tilted_convolve(a, b)
+            for result in (got, alone):
+                keep = ref > 1e-270
+                assert len(result) == len(ref)
+                assert np.max(np.abs(result[keep] - ref[keep]) / ref[keep]) < 1e-10
+                assert np.max(result[ref == 0], initial=0) == 0
+                assert np.max(np.abs(result[~keep] - ref[~keep]), initial=0) < 1e-280
+
+
+def test_power_many_equals_power_one_at_a_time():
+    rng = np.random.default_rng(5)
+    pmfs = [(p / p.sum(), int(o)) for p, o in
+            zip(rng.random((4, 7)) ** 2, rng.integers(0, 3, 4))]
+    times = [1, 5, 300, 1000]
+    for (pmf, first), (one, one_first), t in zip(conv.power_many(pmfs, times),
+                                                 [conv.power(p, t) for p, t in zip(pmfs, times)],
+                                                 times):
+        assert first == one_first and len(pmf) == len(one)
+        keep = one > 1e-270
+        assert np.max(np.abs(pmf[keep] - one[keep]) / one[keep]) < 1e-10

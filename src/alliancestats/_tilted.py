@@ -33,7 +33,7 @@ of ``len(a) + len(b)`` per tilt, and about ten tilts for a sum of many independe
 units (each covers a few standard deviations of the ~70 that lie above
 ``1e-290``). :func:`tilted_convolve_many` walks the tilts of many pairs in step (a
 level of a convolution tree) and runs each step's FFTs as one two-dimensional FFT;
-every pair's result is the one it would get alone.
+each pair's result carries the same guarantee as when convolved alone.
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def tilted_convolve_many(pairs: list[tuple[np.ndarray, np.ndarray]], *, floor: f
     step, and each step's FFTs of all pairs (of similar lengths, at most
     :data:`BATCH_ELEMENTS` entries at once) run as one two-dimensional FFT, so a level
     of a convolution tree pays numpy's per-call costs once rather than once per pair.
-    Each result is what the pair alone would give."""
+    Each result keeps the guarantee of :func:`tilted_convolve` (the error bound is
+    each pair's own)."""
     out: list[np.ndarray] = [np.zeros(0)] * len(pairs)
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
     batch: list[int] = []
