@@ -137,7 +137,7 @@ class _Batch:
     def accept(self, rows: np.ndarray, theta: np.ndarray) -> list[tuple[int, float]]:
         """For each row (pair) and its tilt: the entries of ``a * b`` that the tilt
         gives to relative precision ``rel`` are stored; returns how many, and the log
-        of an upper bound on :math:`M_a(\theta) M_b(\theta)` (for the Chernoff bound)."""
+        of an upper bound on ``M_a(theta) M_b(theta)`` (for the Chernoff bound)."""
         ta, first_a, top_a, mass_a = _tilted_rows(self.log_a[rows], theta)
         tb, first_b, top_b, mass_b = _tilted_rows(self.log_b[rows], theta)
         n = ta.shape[1] + tb.shape[1] - 1
