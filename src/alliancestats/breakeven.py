@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+from scipy.ndimage import minimum_filter1d
 
 from ._docstrings import shared
 from ._output import json_ready
@@ -183,6 +184,10 @@ def rate_curve(
       that brings the expected count to ``f m``. For each ``f``, ``n_replicates``
       random versions give the mean coverage ``C/T`` and the ``uniform``-null
       p-value of the *observed* K, :math:`P(\mathrm{Binomial}(n, C/T) \ge K)`.
+      The multipliers share their random numbers (one uniform per day and
+      replicate: a day is kept at ``f`` when its uniform is below ``f``), so the
+      versions are nested across ``f`` and the curve is smooth in ``f``; each
+      multiplier's versions alone are distributed as described.
 
     The observed K and n stay fixed throughout: the question is how often
     triggers must come for that count to be unremarkable.
@@ -229,9 +234,10 @@ def rate_curve(
         pmf = window_hit_pmf(np.sort(setup.response_days), window.length, q)
         rows.append(("poisson-exact", rate, np.nan, n * (1 - (1 - q) ** window.length),
                      float(min(pmf[k:].sum(), 1.0))))
-    for f in np.sort(factors):
-        coverages = _thinned_coverage(setup.reach_grid, f, n_replicates, window.length,
-                                      period.n_days, generator)
+    ordered = np.sort(factors)
+    all_coverages = _thinned_coverages(setup.reach_grid, ordered, n_replicates, window.length,
+                                       period.n_days, generator)
+    for f, coverages in zip(ordered, all_coverages):
         share = float(coverages.mean())
         pvals = stats.binom.sf(k - 1, n, coverages)
         rows.append(("thinning", f * observed_rate, share, n * share, float(pvals.mean())))
@@ -274,18 +280,39 @@ def _exact_break_even(days: np.ndarray, length: int, k: int, alpha: float) -> fl
     return float(optimize.brentq(tail, 1e-9, 1 - 1e-9, xtol=1e-12) * DAYS_PER_YEAR)
 
 
-def _thinned_coverage(grid: np.ndarray, factor: float, replicates: int, length: int,
-                      n_days: int, rng: np.random.Generator) -> np.ndarray:
-    """Coverage share of ``replicates`` thinned/thickened versions of a trigger grid."""
-    if factor <= 1:
-        draws = grid[None, :] & (rng.random((replicates, grid.size)) < factor)
-    else:
-        m = int(grid.sum())
-        free = grid.size - m
-        extra = min((factor - 1) * m / free, 1.0) if free else 0.0
-        draws = grid[None, :] | (rng.random((replicates, grid.size)) < extra)
-    # period day d sees grid columns d .. d + length - 1: two slices of one cumulative sum
-    cumulative = np.zeros((replicates, grid.size + 1), dtype=np.int32)
-    np.cumsum(draws, axis=1, out=cumulative[:, 1:])
-    covered = cumulative[:, length:length + n_days] > cumulative[:, :n_days]
-    return covered.mean(axis=1)
+#: uniforms drawn at once by the thinning replicates (chunks of replicates stay below it)
+CHUNK_CELLS = 2**22
+
+
+def _thinned_coverages(grid: np.ndarray, factors: np.ndarray, replicates: int, length: int,
+                       n_days: int, rng: np.random.Generator) -> np.ndarray:
+    """Coverage share of ``replicates`` thinned/thickened versions of a trigger grid for
+    every factor (sorted ascending), shape ``(len(factors), replicates)``.
+
+    One uniform ``u`` per grid day and replicate serves every factor: at ``f <= 1`` a
+    trigger day is kept iff ``u < f``; at ``f > 1`` every trigger day is kept and
+    another day becomes one iff ``u < x(f)``, the probability bringing the expected
+    count to ``f m``. Each factor's version has exactly the distribution of an
+    independent draw; across factors the versions are nested (common random numbers).
+    A period day ``d`` sees grid days ``d .. d + length - 1``; it is covered at ``f <= 1``
+    iff the least ``u`` over its trigger days is below ``f``, and at ``f > 1`` iff it
+    sees a trigger day or the least ``u`` over its other days is below ``x(f)``: two
+    sliding minima per replicate, compared with every threshold.
+    """
+    m = int(grid.sum())
+    free = grid.size - m
+    extra = [min((f - 1) * m / free, 1.0) if free else 0.0 for f in factors.tolist()]
+    out = np.empty((len(factors), replicates))
+    rows = max(1, CHUNK_CELLS // grid.size)
+    start = length // 2                 # the filter's output at i covers i - length // 2 ...
+    for a in range(0, replicates, rows):
+        b = min(a + rows, replicates)
+        u = rng.random((b - a, grid.size))
+        kept = minimum_filter1d(np.where(grid, u, np.inf), length, axis=1, mode="constant",
+                                cval=np.inf)[:, start: start + n_days]
+        added = minimum_filter1d(np.where(grid, -1.0, u), length, axis=1, mode="constant",
+                                 cval=np.inf)[:, start: start + n_days]
+        for i, f in enumerate(factors.tolist()):
+            covered = kept < f if f <= 1 else added < extra[i]
+            out[i, a:b] = np.count_nonzero(covered, axis=1) / n_days
+    return out
