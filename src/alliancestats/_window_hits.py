@@ -48,6 +48,7 @@ from math import exp
 import numpy as np
 
 from ._convolution import EXACT_BUDGET, sum_of_units
+from ._short_chains import is_short, short_chains_missed_pmfs
 
 #: polynomial terms below this, at either end, are dropped ...
 TINY = 1e-280
@@ -62,6 +63,8 @@ RESCALE = 1e-250
 STEP_OVERHEAD = 3e4
 #: distinct windows overlapping one window beyond which the cost estimate takes its bound
 MAX_COVARIANCE_LAG = 256
+#: floats of suffix sums the front stack computes at once (see :func:`_descend`)
+LEAF_CELLS = 2**16
 #: bytes the recursion may hold at once; more counts as more than :data:`EXACT_BUDGET`
 MEMORY_BUDGET = 200 * 2**20
 
@@ -77,7 +80,7 @@ def _trimmed(x: np.ndarray, offset: int) -> Poly | None:
 
 
 def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray) -> Poly:
-    """pmf of the windows missed in one chain, as ``(pmf, first value)``.
+    r"""pmf of the windows missed in one chain, as ``(pmf, first value)``.
 
     ``log_empty[j]``: log probability that atom ``j`` is empty; window ``i`` holds
     atoms ``first[i] .. stop[i] - 1``; windows sorted by ``first``, with ``stop``
@@ -86,7 +89,11 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
     Pools are held as ``scale * buffer[lo:hi]`` so that multiplying one by a
     probability costs one float multiplication (the scale is folded in once it
     falls below :data:`RESCALE`). Dead states sit at exponent ``m - o(l) + n``,
-    so the shift as windows end costs nothing.
+    so the shift as windows end costs nothing. Open states with the same
+    :math:`o(\ell)` die together, so they are kept as one polynomial (a *group*,
+    ``[o, last atom, polynomial weighted to that atom, first exponent]``); the
+    front stack's suffix sums are kept for a *leaf* of it at a time, the rest of
+    the front as block sums (:func:`_descend`).
     """
     n_atoms, n = len(log_empty), len(first)
     empty, full = np.exp(log_empty).tolist(), (-np.expm1(log_empty)).tolist()
@@ -97,10 +104,12 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
     dead[n], dlo, dhi, dscale = 1.0, n, n + 1, 1.0        # l = -1: dead from the start
     blo = bhi = 0
     bscale = 1.0
-    back_items: list[tuple[int, np.ndarray, int]] = []
-    front: list[tuple[int, np.ndarray, int]] = []
-    suffix: list[tuple[np.ndarray, int]] = []
-    ref = head = 0
+    back_items: list[list] = []
+    front: list = []
+    pending: list[tuple[int, int, Poly | None]] = []
+    suffix: list = []
+    rest: Poly | None = None
+    ref = head = leaf_a = leaf_b = 0
     new: Poly | None = None
     for j in range(n_atoms + 1):
         r = resolved[j]
@@ -117,45 +126,51 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
                 x, lo = new
                 back[lo: lo + len(x)] += x * (1.0 / bscale)
                 blo, bhi = (lo, lo + len(x)) if bhi == blo else (min(blo, lo), max(bhi, lo + len(x)))
-                back_items.append((j - 1, x, lo))
+                o = opened[j - 1]
+                if back_items and back_items[-1][0] == o:     # same group: one polynomial
+                    _, last, y, ylo = back_items.pop()
+                    x, lo = _add((y * exp(cum[j] - cum[last + 1]), ylo), new)
+                back_items.append([o, j - 1, x, lo])
         while True:                                       # alive states that die now
-            if head == len(front):
-                if not back_items:
-                    break
-                front, back_items, head = back_items, [], 0   # the back stack becomes the front
-                ref = front[-1][0] + 1
-                flo = min(lo for _, _, lo in front)
-                running = np.zeros(max(lo + len(x) for _, x, lo in front) - flo)
-                suffix = []
-                for ell, x, lo in reversed(front):
-                    running[lo - flo: lo - flo + len(x)] += x * exp(cum[ref] - cum[ell + 1])
-                    suffix.append((running.copy(), flo))
-                suffix.reverse()
-                back[blo:bhi] = 0.0
-                blo = bhi = 0
-                bscale = 1.0
-            ell, x, lo = front[head]
-            if opened[ell] > r:
+            if head == leaf_b:
+                if not pending:
+                    if not back_items:
+                        break
+                    front, back_items, head = back_items, [], 0   # the back stack becomes the front
+                    ref = front[-1][1] + 1
+                    pending.append((0, len(front), None))
+                    back[blo:bhi] = 0.0
+                    blo = bhi = 0
+                    bscale = 1.0
+                leaf_a, leaf_b, rest, suffix = _descend(front, pending, cum, ref)
+            o, ell, x, lo = front[head]
+            if o > r:
                 break
-            at = lo - opened[ell] + n
+            at = lo - o + n
             dead[at: at + len(x)] += x * (exp(cum[j] - cum[ell + 1]) / dscale)
             dlo, dhi = min(dlo, at), max(dhi, at + len(x))
+            front[head] = suffix[head - leaf_a] = None
             head += 1
-        # the total: dead pool (shifted by r), back pool, front suffix
+        # the total: dead pool (shifted by r), back pool, front suffix and the rest of the front
         lo, hi = dlo - n + r, dhi - n + r
         if bhi > blo:
             lo, hi = min(lo, blo), max(hi, bhi)
-        alive = head < len(front)
+        alive = head < leaf_b
         if alive:
-            x, xlo = suffix[head]
+            x, xlo = suffix[head - leaf_a]
             lo, hi = min(lo, xlo), max(hi, xlo + len(x))
+            if rest is not None:
+                lo, hi = min(lo, rest[1]), max(hi, rest[1] + len(rest[0]))
         grow = full[j] if j < n_atoms else 1.0            # F_j = (1 - e_j) * total
         total = np.zeros(hi - lo)
         np.multiply(dead[dlo:dhi], dscale * grow, out=total[dlo - n + r - lo: dhi - n + r - lo])
         if bhi > blo:
             total[blo - lo: bhi - lo] += back[blo:bhi] * (bscale * grow)
         if alive:
-            total[xlo - lo: xlo - lo + len(x)] += x * (exp(cum[j] - cum[ref]) * grow)
+            factor = exp(cum[j] - cum[ref]) * grow
+            total[xlo - lo: xlo - lo + len(x)] += x * factor
+            if rest is not None:
+                total[rest[1] - lo: rest[1] - lo + len(rest[0])] += rest[0] * factor
         if not (dead[dlo] * dscale > TRIM_BELOW and dead[dhi - 1] * dscale > TRIM_BELOW):
             keep = np.flatnonzero(dead[dlo:dhi] * dscale > TINY)    # drop negligible ends
             if len(keep):
@@ -165,6 +180,51 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
         if j < n_atoms:
             new = _trimmed(total, lo)
     return _trimmed(total, lo) or (np.array([1.0]), 0)
+
+
+def _add(a: Poly, b: Poly) -> Poly:
+    """The sum of two polynomials (non-negative terms: nothing cancels)."""
+    (x, xlo), (y, ylo) = a, b
+    lo = min(xlo, ylo)
+    out = np.zeros(max(xlo + len(x), ylo + len(y)) - lo)
+    out[xlo - lo: xlo - lo + len(x)] += x
+    out[ylo - lo: ylo - lo + len(y)] += y
+    return out, lo
+
+
+def _descend(front: list, pending: list, cum: list, ref: int):
+    r"""The next leaf of the front stack: ``(first item, stop, rest, suffix sums)``.
+
+    ``pending`` holds ``(a, b, rest)``: items ``a .. b - 1`` not yet reached, with
+    ``rest`` the sum of the items from ``b`` on (None if none), every item weighted
+    to atom ``ref``. The top range is halved, the later half left pending and its
+    sum added to ``rest``, until the range's suffix sums take at most
+    :data:`LEAF_CELLS` floats; those are then computed. Each item joins at most
+    :math:`\log_2` of the front's size block sums, and the pending rests are as
+    many polynomials, so memory stays near the items' own size even when a wide
+    polynomial (a long chain's later states) sits behind many narrow ones.
+    """
+    def weighted(k: int) -> Poly:
+        _, ell, x, lo = front[k]
+        return x * exp(cum[ref] - cum[ell + 1]), lo
+
+    a, b, rest = pending.pop()
+    while b - a > 1:
+        lo = min(front[k][3] for k in range(a, b))
+        hi = max(front[k][3] + len(front[k][2]) for k in range(a, b))
+        if (b - a) * (hi - lo) <= LEAF_CELLS:
+            break
+        mid = (a + b) // 2
+        pending.append((mid, b, rest))
+        for k in range(mid, b):
+            rest = weighted(k) if rest is None else _add(rest, weighted(k))
+        b = mid
+    suffix: list = [None] * (b - a)
+    running: Poly | None = None
+    for k in range(b - 1, a - 1, -1):
+        running = weighted(k) if running is None else _add(running, weighted(k))
+        suffix[k - a] = running
+    return a, b, rest, suffix
 
 
 def _chain_starts(first: np.ndarray, stop: np.ndarray) -> np.ndarray:
@@ -204,11 +264,12 @@ def missed_pmf(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray, q: floa
         if group[0] is None:
             group[0] = (log_empty[base:top], f, s)
         group[1] += 1
-    pmfs, counts = [], []
-    for (chain, times) in groups.values():
-        pmfs.append(chain_missed_pmf(*chain))
-        counts.append(times)
-    return sum_of_units(pmfs, counts)
+    chains = [chain for chain, _ in groups.values()]
+    short = [i for i, chain in enumerate(chains) if is_short(chain)]
+    pmfs = [None if is_short(chain) else chain_missed_pmf(*chain) for chain in chains]
+    for i, poly in zip(short, short_chains_missed_pmfs([chains[i] for i in short])):
+        pmfs[i] = poly
+    return sum_of_units(pmfs, [times for _, times in groups.values()])
 
 
 def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
@@ -221,11 +282,11 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     standard deviation of the missed windows, from the exact covariances of
     overlapping windows) plus 40 times the most windows sharing a day (one long
     empty run misses them together), counting only windows whose chance of
-    being missed is not negligible. The recursion also holds the polynomials of
-    every atom still inside an open window (with windows far longer than the
-    gaps between responses, nearly all of them): where those would take more
-    than :data:`MEMORY_BUDGET` bytes the estimate is scaled so that it exceeds
-    :data:`~alliancestats._convolution.EXACT_BUDGET`.
+    being missed is not negligible. The recursion also holds one polynomial per
+    group of open states (states with the same windows started), each at most
+    the windows of its chain ended before the group's last atom: where those
+    would take more than :data:`MEMORY_BUDGET` bytes the estimate is scaled so
+    that it exceeds :data:`~alliancestats._convolution.EXACT_BUDGET`.
     """
     if len(first) == 0 or q <= 0 or q >= 1:
         return 1.0
@@ -254,15 +315,25 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
         variance += 2.0 * float((times[pairs] * times[pairs + d]
                                  * (both - missed[pairs] * missed[pairs + d])).sum())
     width = 40.0 * np.sqrt(max(variance, 0.0)) + 40.0 * crowd + 64.0  # inf: no bound
-    starts = _chain_starts(first, stop)
-    ends = np.append(starts[1:], len(first))
-    windows = (ends - starts).astype(float)
+    if len(first_u) == 0:
+        return 1.0
+    starts = _chain_starts(first_u, stop_u)           # chains of the windows that can be missed
+    chain = np.cumsum(np.isin(np.arange(len(first_u)), starts)) - 1
+    before = np.concatenate([[0], np.cumsum(times)])  # windows up to each unique one
+    windows = np.add.reduceat(times, starts).astype(float)
     spans = np.minimum(windows + 1, width)
-    atoms = (np.maximum.accumulate(stop)[ends - 1] - first[starts]).astype(float)
+    atoms = (np.maximum.reduceat(stop_u, starts) - first_u[starts]).astype(float)
     merging = float(spans.sum()) * min(float(spans.sum()), width * 4.0)
     work = float((atoms * (4.0 * spans + STEP_OVERHEAD)).sum()) + merging
-    # memory: every atom still inside an open window keeps its polynomial and a
-    # running sum (two floats a term), at most the longest window's atoms at once
-    alive = np.minimum(float((stop_u - first_u).max(initial=0)), atoms)
-    memory = float((16.0 * alive * spans).max(initial=0.0))
+    # memory: the open states, one polynomial per distinct window start (states with
+    # the same windows started die together), alive from that start to the end of its
+    # window; each counts at most the windows of its chain ended before the next start
+    following = np.append(first_u[1:], stop_u[-1])
+    ended = before[np.searchsorted(stop_u, following - 1, side="right")] - before[starts][chain]
+    group = np.minimum(np.maximum(ended, 0) + 1.0, spans[chain])
+    step = np.zeros(int(stop_u.max()) + 2)
+    np.add.at(step, first_u, group)
+    np.add.at(step, stop_u + 1, -group)
+    pools = 8.0 * spans * (2.0 * np.log2(windows + 1.0) + 8.0) + 16.0 * LEAF_CELLS
+    memory = 16.0 * float(np.cumsum(step).max()) + float(pools.max())
     return max(work, memory * (EXACT_BUDGET / MEMORY_BUDGET))
