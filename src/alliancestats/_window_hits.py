@@ -54,6 +54,9 @@ from ._short_chains import is_short, short_chains_missed_pmfs
 TINY = 1e-280
 #: ... once an end term falls below this (so trimming is rare)
 TRIM_BELOW = 1e-300
+#: the dead pool's ends are looked at every this many atoms (keeping a few more
+#: negligible terms meanwhile changes nothing but the work)
+TRIM_EVERY = 8
 
 Poly = tuple[np.ndarray, int]   # coefficients and the exponent of the first one
 
@@ -69,14 +72,22 @@ LEAF_CELLS = 2**16
 MEMORY_BUDGET = 200 * 2**20
 
 
+def _kept(x: np.ndarray, limit: float) -> tuple[int, int] | None:
+    """The range of ``x`` from its first to its last term above ``limit`` (None if no
+    term is). Usually a few dozen terms go, so the ends are looked at first."""
+    bottom, top = x[:128] > limit, x[-128:] > limit
+    if bottom.any() and top.any():
+        return int(bottom.argmax()), len(x) - int(top[::-1].argmax())
+    keep = np.flatnonzero(x > limit)
+    return (int(keep[0]), int(keep[-1]) + 1) if len(keep) else None
+
+
 def _trimmed(x: np.ndarray, offset: int) -> Poly | None:
     """``x`` without its terms below :data:`TINY` at either end (None if nothing is left)."""
     if len(x) and x[0] > TRIM_BELOW and x[-1] > TRIM_BELOW:
         return x, offset
-    keep = np.flatnonzero(x > TINY)
-    if len(keep) == 0:
-        return None
-    return x[keep[0]: keep[-1] + 1], offset + int(keep[0])
+    kept = _kept(x, TINY)
+    return None if kept is None else (x[kept[0]: kept[1]], offset + kept[0])
 
 
 def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray) -> Poly:
@@ -129,7 +140,10 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
                 o = opened[j - 1]
                 if back_items and back_items[-1][0] == o:     # same group: one polynomial
                     _, last, y, ylo = back_items.pop()
-                    x, lo = _add((y * exp(cum[j] - cum[last + 1]), ylo), new)
+                    if lo <= ylo and ylo + len(y) <= lo + len(x):   # x is this step's own
+                        x[ylo - lo: ylo - lo + len(y)] += y * exp(cum[j] - cum[last + 1])
+                    else:
+                        x, lo = _add((y * exp(cum[j] - cum[last + 1]), ylo), new)
                 back_items.append([o, j - 1, x, lo])
         while True:                                       # alive states that die now
             if head == leaf_b:
@@ -162,8 +176,11 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
             if rest is not None:
                 lo, hi = min(lo, rest[1]), max(hi, rest[1] + len(rest[0]))
         grow = full[j] if j < n_atoms else 1.0            # F_j = (1 - e_j) * total
-        total = np.zeros(hi - lo)
-        np.multiply(dead[dlo:dhi], dscale * grow, out=total[dlo - n + r - lo: dhi - n + r - lo])
+        if lo == dlo - n + r and hi == dhi - n + r:      # the dead pool spans the total
+            total = dead[dlo:dhi] * (dscale * grow)
+        else:
+            total = np.zeros(hi - lo)
+            np.multiply(dead[dlo:dhi], dscale * grow, out=total[dlo - n + r - lo: dhi - n + r - lo])
         if bhi > blo:
             total[blo - lo: bhi - lo] += back[blo:bhi] * (bscale * grow)
         if alive:
@@ -171,15 +188,23 @@ def chain_missed_pmf(log_empty: np.ndarray, first: np.ndarray, stop: np.ndarray)
             total[xlo - lo: xlo - lo + len(x)] += x * factor
             if rest is not None:
                 total[rest[1] - lo: rest[1] - lo + len(rest[0])] += rest[0] * factor
-        if not (dead[dlo] * dscale > TRIM_BELOW and dead[dhi - 1] * dscale > TRIM_BELOW):
-            keep = np.flatnonzero(dead[dlo:dhi] * dscale > TINY)    # drop negligible ends
-            if len(keep):
-                dead[dlo: dlo + keep[0]] = 0.0
-                dead[dlo + keep[-1] + 1: dhi] = 0.0
-                dlo, dhi = dlo + int(keep[0]), dlo + int(keep[-1]) + 1
+        if j % TRIM_EVERY == 0 and not (dead[dlo] * dscale > TRIM_BELOW
+                                        and dead[dhi - 1] * dscale > TRIM_BELOW):
+            dlo, dhi = _trim_pool(dead, dlo, dhi, TINY / dscale)    # drop negligible ends
         if j < n_atoms:
             new = _trimmed(total, lo)
     return _trimmed(total, lo) or (np.array([1.0]), 0)
+
+
+def _trim_pool(pool: np.ndarray, lo: int, hi: int, limit: float) -> tuple[int, int]:
+    """``pool[lo:hi]`` without its ends at or below ``limit`` (zeroed); unchanged if
+    nothing is above it."""
+    kept = _kept(pool[lo:hi], limit)
+    if kept is None:
+        return lo, hi
+    pool[lo: lo + kept[0]] = 0.0
+    pool[lo + kept[1]: hi] = 0.0
+    return lo + kept[0], lo + kept[1]
 
 
 def _add(a: Poly, b: Poly) -> Poly:
@@ -209,10 +234,10 @@ def _descend(front: list, pending: list, cum: list, ref: int):
         return x * exp(cum[ref] - cum[ell + 1]), lo
 
     a, b, rest = pending.pop()
-    while b - a > 1:
-        lo = min(front[k][3] for k in range(a, b))
-        hi = max(front[k][3] + len(front[k][2]) for k in range(a, b))
-        if (b - a) * (hi - lo) <= LEAF_CELLS:
+    while True:
+        lo = min(item[3] for item in front[a:b])
+        hi = max(item[3] + len(item[2]) for item in front[a:b])
+        if b - a == 1 or (b - a) * (hi - lo) <= LEAF_CELLS:
             break
         mid = (a + b) // 2
         pending.append((mid, b, rest))
@@ -220,10 +245,11 @@ def _descend(front: list, pending: list, cum: list, ref: int):
             rest = weighted(k) if rest is None else _add(rest, weighted(k))
         b = mid
     suffix: list = [None] * (b - a)
-    running: Poly | None = None
+    running = np.zeros(hi - lo)
     for k in range(b - 1, a - 1, -1):
-        running = weighted(k) if running is None else _add(running, weighted(k))
-        suffix[k - a] = running
+        _, ell, x, xlo = front[k]
+        running[xlo - lo: xlo - lo + len(x)] += x * exp(cum[ref] - cum[ell + 1])
+        suffix[k - a] = (running.copy(), lo)
     return a, b, rest, suffix
 
 
