@@ -82,3 +82,20 @@ def test_each_factor_alone_matches_independent_thinning_in_distribution():
         else:
             expected = np.mean(np.where(trig > 0, 1.0, 1 - (1 - p) ** (length - trig)))
         assert abs(nested[i].mean() - expected) < 4 * nested[i].std() / np.sqrt(400) + 1e-12
+
+
+@pytest.mark.parametrize("known_qs", [[], [0.004, 0.006, 0.01, 0.02], [1e-4, 2e-4], [0.3, 0.5]])
+def test_exact_break_even_from_a_bracket_equals_the_full_search(known_qs):
+    from alliancestats.breakeven import DAYS_PER_YEAR, _exact_break_even
+    from alliancestats.nulls.poisson import window_hit_pmf
+
+    rng = np.random.default_rng(2)
+    days = np.sort(rng.integers(0, 3000, 60))
+    length, k, alpha = 20, 25, 0.05
+    known = {q: float(window_hit_pmf(days, length, q)[k:].sum()) for q in known_qs}
+    rate = _exact_break_even(days, length, k, alpha, known)
+    full = _exact_break_even(days, length, k, alpha, {})
+    assert rate == pytest.approx(full, rel=1e-8)
+    q = rate / DAYS_PER_YEAR
+    assert window_hit_pmf(days, length, q)[k:].sum() == pytest.approx(alpha, rel=1e-6)
+    assert _exact_break_even(days, length, 0, alpha, known) == 0.0

@@ -304,7 +304,7 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
 
     Each atom of a chain costs a fixed :data:`STEP_OVERHEAD` and about four
     passes over the polynomials, whose support is at most the chain's windows
-    plus one and in practice the counts of non-negligible probability: about :math:`40\sigma` (:math:`\sigma` the
+    ended by that atom plus one and in practice the counts of non-negligible probability: about :math:`40\sigma` (:math:`\sigma` the
     standard deviation of the missed windows, from the exact covariances of
     overlapping windows) plus 40 times the most windows sharing a day (one long
     empty run misses them together), counting only windows whose chance of
@@ -348,9 +348,15 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     before = np.concatenate([[0], np.cumsum(times)])  # windows up to each unique one
     windows = np.add.reduceat(times, starts).astype(float)
     spans = np.minimum(windows + 1, width)
-    atoms = (np.maximum.reduceat(stop_u, starts) - first_u[starts]).astype(float)
-    merging = float(spans.sum()) * min(float(spans.sum()), width * 4.0)
-    work = float((atoms * (4.0 * spans + STEP_OVERHEAD)).sum()) + merging
+    # atom j of a chain: the counts so far are at most the chain's windows ended by j
+    bases, tops = first_u[starts], np.maximum.reduceat(stop_u, starts)
+    grid = np.arange(int(tops.max()))
+    of = np.searchsorted(bases, grid, side="right") - 1
+    inside = grid < tops[of]
+    ended = before[np.searchsorted(stop_u, grid[inside], side="right")] - before[starts][of[inside]]
+    support = np.minimum(spans[of[inside]], ended + 1.0)
+    merging = float(spans.sum() - spans.max()) * min(float(spans.sum()), width * 4.0)
+    work = float((4.0 * support + STEP_OVERHEAD).sum()) + merging
     # memory: the open states, one polynomial per distinct window start (states with
     # the same windows started die together), alive from that start to the end of its
     # window; each counts at most the windows of its chain ended before the next start

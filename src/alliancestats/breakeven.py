@@ -225,15 +225,16 @@ def rate_curve(
     observed_rate = PoissonNull().trigger_days_in_period(setup) / years
     base = max(observed_rate, 1 / years)
     rates = np.sort(factors) * base
-    rows = []
+    rows, known = [], {}
     for rate in rates:
         p_match = -np.expm1(-rate * window.length / DAYS_PER_YEAR)
         rows.append(("poisson-closed-form", rate, np.nan, n * p_match,
                      float(stats.binom.sf(k - 1, n, p_match))))
         q = min(rate / DAYS_PER_YEAR, 1.0)
         pmf = window_hit_pmf(np.sort(setup.response_days), window.length, q)
+        known[q] = float(pmf[k:].sum())
         rows.append(("poisson-exact", rate, np.nan, n * (1 - (1 - q) ** window.length),
-                     float(min(pmf[k:].sum(), 1.0))))
+                     min(known[q], 1.0)))
     ordered = np.sort(factors)
     all_coverages = _thinned_coverages(setup.reach_grid, ordered, n_replicates, window.length,
                                        period.n_days, generator)
@@ -245,7 +246,8 @@ def rate_curve(
     crossing = {method: _crossing(part.rate_per_year.to_numpy(), part.pvalue.to_numpy(), alpha)
                 for method, part in curve.groupby("method", sort=False)}
     crossing["poisson-closed-form"] = break_even_rate(k, n, window=window, alpha=alpha)
-    crossing["poisson-exact"] = _exact_break_even(setup.response_days, window.length, k, alpha)
+    crossing["poisson-exact"] = _exact_break_even(setup.response_days, window.length, k,
+                                                  alpha, known)
     return BreakEvenResult(curve=curve, break_even=crossing, observed_rate=observed_rate,
                            k=k, n=n, alpha=alpha, n_dropped=n_dropped)
 
@@ -270,14 +272,24 @@ def _check_multipliers(multipliers: Any) -> np.ndarray:
     return factors
 
 
-def _exact_break_even(days: np.ndarray, length: int, k: int, alpha: float) -> float:
+def _exact_break_even(days: np.ndarray, length: int, k: int, alpha: float,
+                      known: dict[float, float]) -> float:
+    """Trigger rate per year at which the exact ``poisson`` p-value of ``k`` is ``alpha``.
+
+    ``known`` maps day probabilities already computed to their tail ``P(K >= k)``; the
+    p-value rises with ``q``, so the root is searched between the closest of them on
+    either side of ``alpha`` (or the ends ``1e-9``, ``1 - 1e-9``)."""
     ordered = np.sort(days)
     tail = lambda q: window_hit_pmf(ordered, length, q)[k:].sum() - alpha  # noqa: E731
-    if k == 0 or tail(1e-9) >= 0:
+    low, high = 1e-9, 1 - 1e-9
+    below = [q for q, p in known.items() if low < q < high and p < alpha]
+    above = [q for q, p in known.items() if low < q < high and p >= alpha]
+    if k == 0 or (not below and tail(low) >= 0):
         return 0.0
-    if tail(1 - 1e-9) < 0:
+    if not above and tail(high) < 0:
         return float("nan")
-    return float(optimize.brentq(tail, 1e-9, 1 - 1e-9, xtol=1e-12) * DAYS_PER_YEAR)
+    low, high = max(below, default=low), min(above, default=high)
+    return float(optimize.brentq(tail, low, high, xtol=1e-12) * DAYS_PER_YEAR)
 
 
 #: uniforms drawn at once by the thinning replicates (chunks of replicates stay below it)
