@@ -31,7 +31,13 @@ is :math:`r(j) - o(\ell)`, the same shift for every dead state up to a constant.
 So the sum is kept as two pools: the dead pool, one polynomial shifted as
 windows end, and the alive ones, a sliding range of :math:`\ell` kept as a
 queue of two stacks (suffix sums on the front stack, a running sum on the back)
-so that nothing is ever subtracted. Each atom costs a few additions of
+so that nothing is ever subtracted. Alive states with the same :math:`o(\ell)`
+die together, so they are one polynomial (a *group*), and the front stack's
+suffix sums are computed for a block of it at a time, the rest held as
+block sums (:func:`_descend`): memory is about the open groups' supports,
+linear in ``n`` for windows as long as the period. Chains of a few dozen
+atoms go instead through :mod:`alliancestats._short_chains` (the same
+recursion, dense, for many chains at once). Each atom costs a few additions of
 polynomials of the current support ``w``: :math:`O(A\,w)` for ``A`` atoms, with
 ``w`` at most the chain's windows plus one and in practice the counts whose
 probability is not negligible. Terms below :data:`TINY` at either end of a
