@@ -102,3 +102,11 @@ def test_short_chain_batches_with_repeated_windows():
         reference = reference_hit_count_pmf(atoms, q)
         for name, pmf in paths.items():
             np.testing.assert_allclose(pmf, reference, rtol=0, atol=1e-10, err_msg=name)
+
+
+def test_axpy_updates_in_place_and_refuses_a_strided_target():
+    y = np.zeros(8)
+    window_hits._axpy(np.ones(3), y[2:5], 2.0)
+    assert y.tolist() == [0, 0, 2, 2, 2, 0, 0, 0]
+    with pytest.raises(RuntimeError, match="contiguous"):
+        window_hits._axpy(np.ones(4), y[::2], 1.0)      # daxpy would update a copy
