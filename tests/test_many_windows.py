@@ -229,26 +229,7 @@ def test_influence_equals_one_test_per_left_out_event(null, statistic, options, 
     assert fast.triggers.sole_match_for.tolist() == [r[3] for r in trigger_rows]
 
 
-# -- rate_curve's thinning: coverage from two slices of one cumulative sum ----------------
-
-@pytest.mark.parametrize("factor", [0.3, 1.0, 2.5])
-def test_thinned_coverage_equals_the_grid_hits_reference(factor):
-    from alliancestats._setup import grid_hits
-    from alliancestats.breakeven import _thinned_coverage
-
-    rng = np.random.default_rng(7)
-    length, n_days = 6, 50
-    grid = rng.random(n_days + length - 1) < 0.1
-    fast = _thinned_coverage(grid, factor, 30, length, n_days, np.random.default_rng(3))
-    # the reference: the same draws, counted by grid_hits
-    replay = np.random.default_rng(3)
-    if factor <= 1:
-        draws = grid[None, :] & (replay.random((30, grid.size)) < factor)
-    else:
-        extra = min((factor - 1) * grid.sum() / (grid.size - grid.sum()), 1.0)
-        draws = grid[None, :] | (replay.random((30, grid.size)) < extra)
-    reference = grid_hits(draws, [np.arange(n_days)], [length])[0].mean(axis=1)
-    np.testing.assert_array_equal(fast, reference)
+# -- rate_curve's thinning: tests/test_rate_curve_fast.py ------------------------------------
 
 
 # -- placebo shifts: the batched exact pass against one test per shifted list ---------------

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+from scipy.ndimage import minimum_filter1d
 
 from ._docstrings import shared
 from ._output import json_ready
@@ -183,6 +184,10 @@ def rate_curve(
       that brings the expected count to ``f m``. For each ``f``, ``n_replicates``
       random versions give the mean coverage ``C/T`` and the ``uniform``-null
       p-value of the *observed* K, :math:`P(\mathrm{Binomial}(n, C/T) \ge K)`.
+      The multipliers share their random numbers (one uniform per day and
+      replicate: a day is kept at ``f`` when its uniform is below ``f``), so the
+      versions are nested across ``f`` and the curve is smooth in ``f``; each
+      multiplier's versions alone are distributed as described.
 
     The observed K and n stay fixed throughout: the question is how often
     triggers must come for that count to be unremarkable.
@@ -220,18 +225,20 @@ def rate_curve(
     observed_rate = PoissonNull().trigger_days_in_period(setup) / years
     base = max(observed_rate, 1 / years)
     rates = np.sort(factors) * base
-    rows = []
+    rows, known = [], {}
     for rate in rates:
         p_match = -np.expm1(-rate * window.length / DAYS_PER_YEAR)
         rows.append(("poisson-closed-form", rate, np.nan, n * p_match,
                      float(stats.binom.sf(k - 1, n, p_match))))
         q = min(rate / DAYS_PER_YEAR, 1.0)
         pmf = window_hit_pmf(np.sort(setup.response_days), window.length, q)
+        known[q] = float(pmf[k:].sum())
         rows.append(("poisson-exact", rate, np.nan, n * (1 - (1 - q) ** window.length),
-                     float(min(pmf[k:].sum(), 1.0))))
-    for f in np.sort(factors):
-        coverages = _thinned_coverage(setup.reach_grid, f, n_replicates, window.length,
-                                      period.n_days, generator)
+                     min(known[q], 1.0)))
+    ordered = np.sort(factors)
+    all_coverages = _thinned_coverages(setup.reach_grid, ordered, n_replicates, window.length,
+                                       period.n_days, generator)
+    for f, coverages in zip(ordered, all_coverages):
         share = float(coverages.mean())
         pvals = stats.binom.sf(k - 1, n, coverages)
         rows.append(("thinning", f * observed_rate, share, n * share, float(pvals.mean())))
@@ -239,7 +246,8 @@ def rate_curve(
     crossing = {method: _crossing(part.rate_per_year.to_numpy(), part.pvalue.to_numpy(), alpha)
                 for method, part in curve.groupby("method", sort=False)}
     crossing["poisson-closed-form"] = break_even_rate(k, n, window=window, alpha=alpha)
-    crossing["poisson-exact"] = _exact_break_even(setup.response_days, window.length, k, alpha)
+    crossing["poisson-exact"] = _exact_break_even(setup.response_days, window.length, k,
+                                                  alpha, known)
     return BreakEvenResult(curve=curve, break_even=crossing, observed_rate=observed_rate,
                            k=k, n=n, alpha=alpha, n_dropped=n_dropped)
 
@@ -264,28 +272,59 @@ def _check_multipliers(multipliers: Any) -> np.ndarray:
     return factors
 
 
-def _exact_break_even(days: np.ndarray, length: int, k: int, alpha: float) -> float:
+def _exact_break_even(days: np.ndarray, length: int, k: int, alpha: float,
+                      known: dict[float, float]) -> float:
+    """Trigger rate per year at which the exact ``poisson`` p-value of ``k`` is ``alpha``.
+
+    ``known`` maps day probabilities already computed to their tail ``P(K >= k)``; the
+    p-value rises with ``q``, so the root is searched between the closest of them on
+    either side of ``alpha`` (or the ends ``1e-9``, ``1 - 1e-9``)."""
     ordered = np.sort(days)
     tail = lambda q: window_hit_pmf(ordered, length, q)[k:].sum() - alpha  # noqa: E731
-    if k == 0 or tail(1e-9) >= 0:
+    low, high = 1e-9, 1 - 1e-9
+    below = [q for q, p in known.items() if low < q < high and p < alpha]
+    above = [q for q, p in known.items() if low < q < high and p >= alpha]
+    if k == 0 or (not below and tail(low) >= 0):
         return 0.0
-    if tail(1 - 1e-9) < 0:
+    if not above and tail(high) < 0:
         return float("nan")
-    return float(optimize.brentq(tail, 1e-9, 1 - 1e-9, xtol=1e-12) * DAYS_PER_YEAR)
+    low, high = max(below, default=low), min(above, default=high)
+    return float(optimize.brentq(tail, low, high, xtol=1e-12) * DAYS_PER_YEAR)
 
 
-def _thinned_coverage(grid: np.ndarray, factor: float, replicates: int, length: int,
-                      n_days: int, rng: np.random.Generator) -> np.ndarray:
-    """Coverage share of ``replicates`` thinned/thickened versions of a trigger grid."""
-    if factor <= 1:
-        draws = grid[None, :] & (rng.random((replicates, grid.size)) < factor)
-    else:
-        m = int(grid.sum())
-        free = grid.size - m
-        extra = min((factor - 1) * m / free, 1.0) if free else 0.0
-        draws = grid[None, :] | (rng.random((replicates, grid.size)) < extra)
-    # period day d sees grid columns d .. d + length - 1: two slices of one cumulative sum
-    cumulative = np.zeros((replicates, grid.size + 1), dtype=np.int32)
-    np.cumsum(draws, axis=1, out=cumulative[:, 1:])
-    covered = cumulative[:, length:length + n_days] > cumulative[:, :n_days]
-    return covered.mean(axis=1)
+#: uniforms drawn at once by the thinning replicates (chunks of replicates stay below it)
+CHUNK_CELLS = 2**22
+
+
+def _thinned_coverages(grid: np.ndarray, factors: np.ndarray, replicates: int, length: int,
+                       n_days: int, rng: np.random.Generator) -> np.ndarray:
+    """Coverage share of ``replicates`` thinned/thickened versions of a trigger grid for
+    every factor (sorted ascending), shape ``(len(factors), replicates)``.
+
+    One uniform ``u`` per grid day and replicate serves every factor: at ``f <= 1`` a
+    trigger day is kept iff ``u < f``; at ``f > 1`` every trigger day is kept and
+    another day becomes one iff ``u < x(f)``, the probability bringing the expected
+    count to ``f m``. Each factor's version has exactly the distribution of an
+    independent draw; across factors the versions are nested (common random numbers).
+    A period day ``d`` sees grid days ``d .. d + length - 1``; it is covered at ``f <= 1``
+    iff the least ``u`` over its trigger days is below ``f``, and at ``f > 1`` iff it
+    sees a trigger day or the least ``u`` over its other days is below ``x(f)``: two
+    sliding minima per replicate, compared with every threshold.
+    """
+    m = int(grid.sum())
+    free = grid.size - m
+    extra = [min((f - 1) * m / free, 1.0) if free else 0.0 for f in factors.tolist()]
+    out = np.empty((len(factors), replicates))
+    rows = max(1, CHUNK_CELLS // grid.size)
+    start = length // 2                 # the filter's output at i covers i - length // 2 ...
+    for a in range(0, replicates, rows):
+        b = min(a + rows, replicates)
+        u = rng.random((b - a, grid.size))
+        kept = minimum_filter1d(np.where(grid, u, np.inf), length, axis=1, mode="constant",
+                                cval=np.inf)[:, start: start + n_days]
+        added = minimum_filter1d(np.where(grid, -1.0, u), length, axis=1, mode="constant",
+                                 cval=np.inf)[:, start: start + n_days]
+        for i, f in enumerate(factors.tolist()):
+            covered = kept < f if f <= 1 else added < extra[i]
+            out[i, a:b] = np.count_nonzero(covered, axis=1) / n_days
+    return out

@@ -71,7 +71,8 @@ class PoissonNull(TriggerNull):
     by atom :math:`\ell`. The exponent is 0 while a window holding :math:`\ell`
     is open and :math:`r(j) - o(\ell)` after, so the sum is kept as two running
     polynomials (the open states as a sliding range on two stacks, never
-    subtracting): :math:`O(A\,w)` for ``A`` atoms (at most about ``2n``, however
+    subtracting; open states with the same :math:`o(\ell)` die together and are
+    kept as one): :math:`O(A\,w)` for ``A`` atoms (at most about ``2n``, however
     long the window) and ``w`` the counts of non-negligible probability (at most
     ``n + 1``), instead of the :math:`O(n^2 a)` of a state (matched so far, last
     non-empty atom). Every term is a sum of non-negative products, so tail
