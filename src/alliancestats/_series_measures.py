@@ -178,13 +178,65 @@ def _placements(b: int, n: int, n_days: int, groups: DayStrata, offsets: np.ndar
     if n == 0:
         empty = np.zeros((b, 0), np.int64)
         return {"uniform": empty, "within": empty}
-    uniform = np.argpartition(rng.random((b, n_days)), n - 1, axis=1)[:, :n]
-    within = []
-    for unit, count in enumerate(groups.count(offsets)):
-        if count:
-            keys = rng.random((b, int(groups.days[unit])))
-            within.append(groups.first[unit] + np.argpartition(keys, count - 1, axis=1)[:, :count])
-    return {"uniform": uniform, "within": np.concatenate(within, axis=1)}
+    counts = groups.count(offsets)
+    return {"uniform": distinct_days(b, np.array([0]), np.array([n_days]), np.array([n]), rng),
+            "within": distinct_days(b, groups.first, groups.days, counts, rng)}
+
+
+def distinct_days(b: int, first: np.ndarray, days: np.ndarray, counts: np.ndarray,
+                  rng: np.random.Generator) -> np.ndarray:
+    r"""``b`` rows, each a uniform set of ``counts[u]`` distinct days of every unit
+    ``u`` (days ``first[u] .. first[u] + days[u] - 1``), unit by unit, each unit's
+    days in no particular order.
+
+    A unit needing at most half its days takes the first ``counts[u]`` distinct
+    values of a sequence of independent uniform days (sampling without
+    replacement: each new distinct value is uniform on the days not yet drawn),
+    from enough draws that a row falls short only rarely (mean plus 5 SD of the
+    draws needed, a coupon-collector sum); short rows are drawn again. A unit
+    needing more takes the days of its ``counts[u]`` smallest of ``days[u]``
+    uniform keys. Either way the set is uniform over the unit's sets of that
+    size, at a cost near ``counts[u]`` draws rather than ``days[u]``.
+    """
+    parts = []
+    sparse = (counts > 0) & (2 * counts <= days)
+    if sparse.any():
+        parts.append(_first_distinct(b, first[sparse], days[sparse], counts[sparse], rng))
+    for unit in np.flatnonzero((counts > 0) & ~sparse):
+        keys = rng.random((b, int(days[unit])))
+        parts.append(first[unit] + np.argpartition(keys, counts[unit] - 1, axis=1)[:, :counts[unit]])
+    return np.concatenate(parts, axis=1) if parts else np.zeros((b, 0), np.int64)
+
+
+def _first_distinct(b: int, first: np.ndarray, days: np.ndarray, counts: np.ndarray,
+                    rng: np.random.Generator) -> np.ndarray:
+    """The first ``counts[u]`` distinct draws per unit (see :func:`distinct_days`)."""
+    fraction = [np.arange(c) / d for c, d in zip(counts.tolist(), days.tolist())]
+    mean = np.array([np.sum(1 / (1 - f)) for f in fraction])
+    sd = np.sqrt([np.sum(f / (1 - f) ** 2) for f in fraction])
+    draws = np.ceil(mean + 5 * sd + 2).astype(np.int64)
+    unit = np.repeat(np.arange(counts.size), draws)
+    ends = np.cumsum(draws)
+    out = np.empty((b, int(counts.sum())), np.int64)
+    todo = np.arange(b)
+    while todo.size:
+        values = first[unit] + (rng.random((todo.size, unit.size)) * days[unit]).astype(np.int64)
+        # sorted by day, then by draw: the first of each run of equal days is its earliest draw
+        day, draw = np.divmod(np.sort(values * unit.size + np.arange(unit.size), axis=1),
+                              unit.size)
+        new = np.ones_like(day, dtype=bool)
+        new[:, 1:] = day[:, 1:] != day[:, :-1]              # units never share a day
+        is_first = np.zeros_like(new)
+        is_first[np.nonzero(new)[0], draw[new]] = True
+        seen = np.cumsum(is_first, axis=1)
+        before = np.concatenate([np.zeros((todo.size, 1), np.int64), seen[:, ends[:-1] - 1]], axis=1)
+        rank = seen - before[:, unit]                      # distinct so far in the unit
+        complete = (rank[:, ends - 1] >= counts).all(axis=1)
+        keep = is_first & (rank <= counts[unit])
+        done = todo[complete]
+        out[done] = values[complete][keep[complete]].reshape(done.size, -1)
+        todo = todo[~complete]
+    return out
 
 
 def clustering_rows(series: str, offsets: np.ndarray, groups: DayStrata, length: int,
@@ -198,7 +250,7 @@ def clustering_rows(series: str, offsets: np.ndarray, groups: DayStrata, length:
                 "dispersion index": float(dispersion(offsets, length, n_bins)[0])
                 if n_bins > 1 else np.nan}
     draws: dict[tuple[str, str], list[np.ndarray]] = {}
-    size = max(1, BATCH_ELEMENTS // max(n_days if distinct else n, 1))
+    size = max(1, BATCH_ELEMENTS // max(n, 1))
     for start in range(0, n_resamples, size):
         b = min(size, n_resamples - start)
         for null, placed in _placements(b, n, n_days, groups, offsets, distinct, rng).items():

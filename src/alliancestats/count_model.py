@@ -79,7 +79,11 @@ class CountModelResult:
     n_days : int
         Days in the model (the period's days, but those of dropped strata).
     glm_results, restricted_results : statsmodels GLMResults
-        The fitted model (HAC covariance), and the model without the coverage term.
+        The fitted model and the model without the coverage term, fitted on the
+        days collapsed by covariate pattern (stratum, coverage and covariates: one
+        row per pattern, counts summed, ``exposure`` its number of days), which
+        gives the day-level fit's estimates; their covariance is model-based, the
+        HAC one is in ``beta_se``.
     """
 
     rate_ratio: float
@@ -225,6 +229,46 @@ def _check_estimable(y: np.ndarray, x: np.ndarray, groups: DayStrata,
     return responses[groups.codes] > 0
 
 
+class _DayPatterns:
+    """The model's days collapsed by covariate pattern (stratum, coverage, covariates).
+
+    A Poisson log-likelihood depends on the days of one pattern only through their
+    summed count and their number (the exposure), so the fit on one row per pattern
+    (counts summed, ``exposure`` = days) has the day-level fit's estimates, score and
+    information. Only the HAC covariance needs the days in time order:
+    :meth:`hac_variance` computes it from the day-level scores.
+    """
+
+    def __init__(self, y: np.ndarray, x: np.ndarray, codes: np.ndarray, kept: np.ndarray,
+                 extra: np.ndarray) -> None:
+        key = np.column_stack([codes, x, extra])
+        patterns, inverse = np.unique(key, axis=0, return_inverse=True)
+        dummies = (patterns[:, :1] == kept[None, :]).astype(float)
+        self.design = np.column_stack([patterns[:, 1], dummies, patterns[:, 2:]])
+        self.inverse = inverse.ravel()
+        self.days = np.bincount(self.inverse, minlength=len(patterns)).astype(float)
+        self.counts = np.bincount(self.inverse, weights=y, minlength=len(patterns))
+        self.y = y
+
+    def hac_variance(self, params: np.ndarray, maxlags: int) -> float:
+        r"""The HAC (Newey–West, Bartlett) variance of :math:`\hat\beta` over the days.
+
+        The sandwich :math:`H^{-1} S H^{-1}` of statsmodels' ``cov_type="HAC"``
+        with the day-level scores :math:`u_d = X_d (y_d - \mu_d)`, in the order of
+        the days, and :math:`S = \sum_{|l| \le L} (1 - |l|/(L+1)) \sum_d u_d
+        u_{d-l}^\top`. Its β entry is :math:`h^\top S h` with :math:`h = H^{-1} e_1`,
+        the same sum over the scalar series :math:`v_d = h^\top u_d`.
+        """
+        rate = np.exp(self.design @ params)
+        information = self.design.T @ ((self.days * rate)[:, None] * self.design)
+        h = np.linalg.solve(information, np.eye(len(params))[:, 0])
+        v = (self.design @ h)[self.inverse] * (self.y - rate[self.inverse])
+        total = float(v @ v)
+        for lag in range(1, min(maxlags, len(v) - 1) + 1):
+            total += 2 * (1 - lag / (maxlags + 1)) * float(v[lag:] @ v[:-lag])
+        return total
+
+
 @shared
 def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: Window,
                      period: Period, strata: Any = "year", covariates: pd.DataFrame | None = None,
@@ -308,6 +352,15 @@ def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: W
     estimate above (the rate ratio of :func:`alliancestats.effect_sizes`
     with ``null="stratified"``).
 
+    *Computation.* Days with the same stratum, coverage and covariates enter
+    the likelihood only through their summed count and their number, so the
+    model is fitted on one row per such pattern with the days as exposure (the
+    same estimates, score test and information as the day-level fit, in a
+    fraction of the time); the HAC covariance, which needs the days in time
+    order, is computed from the day-level scores (statsmodels' Bartlett
+    ``cov_type="HAC"`` without small-sample correction, days of dropped strata
+    left out of the series).
+
     *Which p-value to use.* All three assume that responses fall independently
     of each other (daily counts independent Poisson given the rates). When they
     do, use ``pvalue``: the exact conditional test holds its level exactly; with
@@ -356,23 +409,24 @@ def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: W
     x = setup.mask.astype(float)
     keep = _check_estimable(y, x, groups, empty_strata)
     kept = np.unique(groups.codes[keep])
-    dummies = (groups.codes[keep][:, None] == kept[None, :]).astype(float)
-    base = np.column_stack([dummies, extra[keep]])
-    design = np.column_stack([x[keep], base])
-    if np.linalg.matrix_rank(design) < design.shape[1]:
+    table = _DayPatterns(y[keep], x[keep], groups.codes[keep], kept, extra[keep])
+    if np.linalg.matrix_rank(table.design) < table.design.shape[1]:
         raise AllianceStatsError(
             "`covariates` are collinear with the stratum effects or the coverage indicator "
             "(e.g. a constant column, or one that only changes between strata)")
     family = sm.families.Poisson()
-    fit = sm.GLM(y[keep], design, family=family).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
-    restricted = sm.GLM(y[keep], base, family=family).fit()
-    beta, se = float(fit.params[0]), float(fit.bse[0])
+    fit = sm.GLM(table.counts, table.design, family=family, exposure=table.days).fit()
+    restricted = sm.GLM(table.counts, table.design[:, 1:], family=family,
+                        exposure=table.days).fit()
+    beta = float(fit.params[0])
+    se = float(np.sqrt(table.hac_variance(fit.params, maxlags)))
     if not (fit.converged and restricted.converged and np.isfinite(beta) and np.isfinite(se)):
         raise AllianceStatsError("`covariates`: the Poisson model did not converge (a covariate "
                                  "may separate days with and without responses)")
-    score = restricted.score_test(exog_extra=x[keep][:, None])
+    score = restricted.score_test(exog_extra=table.design[:, :1])
     chi2 = float(np.squeeze(score.statistic))
-    direction = float(np.sum(x[keep] * (y[keep] - restricted.fittedvalues)))
+    expected = float(np.sum(table.design[:, 0] * restricted.fittedvalues))
+    direction = float(np.sum(table.design[:, 0] * table.counts)) - expected
     score_p = (float(np.squeeze(score.pvalue)) if alternative == "two-sided" else
                _normal_pvalue(np.sign(direction) * np.sqrt(max(chi2, 0.0)), alternative))
     k = int((y * x).sum())
@@ -389,7 +443,7 @@ def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: W
         pvalue_method="exact conditional" if exact is not None else "score (covariates)",
         pvalue_exact=exact, pvalue_score=score_p,
         pvalue_wald=_normal_pvalue(beta / se, alternative),
-        k=k, n=setup.n, expected=float(np.sum(x[keep] * restricted.fittedvalues)),
+        k=k, n=setup.n, expected=expected,
         beta=beta, beta_se=se, score_statistic=chi2, alternative=alternative, maxlags=maxlags,
         confidence_level=float(confidence_level), strata=[groups.labels[s] for s in kept],
         strata_dropped=[groups.labels[s] for s in np.setdiff1d(np.arange(len(groups.labels)), kept)],
