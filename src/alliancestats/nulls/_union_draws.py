@@ -3,9 +3,10 @@ r"""Monte Carlo of K for the nulls that redraw trigger days, on the union of win
 K depends on the redrawn triggers only through which *cells* (atoms, or days) of
 the union of the response windows hold a trigger day: days outside every window
 play no part, and inside a window only whether it holds one. So each resample
-is a boolean column over the union's cells, drawn in batches, and
-K = the windows whose cell range holds a ``True`` (a sparse table of ORs over
-runs of ``2^k`` cells, :func:`hits_from_cells`: two look-ups per window).
+is a boolean column over the union's cells (cells down the first axis,
+resamples along the second), drawn in batches, and K = the windows whose cell
+range holds a ``True`` (a sparse table of ORs over runs of ``2^k`` cells,
+:func:`hits_from_cells`: two look-ups per window).
 
 Uniforms are drawn a byte at a time (eight from each raw 64-bit output of the
 generator): a cell that holds a trigger with
@@ -19,11 +20,10 @@ decision is ``(c + V)/256 < p``, an exact Bernoulli(``p``) draw.
 * ``shuffle-triggers``: ``m`` distinct days uniform over the ``D`` reach days;
   the number falling on the ``u`` union days is
   :math:`X \sim \mathrm{Hypergeometric}(D, u, m)` (drawn by inverting its
-  distribution function), and given ``X`` they are a
-  uniform ``X``-subset of the union days: the ``X`` days of smallest key under
-  i.i.d. uniform keys. Keys are a random byte refined on ties: the days whose
-  byte is below the level ``k`` where the running count passes ``X`` are taken,
-  and the rest of the ``X`` among the days whose byte equals ``k``, uniformly.
+  distribution function), and given ``X`` they are a uniform ``X``-subset of the
+  union days (:func:`uniform_subset_cells`: the days whose random byte is below
+  a level set a little low, then uniform proposals among the days not yet
+  chosen until ``X`` are).
 """
 
 from __future__ import annotations

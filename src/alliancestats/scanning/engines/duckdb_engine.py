@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..._distinct import distinct
 from ...errors import AllianceStatsError
 from ...io.readers import _header_names
 from ..reduce import Keys
@@ -188,4 +189,4 @@ class DuckDBEngine:
                                      f"({str(exc).splitlines()[0]})") from None
         kind = np.asarray(result["kind"])
         key = np.asarray(result["key"], dtype=np.int64)
-        return Keys(np.unique(key[kind == 0]), np.unique(key[kind == 1]))
+        return Keys(distinct(key[kind == 0]), distinct(key[kind == 1]))
