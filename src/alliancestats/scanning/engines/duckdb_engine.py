@@ -188,5 +188,5 @@ class DuckDBEngine:
             raise AllianceStatsError(f"`{self.source.label}`: DuckDB cannot read the events "
                                      f"({str(exc).splitlines()[0]})") from None
         kind = np.asarray(result["kind"])
-        key = np.asarray(result["key"], dtype=np.int64)
-        return Keys(distinct(key[kind == 0]), distinct(key[kind == 1]))
+        packed = np.asarray(result["key"], dtype=np.int64)
+        return Keys(distinct(packed[kind == 0]), distinct(packed[kind == 1]))
