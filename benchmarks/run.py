@@ -55,7 +55,39 @@ def collect_targets(quick):
     return rows
 
 
-def targets_table(quick):
+def write_targets(rows, quick, folder):
+    """``folder/speed_targets.rst``: the targets table as reStructuredText for the docs
+    (a list-table), with the date, the machine's load and the sizes it was run at."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    measured = [t for _, t, _ in rows if t is not None]
+    cell = lambda text: text.replace("|", "\\|").replace("*", "\\*")  # noqa: E731
+    lines = [
+        f"Written by ``python benchmarks/run.py --targets-only{' --quick' if quick else ''} "
+        f"--write docs/data`` on {time.strftime('%Y-%m-%d')} (alliancestats "
+        f"{als.__version__}, numpy {np.__version__}; {os.cpu_count()} cores, load average "
+        f"{load:.1f} at the end of the run{'; --quick: a tenth of the sizes where the label says so' if quick else ''}): "
+        f"{sum(t.holds for t in measured)} of {len(measured)} targets hold.",
+        "",
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 12 34 34 14 6",
+        "",
+        "   * - topic", "     - target", "     - measured", "     - wanted", "     - holds",
+    ]
+    for topic, target, note in rows:
+        if target is None:
+            lines += [f"   * - {topic}", f"     - {cell(note)}", "     -", "     -", "     -"]
+            continue
+        lines += [f"   * - {topic}", f"     - {cell(target.label)}",
+                  f"     - {cell(target.measured)}", f"     - {cell(target.target)}",
+                  f"     - {'yes' if target.holds else '**no**'}"]
+    path = os.path.join(folder, "speed_targets.rst")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    print(f"   written to {path}")
+
+
+def targets_table(quick, write=None):
     rows = collect_targets(quick)
     print("\nTargets (each topic module's targets(quick); see benchmarks/<topic>.py)")
     found = [t for _, t, _ in rows if t is not None]
@@ -73,6 +105,8 @@ def targets_table(quick):
     measured = [t for _, t, _ in rows if t is not None]
     print(f"   {sum(t.holds for t in measured)} of {len(measured)} measured targets hold; "
           f"{sum(t is None for _, t, _ in rows)} topic(s) without figures")
+    if write is not None:
+        write_targets(rows, quick, write)
 
 
 def best_time(fn, repeat=5, number=1):
@@ -297,11 +331,17 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--huge", action="store_true", help="also Monte Carlo with B = 10**8 "
                         "(about a minute; memory stays flat)")
+    parser.add_argument("--targets-only", action="store_true",
+                        help="only the targets table (the first section)")
+    parser.add_argument("--write", metavar="DIR",
+                        help="also write the targets table to DIR/speed_targets.rst (docs/data)")
     args = parser.parse_args()
     window = als.Window.after(days=30, slack=3)
     warnings.simplefilter("ignore", als.DegenerateDataWarning)
     print(f"alliancestats {als.__version__} benchmarks (numpy {np.__version__})")
-    targets_table(args.quick)
+    targets_table(args.quick, args.write)
+    if args.targets_only:
+        return
     exact_tests(window)
     monte_carlo(window, args.quick)
     sweep(args.quick)

@@ -15,7 +15,7 @@ Run::
 
 ``--write`` stores the tables in docs/data/ (the CSVs docs/calibration.rst shows and
 tests/test_calibration.py recomputes); it needs the full number of datasets. About
-4 CPU-minutes for the size table and 1 for the power table. ``--render`` only redraws
+5 CPU-minutes for the size table and 2 for the power table. ``--render`` only redraws
 the displayed tables (docs/data/size_*.csv, power_*.csv) from the stored ones.
 """
 

@@ -47,7 +47,7 @@ def _within_4se(draws, pmf, offset=0):
 
 def test_bernoulli_cells_have_their_probabilities_and_ties_are_resolved():
     p = np.array([0.0, 1 / 256, 0.3, 0.5, 200.5 / 256, 1 - 1e-9, 1.0])
-    chosen = bernoulli_cells(np.random.default_rng(0), 40_000, p)
+    chosen = bernoulli_cells(np.random.default_rng(0), 40_000, p).T   # resamples as rows
     freq = chosen.mean(axis=0)
     se = np.sqrt(p * (1 - p) / chosen.shape[0])
     assert np.all(np.abs(freq - p) <= 4 * se + 1e-12)
@@ -58,7 +58,7 @@ def test_uniform_subsets_have_their_size_and_are_uniform():
     rng = np.random.default_rng(1)
     cells, size = 6, 30_000
     counts = rng.integers(0, cells + 1, size)
-    chosen = uniform_subset_cells(rng, counts, cells)
+    chosen = uniform_subset_cells(rng, counts, cells).T                # resamples as rows
     assert np.array_equal(chosen.sum(axis=1), counts)
     for k in (2, 3):              # every k-subset of 6 cells equally often: chi-square
         rows = chosen[counts == k]
@@ -69,11 +69,31 @@ def test_uniform_subsets_have_their_size_and_are_uniform():
         assert observed.sum() == len(rows) and len(subsets) == comb(cells, k)
 
 
+@pytest.mark.parametrize("many, round_", [(1, 8), (100, 2), (100, 3)])
+def test_uniform_subsets_are_uniform_through_every_way_of_adding_cells(monkeypatch, many, round_):
+    """All cells added by proposals (bulk rounds, rounds of a few, one at a time):
+    still every k-subset equally often."""
+    from alliancestats.nulls import _union_draws
+    monkeypatch.setattr(_union_draws, "MANY_MISSING", many)
+    monkeypatch.setattr(_union_draws, "ROUND", round_)
+    rng = np.random.default_rng(11)
+    cells, size = 7, 30_000
+    counts = rng.integers(0, cells + 1, size)
+    chosen = uniform_subset_cells(rng, counts, cells).T
+    assert np.array_equal(chosen.sum(axis=1), counts)
+    for k in (2, 3, 4):
+        keys = chosen[counts == k] @ (1 << np.arange(cells))
+        subsets = [sum(1 << c for c in s) for s in itertools.combinations(range(cells), k)]
+        observed = np.array([(keys == s).sum() for s in subsets])
+        assert observed.sum() == (counts == k).sum()
+        assert stats.chisquare(observed).pvalue > 1e-4
+
+
 def test_uniform_subsets_of_many_cells_step_to_their_level():
     rng = np.random.default_rng(2)
     counts = np.array([0, 1, 700, 5000, 9999, 10_000])
     chosen = uniform_subset_cells(rng, counts, 10_000)
-    assert np.array_equal(chosen.sum(axis=1), counts)
+    assert np.array_equal(chosen.sum(axis=0), counts)
 
 
 def test_hits_from_cells_equals_direct_any():
@@ -82,7 +102,22 @@ def test_hits_from_cells_equals_direct_any():
     first = np.sort(rng.integers(0, 260, 80))
     stop = first + rng.integers(1, 41, 80)
     direct = np.array([[row[f:s].any() for f, s in zip(first, stop)] for row in chosen]).sum(axis=1)
-    assert np.array_equal(hits_from_cells(chosen, first, stop), direct)
+    assert np.array_equal(hits_from_cells(chosen.T, first, stop), direct)
+
+
+def test_shuffle_hits_on_atoms_equal_hits_on_days(monkeypatch):
+    """K counted over each atom's OR equals K counted day by day, draw by draw."""
+    from alliancestats.nulls import _union_draws
+    rng = np.random.default_rng(12)
+    setup = _setup(np.sort(rng.integers(0, 900, 40)), rng.integers(-30, 900, 150),
+                   Window.after(days=30), 900)
+    atoms = make_null("shuffle-triggers", {}).atoms(setup)
+    m = len(setup.trigger_days)
+    on_atoms = _union_draws.shuffle_hits(np.random.default_rng(13), 500, atoms, m)
+    monkeypatch.setattr(_union_draws, "FEW_ATOMS", 0)
+    on_days = _union_draws.shuffle_hits(np.random.default_rng(13), 500, atoms, m)
+    assert np.array_equal(on_atoms, on_days)
+    assert on_atoms.min() < on_atoms.max()
 
 
 @pytest.mark.parametrize("continuous", [False, True])

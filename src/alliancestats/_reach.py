@@ -20,6 +20,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ._distinct import distinct
 from ._setup import Setup, column_sums
 from .window import Window
 
@@ -91,7 +92,7 @@ def reach_atoms(setup: Setup, windows: list[Window] | None = None) -> ReachAtoms
     starts = np.stack([offsets + (top - w.hi) for w in chosen])
     ends = np.stack([offsets + (top - w.lo) + 1 for w in chosen])
     reach_bounds = np.array([[top - w.hi, top - w.lo + days] for w in chosen], dtype=np.int64)
-    edges = np.unique(np.concatenate([[0, n_days], starts.ravel(), ends.ravel(),
+    edges = distinct(np.concatenate([[0, n_days], starts.ravel(), ends.ravel(),
                                       reach_bounds.ravel()]))
     left = edges[:-1]
     reach = (left[None, :] >= reach_bounds[:, :1]) & (left[None, :] < reach_bounds[:, 1:])
@@ -105,7 +106,7 @@ def atoms_of_intervals(starts: np.ndarray, ends: np.ndarray) -> ReachAtoms:
     origin = int(np.min(starts))
     starts, stops = np.asarray(starts) - origin, np.asarray(ends) - origin + 1
     n_days = int(np.max(stops))
-    edges = np.unique(np.concatenate([[0, n_days], starts, stops]))
+    edges = distinct(np.concatenate([[0, n_days], starts, stops]))
     return ReachAtoms(n_days=n_days, edges=edges, first=np.searchsorted(edges, starts)[None, :],
                       stop=np.searchsorted(edges, stops)[None, :],
                       reach=np.ones((1, len(edges) - 1), dtype=bool))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._dates import to_timestamp
+from ._distinct import distinct
 from ._montecarlo import batch_sizes
 from ._validation import check_bool, format_rows, name_rows
 from .errors import AllianceStatsError
@@ -84,7 +85,7 @@ class Setup:
     @cached_property
     def trigger_days(self) -> np.ndarray:
         """The distinct trigger days in reach (sorted): those that can cover a period day."""
-        days = np.unique(self.triggers.days)
+        days = distinct(self.triggers.days)
         return days[in_reach(days, self.window, self.period)]
 
     @cached_property
@@ -107,9 +108,8 @@ class Setup:
     @cached_property
     def reach_grid(self) -> np.ndarray:
         """The real trigger days as a boolean grid over the reach days."""
-        days = np.unique(self.triggers.days)
         grid = np.zeros(self.reach_n_days, dtype=bool)
-        grid[days[in_reach(days, self.window, self.period)] - self.reach_first_day] = True
+        grid[self.trigger_days - self.reach_first_day] = True
         return grid
 
     def batches(self, n_resamples: int, width: int) -> list[int]:

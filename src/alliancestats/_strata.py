@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._dates import to_day_numbers, to_timestamp
+from ._distinct import distinct
 from .errors import AllianceStatsError
 from .period import Period
 
@@ -43,7 +44,7 @@ def break_days(breaks: Any, argument: str = "strata") -> np.ndarray:
     except TypeError:
         raise AllianceStatsError(
             f"`{argument}` must be a string or a sequence of break dates, got {breaks!r}") from None
-    return np.unique(days)
+    return distinct(days)
 
 
 def stratum_bounds(days: np.ndarray, strata: Any, period: Period) -> tuple[np.ndarray, np.ndarray]:

@@ -12,10 +12,10 @@ from scipy import stats
 from statsmodels.stats.rates import test_poisson_2indep
 
 from ._dates import to_day_numbers, to_timestamp
+from ._distinct import distinct
 from ._docstrings import shared
 from ._ffh import ffh_pvalue_2xc
-from ._output import json_ready
-from ._output import Displayed
+from ._output import Displayed, json_ready
 from ._setup import _responses_in_period as responses_in_period
 from ._validation import check_bool, check_choice, check_integer, check_rng, format_rows
 from .errors import AllianceStatsError
@@ -242,7 +242,7 @@ def rate_comparison(responses: EventSeries, *, period: Period, breaks: Sequence[
     if breaks is None or isinstance(breaks, (str, bytes)) or not isinstance(breaks, Iterable):
         raise AllianceStatsError(f"`breaks` must be a sequence of dates, got {breaks!r}")
     cuts, _ = to_day_numbers(pd.Series(list(breaks), dtype=object), argument="breaks")
-    cuts = np.unique(cuts)
+    cuts = distinct(cuts)
     bad = cuts[(cuts <= period.first_day) | (cuts > period.last_day)]
     if bad.size:
         raise AllianceStatsError(f"`breaks` must lie after the period's first day and within it; "

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._dates import to_day_numbers, to_timestamps
+from ._distinct import distinct
 from ._docstrings import shared
 from ._setup import build_setup
 from ._validation import check_integer, check_rng
@@ -207,7 +208,7 @@ def trigger_days_in_period(triggers: EventSeries, period: Period) -> np.ndarray:
     (:func:`alliancestats.matching.coverage_counts`), so two sanctions on one day
     are one trigger here too."""
     days = triggers.days
-    return np.unique(days[(days >= period.first_day) & (days <= period.last_day)])
+    return distinct(days[(days >= period.first_day) & (days <= period.last_day)])
 
 
 @shared

@@ -8,6 +8,7 @@ import numpy as np
 from scipy import stats
 
 from .._convolution import sample_sum_cost, sample_sum_pmf
+from .._distinct import distinct
 from .._pvalues import NullDistribution, log_tail
 from .._reach import ReachAtoms
 from .._setup import Setup
@@ -91,7 +92,7 @@ class ShuffleTriggersNull(TriggerNull):
 
     def _weight_groups(self, atoms: ReachAtoms) -> tuple[np.ndarray, np.ndarray]:
         weight, lengths = atoms.weights[0], atoms.lengths
-        groups = np.unique(weight)
+        groups = distinct(weight)
         return np.array([lengths[weight == w].sum() for w in groups], dtype=np.int64), groups
 
     def exact_cost(self, setup: Setup, statistic: Statistic) -> float:

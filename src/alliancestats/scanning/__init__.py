@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
+from .._distinct import distinct
 from .._docstrings import shared
 from .._progress import check_progress
 from .._validation import check_alternative, check_integer
@@ -55,7 +56,7 @@ def _union_days(reduced: Reduced, dyad_a: np.ndarray, dyad_b: np.ndarray) -> tup
     days = day[np.concatenate(pieces_index)]
     span = int(days.max(initial=0) - days.min(initial=0)) + 1
     base = int(days.min(initial=0))
-    key = np.unique(dyad * span + (days - base))
+    key = distinct(dyad * span + (days - base))
     return key // span, key % span + base
 
 
@@ -263,7 +264,7 @@ def _pairs(reduced: Reduced, country: Callable[[Any, str], str],
                           if cx in countries and cy in countries else (cx, cy))
         keep = np.isin(pair, [w for w in wanted if not isinstance(w, tuple)])
         pair, day = pair[keep], day[keep]
-        absent = len(set(wanted)) - len(np.unique(pair))
+        absent = len(set(wanted)) - len(distinct(pair))
     unique, dyad_of = np.unique(pair, return_inverse=True)
     return unique // n_countries, unique % n_countries, dyad_of, day, absent
 

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
+from .._distinct import distinct
 from ..io.table import EventTable
 
 
@@ -51,8 +52,8 @@ class Keys(NamedTuple):
     @staticmethod
     def union(parts: Sequence["Keys"]) -> "Keys":
         """The keys of several partitions together (sorted, distinct)."""
-        return Keys(np.unique(np.concatenate([p.pairs for p in parts] + [np.empty(0, np.int64)])),
-                    np.unique(np.concatenate([p.actor for p in parts] + [np.empty(0, np.int64)])))
+        return Keys(distinct(np.concatenate([p.pairs for p in parts] + [np.empty(0, np.int64)])),
+                    distinct(np.concatenate([p.actor for p in parts] + [np.empty(0, np.int64)])))
 
 
 def reduce_arrays(src: np.ndarray, tgt: np.ndarray, days: np.ndarray, response: np.ndarray,
@@ -66,13 +67,13 @@ def reduce_arrays(src: np.ndarray, tgt: np.ndarray, days: np.ndarray, response: 
     first, last = dyad_days
     keep = response & (src >= 0) & (tgt >= 0) & (src != tgt) & (days >= first) & (days <= last)
     a, b = np.minimum(src[keep], tgt[keep]), np.maximum(src[keep], tgt[keep])
-    pairs = np.unique((a * n_countries + b) * (last - first + 1) + (days[keep] - first))
+    pairs = distinct((a * n_countries + b) * (last - first + 1) + (days[keep] - first))
     actor_keys = np.empty(0, np.int64)
     if actor is not None and actor_days is not None:
         lo, hi = actor_days
         chosen = (trigger & (src == actor) & (tgt >= 0) & (tgt != actor) & (days >= lo)
                   & (days <= hi))
-        actor_keys = np.unique(tgt[chosen] * (hi - lo + 1) + (days[chosen] - lo))
+        actor_keys = distinct(tgt[chosen] * (hi - lo + 1) + (days[chosen] - lo))
     return Keys(pairs.astype(np.int64), actor_keys.astype(np.int64))
 
 

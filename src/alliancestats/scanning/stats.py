@@ -38,8 +38,9 @@ import numpy as np
 from scipy import stats
 
 from .._convolution import sums_of_units
-from .._pvalues import P_FLOOR, NullDistribution, exact_tail
+from .._distinct import distinct
 from .._progress import track
+from .._pvalues import P_FLOOR, NullDistribution, exact_tail
 from .._setup import Setup, in_reach
 from ..events import EventSeries
 from ..matching import window_counts
@@ -233,7 +234,7 @@ def _member_masks(trigger_group: np.ndarray, trigger_days: np.ndarray, dyad_grou
     covers it: the mask of a union of trigger sets). When every group's mask fits in
     :data:`BASE_ELEMENTS` they are computed once (e.g. one group per country), else per
     batch."""
-    groups = np.unique(dyad_group)
+    groups = distinct(dyad_group)
     T = period.n_days
     if len(groups) * T <= BASE_ELEMENTS:
         base = coverage_masks(trigger_group, trigger_days, groups, window, period)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..._distinct import distinct
 from ...errors import AllianceStatsError
 from ...io.readers import _header_names
 from ..reduce import Keys
@@ -187,5 +188,5 @@ class DuckDBEngine:
             raise AllianceStatsError(f"`{self.source.label}`: DuckDB cannot read the events "
                                      f"({str(exc).splitlines()[0]})") from None
         kind = np.asarray(result["kind"])
-        key = np.asarray(result["key"], dtype=np.int64)
-        return Keys(np.unique(key[kind == 0]), np.unique(key[kind == 1]))
+        packed = np.asarray(result["key"], dtype=np.int64)
+        return Keys(distinct(packed[kind == 0]), distinct(packed[kind == 1]))
