@@ -49,6 +49,7 @@ class LeaveOneOut:
                            - self.cumulative[:, self.first]).T          # (units, values)
         self.at_response = self.coverage[setup.response_offsets]
         self.at_responses = np.bincount(self.at_response, minlength=self.top + 2)
+        self._rows: dict[int, tuple[Any, np.ndarray, int]] = {}
 
     def affordable(self, model: UnitPlacementNull, positions: list[int], shared: set[int]
                    ) -> bool:
@@ -101,6 +102,11 @@ class LeaveOneOut:
     def trigger(self, day: int) -> tuple[Any, np.ndarray, int]:
         """The row of leaving out a trigger on ``day`` (not shared with another):
         histograms, coverage sum and responses' counts; its sole matches; its K."""
+        if day not in self._rows:
+            self._rows[day] = self._trigger(day)
+        return self._rows[day]
+
+    def _trigger(self, day: int) -> tuple[Any, np.ndarray, int]:
         setup, period, window = self.setup, self.setup.period, self.setup.window
         a = max(day + window.lo - period.first_day, 0)
         b = min(day + window.hi - period.first_day, period.n_days - 1)
@@ -122,14 +128,19 @@ class LeaveOneOut:
         return row, sole, k
 
     def triggers(self, rows: list[Any]) -> np.ndarray:
-        """p-values of trigger rows from :meth:`trigger`."""
-        out = np.empty(len(rows))
-        for first in range(0, len(rows), ROWS):
-            part = rows[first: first + ROWS]
-            out[first: first + len(part)] = self._tails(
+        """p-values of trigger rows from :meth:`trigger` (equal rows, e.g. windows that
+        lower the same counts in the same unit, are computed once)."""
+        index: dict[bytes, int] = {}
+        key = np.array([index.setdefault(h.tobytes() + np.int64(total).tobytes() + at.tobytes(),
+                                         len(index)) for h, total, at in rows], dtype=np.int64)
+        distinct = np.unique(key, return_index=True)[1].tolist()   # key k's first row
+        out = np.empty(len(distinct))
+        for start in range(0, len(distinct), ROWS):
+            part = [rows[r] for r in distinct[start: start + ROWS]]
+            out[start: start + len(part)] = self._tails(
                 np.stack([r[0] for r in part]), self.copies[None, :],
                 np.array([r[1] for r in part]), np.stack([r[2] for r in part]))
-        return out
+        return out[key]
 
     def _tails(self, histograms: np.ndarray, copies: np.ndarray, total: np.ndarray,
                at: np.ndarray) -> np.ndarray:

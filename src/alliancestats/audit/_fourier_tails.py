@@ -48,6 +48,9 @@ SKIP = 69.0
 TOLERANCE = 5e-11
 #: largest tilt (the tail at the top of the support needs no more)
 MAX_TILT = 60.0
+#: rows inverted together, and (row, unit, frequency) products held at once
+ROWS = 256
+PRODUCTS = 1 << 21
 
 
 def upper_tails(pmf: np.ndarray, offset: np.ndarray, copies: np.ndarray, observed: np.ndarray
@@ -114,13 +117,16 @@ def upper_tails(pmf: np.ndarray, offset: np.ndarray, copies: np.ndarray, observe
     lags = np.zeros((len(work), W))                          # Σ_u n_u a_u(Δ), Δ = 0..W-1
     for d in range(1, W):
         lags[:, d] = (k * (tilted[:, :, :-d] * tilted[:, :, d:]).sum(axis=2)).sum(axis=1)
-    for i, g in enumerate(work.tolist()):
-        size = next_fast_len(int(y_hi[i]) - int(y_lo[i]) + 1)    # a wider window is as exact
-        s, error = _inverted_sum(tilted[i], o[i], k[i], int(xw[i]), float(theta[i]),
-                                 int(y_lo[i]), size, lags[i])
-        error += s * exponent_error[i]
-        tail[g] = np.exp(exponent[i]) * s
-        certified[g] = s > 0 and error <= TOLERANCE * s
+    by_width = np.argsort(y_hi - y_lo, kind="stable")       # blocks of similar windows
+    for first in range(0, len(work), ROWS):
+        part = by_width[first: first + ROWS]
+        size = next_fast_len(int((y_hi[part] - y_lo[part]).max()) + 1)   # wider is as exact
+        s, error = _inverted_sums(tilted[part], o[part], k[part], xw[part], theta[part],
+                                  y_lo[part], size, lags[part])
+        error += s * exponent_error[part]
+        rows = work[part]
+        tail[rows] = np.exp(exponent[part]) * s
+        certified[rows] = (s > 0) & (error <= TOLERANCE * s)
     return np.minimum(tail, 1.0), mean, certified
 
 
@@ -159,54 +165,60 @@ def _saddle(p: np.ndarray, below: np.ndarray, k: np.ndarray, target: np.ndarray)
     return theta
 
 
-def _inverted_sum(tilted: np.ndarray, offset: np.ndarray, copies: np.ndarray, x: int,
-                  theta: float, y_lo: int, N: int, lags: np.ndarray) -> tuple[float, float]:
-    r"""``S`` of one row and a bound on its absolute error (window ``y_lo .. y_lo + N - 1``)."""
-    used = copies > 0
-    q, o, n = tilted[used], offset[used], copies[used]
-    W = q.shape[1]
+def _inverted_sums(tilted: np.ndarray, offset: np.ndarray, copies: np.ndarray, x: np.ndarray,
+                   theta: np.ndarray, y_lo: np.ndarray, N: int, lags: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    r"""``S`` of each row and a bound on its absolute error (row ``r``'s window
+    ``y_lo[r] .. y_lo[r] + N - 1``); the frequencies kept are those some row needs."""
+    R, U, W = tilted.shape
     k = np.arange(N // 2 + 1)
     turn = 2 * np.pi / N
     # -log|Φ(ω_k)| >= Σ_Δ b_Δ (1 - cos ω_k Δ), by one real FFT of the lags (a lag past N
     # folds onto Δ mod N: the same cosine)
-    folded = np.bincount(np.arange(1, W) % N, weights=lags[1:], minlength=N)
-    bound = np.maximum(lags[1:].sum() - np.fft.rfft(folded).real, 0.0)
+    folded = np.zeros((R, N))
+    np.add.at(folded, (slice(None), np.arange(1, W) % N), lags[:, 1:])
+    bound = np.maximum(lags[:, 1:].sum(axis=1)[:, None] - np.fft.rfft(folded, axis=1).real, 0.0)
     weight = np.where((k == 0) | (2 * k == N), 1.0, 2.0)
-    top = N + y_lo - x                                      # window values y >= x
-    decay = np.exp(-theta)
+    top = (N + y_lo - x)[:, None]                            # window values y >= x
+    t = theta[:, None]
+    decay = np.exp(-t)
     # G_k = (1 - r^top) / (1 - r), r = e^{-θ - iω_k}, written without cancellation
-    angle = turn * k
-    one_minus_r = (-np.expm1(-theta) + 2 * decay * np.sin(angle / 2) ** 2) + 1j * decay * np.sin(angle)
-    power_angle = turn * ((k * top) % N)
-    r_top = np.exp(-theta * top) * np.exp(-1j * power_angle)
+    angle = turn * k[None, :]
+    one_minus_r = (-np.expm1(-t) + 2 * decay * np.sin(angle / 2) ** 2) + 1j * decay * np.sin(angle)
+    r_top = np.exp(-t * top) * np.exp(-1j * turn * ((k[None, :] * top) % N))
     with np.errstate(divide="ignore", invalid="ignore"):
         geometric = np.where(np.abs(one_minus_r) > 0, (1 - r_top) / one_minus_r, top)
-    if theta > 0:
-        geometric[0] = -np.expm1(-theta * top) / -np.expm1(-theta)
-    kept = bound <= SKIP
-    skipped = float((weight * np.exp(-bound) * np.abs(geometric))[~kept].sum()) / N
+        geometric[:, 0] = np.where(theta > 0, np.expm1(-theta * top[:, 0]) / np.expm1(-theta),
+                                   geometric[:, 0])
+    kept = (bound <= SKIP).any(axis=0)
+    skipped = (weight * np.exp(-bound) * np.abs(geometric))[:, ~kept].sum(axis=1) / N
     kk = k[kept]
-    atoms = np.flatnonzero(q.any(axis=0))                  # values with mass in some unit
+    G = geometric[:, kept]
+    atoms = np.flatnonzero((tilted > 0).any(axis=(0, 1)))   # values with mass in some unit
     angles = turn * (np.outer(atoms, kk) % N)                                # (A, K)
-    real, imag = q[:, atoms] @ np.cos(angles), q[:, atoms] @ np.sin(angles)  # φ_u / e^{iω o_u}
-    squared = real * real + imag * imag
-    terms_per_unit = (q > 0).sum(axis=1) + 2                # rounding of each φ_u: ε each
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_size = 0.5 * np.log(squared)
-        turns = np.arctan2(imag, real)
-        # the offsets' phases add up: Σ_u n_u o_u, less x, as an exact integer
-        shift = (int(n @ o) - x) % N
-        log_total = n @ log_size
-        angle_total = n @ turns + turn * ((kk * shift) % N)
+    cosines, sines = np.cos(angles), np.sin(angles)
+    n = copies.astype(float)
+    terms_per_unit = (tilted > 0).sum(axis=2) + 2           # rounding of each φ_u: ε each
+    # the offsets' phases add up: Σ_u n_u o_u, less x, as an exact integer
+    shift = ((copies * offset).sum(axis=1) - x) % N
+    s, rounding = np.empty(R), np.empty(R)
+    step = max(1, PRODUCTS // max(1, U * len(kk)))
+    for a in range(0, R, step):
+        b = slice(a, a + step)
+        q = tilted[b][:, :, atoms]
+        real, imag = q @ cosines, q @ sines                 # φ_u / e^{iω o_u}: (rows, U, K)
+        # |φ_u| >= 1e-150 where φ_u = 0 exactly: Φ is then below 1e-150, not 0 (counted)
+        squared = np.maximum(real * real + imag * imag, 1e-300)
+        log_total = np.einsum("ru,ruk->rk", n[b], np.log(squared)) / 2
+        angle_total = (np.einsum("ru,ruk->rk", n[b], np.arctan2(imag, real))
+                       + turn * ((kk[None, :] * shift[b, None]) % N))
         size = np.exp(log_total)
-        terms_real = size * (np.cos(angle_total) * geometric[kept].real
-                             - np.sin(angle_total) * geometric[kept].imag)
-        sensitivity = n @ np.where(squared > 0, terms_per_unit[:, None] / np.sqrt(squared)
-                                   + np.abs(log_size) + np.abs(turns), 0.0)
-    terms_real = np.where(np.isfinite(terms_real), terms_real, 0.0)
-    s = float((weight[kept] * terms_real).sum()) / N
-    magnitude = np.where(np.isfinite(size), weight[kept] * size * np.abs(geometric[kept]), 0.0)
-    summing = 2 * np.log2(len(kk) + 1) + 20 + np.abs(angle_total)
-    rounding = 2 * EPS * float((magnitude * (np.nan_to_num(sensitivity, posinf=0.0)
-                                             + summing)).sum()) / N
+        terms = size * (np.cos(angle_total) * G[b].real - np.sin(angle_total) * G[b].imag)
+        # Σ_u n_u (terms_u / |φ_u| + |log |φ_u|| + |arg φ_u|), the logs all <= 0
+        sensitivity = (np.einsum("ru,ruk->rk", n[b] * terms_per_unit[b], squared ** -0.5)
+                       - log_total + np.pi * n[b].sum(axis=1)[:, None])
+        s[b] = (weight[kept] * terms).sum(axis=1) / N
+        magnitude = weight[kept] * size * np.abs(G[b])
+        summing = 2 * np.log2(len(kk) + 1) + 20 + np.abs(angle_total)
+        rounding[b] = 2 * EPS * (magnitude * (sensitivity + summing)).sum(axis=1) / N + 1e-140
     return s, 2 * ALIAS + skipped + rounding
