@@ -24,13 +24,9 @@ import numpy as np
 
 from ._convolution import EXACT_BUDGET
 from ._setup import Setup
-from .audit._batch import count_histograms, distinct_units, histogram_tails
+from .audit._batch import distinct_units, histogram_tails, rows_per_block
 from .nulls._placement import UnitPlacementNull
 from .statistics import AdditiveStatistic
-
-#: rows handed to the tails at once (memory: rows x units x score values)
-ROWS = 256
-
 
 class LeaveOneOut:
     """The full data's unit histograms, and the rows that leave out one event."""
@@ -43,10 +39,9 @@ class LeaveOneOut:
         self.response_unit = which[model.units(setup).unit]        # one response a unit
         self.coverage = setup.coverage_count
         self.top = int(self.coverage.max(initial=0))
-        self.cumulative = count_histograms(self.coverage, self.top + 1)
         self.first, self.last = units.low + units.rel, units.high + units.rel
-        self.histograms = (self.cumulative[:, self.last + 1]
-                           - self.cumulative[:, self.first]).T          # (units, values)
+        self.histograms = np.stack([self._counts(a, b) for a, b in
+                                    zip(self.first.tolist(), self.last.tolist())])
         self.at_response = self.coverage[setup.response_offsets]
         self.at_responses = np.bincount(self.at_response, minlength=self.top + 2)
         self._rows: dict[int, tuple[Any, np.ndarray, int]] = {}
@@ -85,6 +80,10 @@ class LeaveOneOut:
                                       setup.period))
         return all(model.exact_cost(v, self.statistic) <= EXACT_BUDGET for v in variants)
 
+    def _counts(self, first: int, last: int) -> np.ndarray:
+        """How many of the period offsets ``first .. last`` have each coverage count."""
+        return np.bincount(self.coverage[first: last + 1], minlength=self.top + 2)
+
     def responses(self) -> dict[tuple[int, int], float]:
         """The p-value without one response, by its key: its unit and its count."""
         keys = np.column_stack([self.response_unit, self.at_response])
@@ -110,12 +109,11 @@ class LeaveOneOut:
         setup, period, window = self.setup, self.setup.period, self.setup.window
         a = max(day + window.lo - period.first_day, 0)
         b = min(day + window.hi - period.first_day, period.n_days - 1)
-        start, stop = np.maximum(a, self.first), np.minimum(b, self.last)
-        overlap = np.where(start <= stop, 1, 0)[None, :]
-        removed = (self.cumulative[:, np.maximum(stop, start) + 1]
-                   - self.cumulative[:, start]) * overlap              # (values, units)
-        histograms = self.histograms - removed.T
-        histograms[:, :-1] += removed.T[:, 1:]                          # c - 1 on the window
+        histograms = self.histograms.copy()
+        for u in np.flatnonzero((self.first <= b) & (self.last >= a)).tolist():
+            removed = self._counts(max(a, int(self.first[u])), min(b, int(self.last[u])))
+            histograms[u] -= removed
+            histograms[u, :-1] += removed[1:]                          # c - 1 on the window
         offsets = setup.response_offsets
         inside = np.flatnonzero((offsets >= a) & (offsets <= b))
         counts = self.at_response[inside]
@@ -135,8 +133,9 @@ class LeaveOneOut:
                                          len(index)) for h, total, at in rows], dtype=np.int64)
         distinct = np.unique(key, return_index=True)[1].tolist()   # key k's first row
         out = np.empty(len(distinct))
-        for start in range(0, len(distinct), ROWS):
-            part = [rows[r] for r in distinct[start: start + ROWS]]
+        step = rows_per_block(len(self.units.low))
+        for start in range(0, len(distinct), step):
+            part = [rows[r] for r in distinct[start: start + step]]
             out[start: start + len(part)] = self._tails(
                 np.stack([r[0] for r in part]), self.copies[None, :],
                 np.array([r[1] for r in part]), np.stack([r[2] for r in part]))
@@ -145,8 +144,9 @@ class LeaveOneOut:
     def _tails(self, histograms: np.ndarray, copies: np.ndarray, total: np.ndarray,
                at: np.ndarray) -> np.ndarray:
         out = np.empty(len(histograms))
-        for first in range(0, len(histograms), ROWS):
-            part = slice(first, first + ROWS)
+        step = rows_per_block(len(self.units.low))
+        for first in range(0, len(histograms), step):
+            part = slice(first, first + step)
             rows = len(histograms[part])
             out[part] = histogram_tails(
                 self.statistic, histograms[part], self.units.width,

@@ -35,6 +35,14 @@ from ._fourier_tails import upper_tails
 ROW_BLOCK = 256
 #: unit pmf entries (rows x units x values) held at once
 BLOCK_ELEMENTS = 1 << 22
+#: (row, unit) pairs whose tails are computed at once (each holds a few arrays of
+#: the score's values: about 50 MB at Λ's usual 25 values)
+TAIL_PAIRS = 1 << 15
+
+
+def rows_per_block(n_units: int) -> int:
+    """How many rows of ``n_units`` units :func:`histogram_tails` takes at once."""
+    return max(1, min(ROW_BLOCK, TAIL_PAIRS // max(1, n_units)))
 
 
 def batchable(model: NullModel, statistic: Statistic) -> bool:
@@ -118,9 +126,9 @@ def exact_upper_tails(scores: np.ndarray, units: Units, copies: np.ndarray,
     pvalues, means = np.empty(len(scores)), np.empty(len(scores))
     n_units = len(units.low)
     top = int(scores.max(initial=0)) * int(units.sizes.max(initial=1)) + 1
-    rows_per_block = max(1, min(ROW_BLOCK, BLOCK_ELEMENTS // max(1, n_units * top)))
-    for first in range(0, len(scores), rows_per_block):
-        block = scores[first: first + rows_per_block]
+    rows_at_once = max(1, min(ROW_BLOCK, BLOCK_ELEMENTS // max(1, n_units * top)))
+    for first in range(0, len(scores), rows_at_once):
+        block = scores[first: first + rows_at_once]
         rows = len(block)
         replicated = Units(low=np.tile(units.low, rows), high=np.tile(units.high, rows),
                            unit=(np.arange(rows)[:, None] * n_units + units.unit[None, :]).ravel(),

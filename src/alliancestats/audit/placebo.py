@@ -21,12 +21,14 @@ from ..period import Period
 from ..statistics import AdditiveStatistic, get_statistic
 from ..window import Window
 from ._batch import (batch_pvalues, batchable, count_histograms, distinct_units,
-                     histogram_tails, one_by_one)
+                     histogram_tails, one_by_one, rows_per_block)
 
 __all__ = ["PlaceboResult", "placebo_test", "placebo_shifts"]
 
 #: smallest shift of the default range, in days
 MIN_SHIFT = 60
+#: entries of the per-count cumulative table (counts x widened days) the histograms use
+HISTOGRAM_LIMIT = 1 << 24
 
 
 @dataclass(frozen=True, eq=False)
@@ -299,8 +301,10 @@ def placebo_test(
     kept = np.array([int(in_reach(distinct + s, window, period).sum()) for s in all_shifts])
     if batchable(model, chosen):
         assert isinstance(chosen, AdditiveStatistic)
-        units = model.units(setup)
-        if np.all(units.sizes == 1):       # one response a unit: histograms of the counts
+        wide = int(np.abs(all_shifts).max()) * 2 + period.n_days
+        # a count of distinct trigger days is at most the window length
+        if (np.all(model.units(setup).sizes == 1)          # one response a unit, few counts
+                and (window.length + 1) * wide <= HISTOGRAM_LIMIT):
             p, observed, mean = _single_unit_tails(model, setup, chosen, distinct, all_shifts)
         else:
             counts = _shifted_counts(distinct, window, period, all_shifts)
@@ -351,16 +355,21 @@ def _single_unit_tails(model: Any, setup: Setup, statistic: AdditiveStatistic,
                            distinct, window)
     top = int(counts.max(initial=0))
     histograms = count_histograms(counts, top)                   # (top + 1, days + 1)
-    start = wide - shifts                                       # where each row's day 0 is
     first, last = units.low + units.rel, units.high + units.rel  # one member a unit
-    per_row = (histograms[:, start[:, None] + last[None, :] + 1]
-               - histograms[:, start[:, None] + first[None, :]]).transpose(1, 2, 0)
     running = np.concatenate([[0], np.cumsum(counts)])
-    coverage_sum = running[start + period.n_days] - running[start]
-    at = counts[start[:, None] + setup.response_offsets[None, :]]
-    at_responses = (histograms.shape[0] * np.arange(len(shifts))[:, None] + at).ravel()
-    at_responses = np.bincount(at_responses, minlength=len(shifts) * (top + 1)).reshape(
-        len(shifts), top + 1)
-    return histogram_tails(statistic, per_row, units.width,
-                           np.bincount(which, minlength=len(units.low)), coverage_sum,
-                           period.n_days, at_responses)
+    copies = np.bincount(which, minlength=len(units.low))
+    out = [np.empty(len(shifts)) for _ in range(3)]
+    rows = rows_per_block(len(units.low))                       # bounded memory
+    for block in range(0, len(shifts), rows):
+        here = slice(block, block + rows)
+        start = wide - shifts[here]                             # where each row's day 0 is
+        per_row = (histograms[:, start[:, None] + last[None, :] + 1]
+                   - histograms[:, start[:, None] + first[None, :]]).transpose(1, 2, 0)
+        coverage_sum = running[start + period.n_days] - running[start]
+        at = counts[start[:, None] + setup.response_offsets[None, :]]
+        at = np.bincount(((top + 1) * np.arange(len(start))[:, None] + at).ravel(),
+                         minlength=len(start) * (top + 1)).reshape(len(start), top + 1)
+        for target, value in zip(out, histogram_tails(statistic, per_row, units.width, copies,
+                                                      coverage_sum, period.n_days, at)):
+            target[here] = value
+    return out[0], out[1], out[2]
