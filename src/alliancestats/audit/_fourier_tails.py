@@ -31,7 +31,10 @@ influence's left-out events: same units, other scores or multiplicities). Only
 Every error is bounded per row: the mass outside ``Y``, the skipped frequencies
 (through the bound) and rounding (:math:`\epsilon` times the size of every log and
 term). A row whose bound exceeds :data:`TOLERANCE` of its ``S`` is not certified, and
-the caller computes it by full convolution.
+the caller computes it by full convolution; so is a row that needs more than
+:data:`FOURIER_PRODUCTS` (unit, frequency) pairs (a small sum whose tilted pmf is
+spiky, lattice-like: nearly every frequency matters, and the direct convolution
+is cheaper).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ MAX_TILT = 60.0
 #: rows inverted together, and (row, unit, frequency) products held at once
 ROWS = 256
 PRODUCTS = 1 << 21
+#: (unit, frequency) pairs above which a row is left to the full convolution
+FOURIER_PRODUCTS = 20_000
 
 
 def upper_tails(pmf: np.ndarray, offset: np.ndarray, copies: np.ndarray, observed: np.ndarray
@@ -190,7 +195,10 @@ def _inverted_sums(tilted: np.ndarray, offset: np.ndarray, copies: np.ndarray, x
         geometric = np.where(np.abs(one_minus_r) > 0, (1 - r_top) / one_minus_r, top)
         geometric[:, 0] = np.where(theta > 0, np.expm1(-theta * top[:, 0]) / np.expm1(-theta),
                                    geometric[:, 0])
-    kept = (bound <= SKIP).any(axis=0)
+    # a row needing many frequencies (a small, lattice-like sum) is left to the full
+    # convolution, cheaper there: its S is not computed (not certified)
+    cheap = (bound <= SKIP).sum(axis=1) * (copies > 0).sum(axis=1) <= FOURIER_PRODUCTS
+    kept = (bound[cheap] <= SKIP).any(axis=0) | (k == 0)
     skipped = (weight * np.exp(-bound) * np.abs(geometric))[:, ~kept].sum(axis=1) / N
     kk = k[kept]
     G = geometric[:, kept]
@@ -221,4 +229,4 @@ def _inverted_sums(tilted: np.ndarray, offset: np.ndarray, copies: np.ndarray, x
         magnitude = weight[kept] * size * np.abs(G[b])
         summing = 2 * np.log2(len(kk) + 1) + 20 + np.abs(angle_total)
         rounding[b] = 2 * EPS * (magnitude * (sensitivity + summing)).sum(axis=1) / N + 1e-140
-    return s, 2 * ALIAS + skipped + rounding
+    return np.where(cheap, s, 0.0), np.where(cheap, 2 * ALIAS + skipped + rounding, np.inf)
