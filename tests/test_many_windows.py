@@ -212,7 +212,13 @@ def test_influence_equals_one_test_per_left_out_event(null, statistic, options, 
     # repeated trigger days: leaving one out changes nothing
     triggers = series(np.concatenate([rng.integers(-10, T, 10), [40, 40]]))
     period = als.Period(str(DAY0), str(DAY0 + T - 1))
-    window = als.Window(0, 9)
+    assert_influence_equals_reference(responses, triggers, als.Window(0, 9), period, null,
+                                      statistic, options)
+
+
+def assert_influence_equals_reference(responses, triggers, window, period, null, statistic,
+                                      options):
+    """influence's tables equal one test per left-out event, to 1e-10."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fast = als.influence(responses, triggers, window=window, period=period, null=null,
@@ -263,27 +269,3 @@ def test_batched_placebo_pvalues_equal_one_test_per_list(null, options, statisti
     np.testing.assert_array_equal(observed, observed1)
     np.testing.assert_allclose(p, p1, rtol=1e-10, atol=1e-14)
     np.testing.assert_allclose(mean, mean1, rtol=1e-10)
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_grouped_totals_equal_the_per_response_convolution(seed):
-    """Repeated units (strata) added by powering equal the reference: one convolution
-    step per response and row (sums_of_units, the placebo's former path)."""
-    from alliancestats._convolution import sums_of_units
-    from alliancestats.audit._batch import _grouped_totals
-
-    rng = np.random.default_rng(seed)
-    n_distinct, n_rows, span = 5, 4, 7
-    pmf = rng.random((n_rows * n_distinct, span)) * (rng.random((n_rows * n_distinct, span)) < 0.8)
-    pmf[:, 0] += 0.1
-    pmf /= pmf.sum(axis=1, keepdims=True)
-    offset = rng.integers(0, 4, n_rows * n_distinct)
-    which = rng.integers(0, n_distinct - 1, 60)          # the last distinct unit unused
-    rows = np.array([2, 0, 3])
-    width = int((offset.max() + span) * len(which)) + 1
-    fast = _grouped_totals(pmf, offset, rows, which, n_distinct, width)
-    pick = (rows[:, None] * n_distinct + which[None, :]).ravel()
-    reference = sums_of_units(np.repeat(np.arange(len(rows)), len(which)), pmf[pick],
-                              offset[pick], len(rows), width)
-    np.testing.assert_allclose(fast, reference, rtol=1e-10, atol=1e-300)
-    np.testing.assert_allclose(fast.sum(axis=1), 1.0, rtol=1e-12)

@@ -20,6 +20,9 @@ from .period import Period
 from .nulls import make_null
 from .statistics import AdditiveStatistic, get_statistic
 from .window import Window
+from ._influence_batch import LeaveOneOut
+from .audit._batch import batchable
+from .nulls._placement import UnitPlacementNull
 
 #: the keyword arguments of :func:`coincidence_test` that are not options of the null
 TEST_ARGUMENTS = ("statistic", "method", "n_resamples", "rng", "alternative", "keep_draws",
@@ -142,16 +145,22 @@ def influence(
 
     Notes
     -----
-    Leave-one-out tests that are the same test are run once. Under ``uniform`` the
-    null depends on the responses only through their number ``n`` (under
-    ``stratified``, exact, through ``n`` per stratum), and for K or S the observed
-    value without response ``i`` is the full one minus its score
-    :math:`f(c(t_i))`: responses with the same stratum and score share one test.
-    Leaving out trigger day ``s`` lowers the coverage count by one on
-    :math:`[s + lo, s + hi]` only; for exact tests under those nulls, triggers whose
+    Leave-one-out tests that are the same test are run once. Under ``uniform`` and
+    ``stratified`` with an exact test of K, S or Λ (``greater``), all of them come
+    from one batched pass: leaving out response ``i`` keeps every day's score and
+    drops one copy of its unit and its score :math:`f(c(t_i))`; leaving out trigger
+    day ``s`` lowers the coverage count by one on :math:`[s + lo, s + hi]` only (and
+    so Λ's mean coverage :math:`\bar c`), which changes each unit's histogram of
+    :math:`c` only where the window overlaps it. Each variant's exact p-value is
+    the upper tail of its own sum of units (Fourier inversion of the tilted
+    distribution, with a per-row error bound; see
+    :mod:`alliancestats._influence_batch`), equal to the test run on its own; the
+    responses each trigger matches alone are those in its window with
+    :math:`c(t) = 1`. Elsewhere, under ``uniform`` the null depends on the responses
+    only through ``n``, and responses with the same score share one test; for
+    exact tests under ``uniform`` or ``stratified`` with K or S, triggers whose
     windows change the same multiset of (stratum, :math:`f(c(d))`,
-    :math:`f(c(d) - 1)`) and drop K and S by the same amounts share one test, and
-    the responses each matches alone are those in its window with :math:`c(t) = 1`.
+    :math:`f(c(d) - 1)`) and drop K and S by the same amounts share one test.
     Every other null and statistic runs each test. Memory is linear in
     :math:`n + m` (no response-by-trigger array).
 
@@ -170,30 +179,106 @@ def influence(
                                          null=null, **{"progress": False, **test_options})
     full = test(setup.responses, triggers)
     table = full.table
-    groups = _Groups(null, test_options, setup, full.method)
-    results: dict[Any, tuple[int, int, float]] = {}
-    rows = []
-    for i in range(setup.n):
-        key = groups.response_key(i)
-        if key not in results:
-            keep = np.ones(setup.n, dtype=bool)
-            keep[i] = False
-            if keep.any():
-                res = test(setup.responses.select(keep), triggers)
-                results[key] = (res.k, res.n, res.pvalue)
-            else:   # nothing left to test: K = 0 of 0, and P(K >= 0) = 1 under any null
-                results[key] = (0, 0, 1.0)
-        rows.append(results[key])
-    k, n, p = (list(column) for column in zip(*rows))
+    batch = _batched(null, test_options, setup, full.method)
+    if batch is not None and setup.n > 1:
+        by_key = batch.responses()
+        at = batch.at_response
+        matched_now = int((at > 0).sum())
+        k = [matched_now - int(c > 0) for c in at.tolist()]
+        p = [by_key[key] for key in zip(batch.response_unit.tolist(), at.tolist())]
+        n = [setup.n - 1] * setup.n
+    else:
+        groups = _Groups(null, test_options, setup, full.method)
+        results: dict[Any, tuple[int, int, float]] = {}
+        rows = []
+        for i in range(setup.n):
+            key = groups.response_key(i)
+            if key not in results:
+                keep = np.ones(setup.n, dtype=bool)
+                keep[i] = False
+                if keep.any():
+                    res = test(setup.responses.select(keep), triggers)
+                    results[key] = (res.k, res.n, res.pvalue)
+                else:   # nothing left to test: K = 0 of 0, and P(K >= 0) = 1 under any null
+                    results[key] = (0, 0, 1.0)
+            rows.append(results[key])
+        k, n, p = (list(column) for column in zip(*rows))
     by_response = pd.DataFrame({"response_id": table.response_id, "date": table.date,
                                 "matched": table.matched.astype(bool), "k": k, "n": n,
                                 "pvalue": p}).reset_index(drop=True)
-    trigger_rows = []
-    ids, dates = triggers.ids, triggers.dates
     matched = table.matched.to_numpy()
     response_ids = table.response_id.to_numpy()
+    if batch is not None and batch.statistic.reads_coverage:
+        trigger_rows = _batched_triggers(batch, triggers, full, matched, response_ids)
+    else:
+        trigger_rows = _triggers_one_key_at_a_time(
+            test, _Groups(null, test_options, setup, full.method), setup, triggers, matched,
+            response_ids)
+    by_trigger = pd.DataFrame(trigger_rows, columns=["trigger_id", "date", "k", "pvalue",
+                                                     "sole_match_for"])
+    fragile = table[table.matched & (table.n_triggers_in_window == 1)].reset_index(drop=True)
+    return InfluenceResult(responses=by_response, triggers=by_trigger, fragile=fragile,
+                           k=full.k, pvalue=full.pvalue, n_dropped=n_dropped)
+
+
+def _batched(null: str, options: dict[str, Any], setup: Setup, method: str
+             ) -> LeaveOneOut | None:
+    """The batched leave-one-out tests, where they are exactly the tests run one by one:
+    the ``uniform`` or ``stratified`` null with one response a unit, an additive
+    statistic, exact tests with the ``greater`` alternative, and an exact cost far
+    below the budget (so that no left-out event's test would switch to Monte Carlo)."""
+    if (method != "exact" or options.get("alternative", "greater") != "greater"
+            or options.get("method", "auto") == "monte-carlo"):
+        return None
+    model = make_null(null, {k: v for k, v in options.items() if k not in TEST_ARGUMENTS})
+    statistic = get_statistic(options.get("statistic", "matches"))
+    if (model.name not in ("uniform", "stratified") or not isinstance(model, UnitPlacementNull)
+            or not isinstance(statistic, AdditiveStatistic) or not batchable(model, statistic)
+            or not np.all(model.units(setup).sizes == 1)):
+        return None
+    batch = LeaveOneOut(model, setup, statistic)
+    positions = (_matching_triggers(setup.response_days, setup.triggers.days, setup.window)
+                 if statistic.reads_coverage else [])
+    return batch if batch.affordable(model, positions, _shared_days(setup.triggers)) else None
+
+
+def _shared_days(triggers: EventSeries) -> set[int]:
+    """The days with more than one trigger."""
+    days, counts = np.unique(np.asarray(triggers.days, np.int64), return_counts=True)
+    return set(days[counts > 1].tolist())
+
+
+def _batched_triggers(batch: LeaveOneOut, triggers: EventSeries, full: Any,
+                      matched: np.ndarray, response_ids: np.ndarray) -> list[tuple]:
+    """Leave-one-trigger-out rows from one batched pass (a trigger sharing its day with
+    another leaves the data, and so the test, unchanged)."""
+    setup = batch.setup
+    shared = _shared_days(triggers)
+    positions = _matching_triggers(setup.response_days, triggers.days, setup.window)
+    rows, where, out = [], [], []
+    for j in positions:
+        day = int(triggers.days[j])
+        if day in shared:
+            out.append([j, full.k, full.pvalue, np.zeros(0, np.int64)])
+            continue
+        row, sole, k = batch.trigger(day)
+        where.append(len(out))
+        rows.append(row)
+        out.append([j, k, None, sole])
+    for i, p in zip(where, batch.triggers(rows).tolist()):
+        out[i][2] = p
+    ids, dates = triggers.ids, triggers.dates
+    return [(ids[j], dates[j], k, p, response_ids[sole].tolist()) for j, k, p, sole in out]
+
+
+def _triggers_one_key_at_a_time(test: Any, groups: "_Groups", setup: Setup,
+                                triggers: EventSeries, matched: np.ndarray,
+                                response_ids: np.ndarray) -> list[tuple]:
+    """Leave-one-trigger-out rows, one test per distinct key (see :class:`_Groups`)."""
+    trigger_rows = []
+    ids, dates = triggers.ids, triggers.dates
     by_key: dict[Any, tuple[int, float]] = {}
-    for j in _matching_triggers(setup.response_days, triggers.days, window):
+    for j in _matching_triggers(setup.response_days, triggers.days, setup.window):
         key, sole = groups.trigger_key(int(triggers.days[j]))
         if key is None or key not in by_key:
             keep = np.ones(len(triggers), dtype=bool)
@@ -207,11 +292,7 @@ def influence(
         else:
             k, p = by_key[key]
         trigger_rows.append((ids[j], dates[j], k, p, response_ids[sole].tolist()))
-    by_trigger = pd.DataFrame(trigger_rows, columns=["trigger_id", "date", "k", "pvalue",
-                                                     "sole_match_for"])
-    fragile = table[table.matched & (table.n_triggers_in_window == 1)].reset_index(drop=True)
-    return InfluenceResult(responses=by_response, triggers=by_trigger, fragile=fragile,
-                           k=full.k, pvalue=full.pvalue, n_dropped=n_dropped)
+    return trigger_rows
 
 
 class _Groups:

@@ -1,33 +1,48 @@
-r"""One test of the same responses against many trigger lists at once.
+r"""One test of the same responses against many trigger lists (or many variants of
+the data) at once.
 
 The placebo check tests the real responses against the trigger list shifted by
-many amounts, under the primary null. For the nulls that place independent units
-of responses (``uniform``, ``stratified``, ``jitter``, ``episode-jitter``) and an
-additive statistic (K or S) the units do not depend on the triggers, so every
-list is one *row* of per-day scores and the exact null distributions of all rows
-come from one vectorised pass: each unit's pmf over its candidates for every row
+many amounts, under the primary null; the influence check tests the data without
+each event in turn. For the nulls that place independent units of responses
+(``uniform``, ``stratified``, ``jitter``, ``episode-jitter``) and an additive
+statistic (K, S or Λ) the units do not depend on the triggers, so every variant is
+one *row* of per-day scores (and, for a left-out response, one unit copy fewer):
+each unit's pmf over its candidates for every row comes from one vectorised pass
 (:func:`alliancestats.nulls._placement.unit_pmfs`, as the scan uses it for many
-dyads) and their direct convolution, row by row
-(:func:`alliancestats._convolution.sums_of_units`). Row by row this is exactly
-what :meth:`UnitPlacementNull.exact_distribution` computes (tested). Every other
-null and statistic is tested list by list with the library's own inference.
+dyads), and each row's upper tail at its observed value from
+:func:`alliancestats.audit._fourier_tails.upper_tails` (Fourier inversion of the
+tilted distribution, error bounded per row), with the full convolution of
+:meth:`UnitPlacementNull.exact_distribution` for any row the bound does not
+certify. Row by row this is what the one-list exact test computes (tested to
+1e-10). Every other null and statistic is tested list by list with the library's
+own inference.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
-from .._convolution import sum_of_unit_rows, sums_of_units
+from .._convolution import sum_of_unit_rows
 from .._inference import infer
 from .._pvalues import P_FLOOR
 from .._setup import Setup
 from ..nulls import NullModel
 from ..nulls._placement import UnitPlacementNull, Units, unit_pmfs
 from ..statistics import AdditiveStatistic, Statistic
+from ._fourier_tails import upper_tails
 
 #: rows of scores handled in one vectorised pass (memory: rows x T int64)
 ROW_BLOCK = 256
+#: unit pmf entries (rows x units x values) held at once
+BLOCK_ELEMENTS = 1 << 22
+#: (row, unit) pairs whose tails are computed at once (each holds a few arrays of
+#: the score's values: about 50 MB at Λ's usual 25 values)
+TAIL_PAIRS = 1 << 15
+
+
+def rows_per_block(n_units: int) -> int:
+    """How many rows of ``n_units`` units :func:`histogram_tails` takes at once."""
+    return max(1, min(ROW_BLOCK, TAIL_PAIRS // max(1, n_units)))
 
 
 def batchable(model: NullModel, statistic: Statistic) -> bool:
@@ -43,102 +58,102 @@ def batch_pvalues(model: NullModel, setup: Setup, statistic: AdditiveStatistic,
     statistic for each row of per-day ``scores`` (shape ``(G, T)``), the responses
     and the units of ``setup`` being the same for every row."""
     assert isinstance(model, UnitPlacementNull)
-    distinct, which = _distinct_units(model.units(setup))
+    distinct, which = distinct_units(model.units(setup))
     observed = scores[:, setup.response_offsets].sum(axis=1)
-    pvalues, means = np.empty(len(scores)), np.empty(len(scores))
-    n_distinct, n_units = len(distinct.low), len(which)
-    # rows whose distinct units have the same pmfs have the same null distribution
-    # (shifted lists often cover the same number of days): each is convolved once
-    known: dict[bytes, tuple[np.ndarray, float]] = {}
-    for first in range(0, len(scores), ROW_BLOCK):
-        block = scores[first: first + ROW_BLOCK]
-        rows = len(block)
-        replicated = Units(low=np.tile(distinct.low, rows), high=np.tile(distinct.high, rows),
-                           unit=(np.arange(rows)[:, None] * n_distinct
-                                 + distinct.unit[None, :]).ravel(),
-                           rel=np.tile(distinct.rel, rows))
-        pmf, offset = unit_pmfs(block, replicated, row=np.repeat(np.arange(rows), n_distinct))
-        keys = [pmf[r * n_distinct: (r + 1) * n_distinct].tobytes()
-                + offset[r * n_distinct: (r + 1) * n_distinct].tobytes()
-                + np.int64(pmf.shape[1]).tobytes() for r in range(rows)]
-        new = list({key: r for r, key in reversed(list(enumerate(keys)))
-                    if key not in known}.values())
-        if new:
-            # every unit of every new row, read from its distinct unit's pmf
-            chosen = np.asarray(new)
-            pick = (chosen[:, None] * n_distinct + which[None, :]).ravel()
-            row = np.repeat(np.arange(len(new)), n_units)
-            width = int(block.max(initial=0)) * setup.n + 1
-            if pmf.shape[1] == 2 and n_distinct < n_units:
-                totals = _two_point_totals(pmf, offset, chosen, which, n_distinct, width)
-            elif n_distinct < n_units:
-                totals = _grouped_totals(pmf, offset, chosen, which, n_distinct, width)
-            else:
-                totals = sums_of_units(row, pmf[pick], offset[pick], len(new), width)
-            tails = np.cumsum(totals[:, ::-1], axis=1)[:, ::-1]          # P(X >= x), x = 0..
-            average = totals @ np.arange(width)
-            for i, r in enumerate(new):
-                known[keys[r]] = (tails[i], float(average[i]))
-        for r, key in enumerate(keys):
-            tail, mean = known[key]
-            x = int(observed[first + r])
-            pvalues[first + r] = min(max(tail[x] if x < len(tail) else 0.0, P_FLOOR), 1.0)
-            means[first + r] = mean
+    copies = np.bincount(which, minlength=len(distinct.low))
+    pvalues, means = exact_upper_tails(scores, distinct, copies[None, :], observed)
     return pvalues, observed.astype(float), means
 
 
-def _two_point_totals(pmf: np.ndarray, offset: np.ndarray, rows: np.ndarray, which: np.ndarray,
-                      n_distinct: int, width: int) -> np.ndarray:
-    r"""pmf of each row's total when every unit takes two values (K: a response is
-    covered or not), shape ``(len(rows), width)``.
+def histogram_tails(statistic: AdditiveStatistic, histograms: np.ndarray, width: np.ndarray,
+                    copies: np.ndarray, coverage_sum: np.ndarray, n_days: int,
+                    at_responses: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r""":func:`batch_pvalues` for units of one response each, read from histograms of the
+    coverage count instead of rows of per-day scores.
 
-    The :math:`c_u` units that are copies of distinct unit ``u`` (same candidates)
-    total :math:`\mathrm{Binomial}(c_u, p_u)` above their offsets, so a row's total is
-    the convolution of one binomial per distinct unit: ``uniform`` one binomial,
-    ``stratified`` one per stratum, instead of one convolution step per response.
+    Row ``g`` has coverage counts :math:`c_g(d)`: ``histograms[g, u, v]`` of unit
+    ``u``'s ``width[u]`` candidate days have :math:`c_g = v`, their sum over the
+    period's ``n_days`` days is ``coverage_sum[g]`` (so :math:`\bar c_g`, which Λ
+    reads, is ``coverage_sum[g] / n_days`` exactly as the mean of the counts), and
+    ``at_responses[g, v]`` responses lie on days with :math:`c_g = v`. Unit ``u``
+    occurs ``copies[g, u]`` times (or ``copies[u]`` in every row). The unit pmfs are
+    the histograms carried through the score, as :func:`unit_pmfs` counts them.
     """
-    multiplicity = np.bincount(which, minlength=n_distinct)
-    used = np.flatnonzero(multiplicity)
-    index = rows[:, None] * n_distinct + used[None, :]            # (rows, used units)
-    binomials = [stats.binom.pmf(np.arange(multiplicity[u] + 1)[None, :], multiplicity[u],
-                                 pmf[index[:, i], 1][:, None]) for i, u in enumerate(used)]
-    shifts = (offset[index] * multiplicity[used][None, :]).sum(axis=1)
-    out = np.zeros((len(rows), width))
-    for r in range(len(rows)):
-        total = binomials[0][r]
-        for part in binomials[1:]:
-            total = np.convolve(total, part[r])
-        top = min(len(total), width - int(shifts[r]))
-        out[r, shifts[r]: shifts[r] + top] = total[:top]
+    rows, n_units, values = histograms.shape
+    # the score of every count for every row: the statistic reads the mean coverage
+    # from its "coverage" argument, here one day per row holding that mean
+    mean = (np.asarray(coverage_sum, dtype=float) / n_days)[:, None]
+    table = statistic.scores(np.broadcast_to(np.arange(values), (rows, values)), mean)
+    observed = (np.asarray(at_responses) * table).sum(axis=1)
+    span = int(table.max(initial=0)) + 1
+    index = ((np.arange(rows)[:, None, None] * n_units + np.arange(n_units)[None, :, None])
+             * span + table[:, None, :])
+    counts = np.bincount(index.ravel(), weights=np.asarray(histograms, float).ravel(),
+                         minlength=rows * n_units * span).reshape(rows, n_units, span)
+    pmf = counts / np.asarray(width, float)[None, :, None]
+    copies = np.broadcast_to(np.asarray(copies, dtype=np.int64), (rows, n_units))
+    tail, means, certified = upper_tails(pmf, np.zeros((rows, n_units), np.int64), copies,
+                                         observed)
+    for r in np.flatnonzero(~certified).tolist():
+        tail[r] = _convolved_tail(pmf[r], np.zeros(n_units, np.int64), copies[r], observed[r])
+    return np.clip(tail, P_FLOOR, 1.0), observed.astype(float), means
+
+
+def count_histograms(counts: np.ndarray, top: int) -> np.ndarray:
+    """``out[v, i]``: how many of ``counts[:i]`` equal ``v``, for ``v = 0..top`` (the
+    histogram of any run of days is a difference of two columns)."""
+    out = np.zeros((top + 1, len(counts) + 1), np.int64)
+    for v in range(top + 1):
+        np.cumsum(counts == v, out=out[v, 1:])
     return out
 
 
-def _grouped_totals(pmf: np.ndarray, offset: np.ndarray, rows: np.ndarray, which: np.ndarray,
-                    n_distinct: int, width: int) -> np.ndarray:
-    r"""pmf of each row's total when units repeat (``stratified``: one distinct unit per
-    stratum), shape ``(len(rows), width)``.
+def exact_upper_tails(scores: np.ndarray, units: Units, copies: np.ndarray,
+                      observed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Exact ``P(X_g >= observed[g])`` (floored at ``P_FLOOR``) and ``E[X_g]`` for each
+    row ``g`` of per-day ``scores`` (shape ``(G, T)``), :math:`X_g` the sum over the
+    ``units`` (placed independently on their candidates, scored by row ``g``), unit
+    ``u`` taken ``copies[g, u]`` times (``copies`` may have one row for all).
 
-    The :math:`c_u` copies of distinct unit ``u`` are added by
-    :func:`alliancestats._convolution.sum_of_unit_rows` (binary powering of the
-    unit's pmf, then a balanced tree over the distinct units), exactly as
-    :meth:`UnitPlacementNull.exact_distribution` adds them for one list, instead of
-    one convolution step per response and row: with Λ's many-valued scores, 2,000
-    responses in 100 yearly strata and 1,000 shifted lists, the step-per-response
-    convolution took minutes.
+    The tails come from :func:`~alliancestats.audit._fourier_tails.upper_tails` (the
+    tilted distribution inverted at the observed value only); a row whose error bound
+    it cannot certify is convolved in full by
+    :func:`alliancestats._convolution.sum_of_unit_rows`, as
+    :meth:`UnitPlacementNull.exact_distribution` adds the units of one list.
     """
-    multiplicity = np.bincount(which, minlength=n_distinct)
-    used = np.flatnonzero(multiplicity)
-    columns = int(np.max(np.flatnonzero(pmf.any(axis=0)), initial=0)) + 1
-    out = np.zeros((len(rows), width))
-    for r, row in enumerate(rows.tolist()):
-        index = row * n_distinct + used
-        total, first = sum_of_unit_rows(pmf[index, :columns], offset[index], multiplicity[used])
-        top = min(len(total), width - int(first))
-        out[r, first: first + top] = total[:top]
-    return out
+    copies = np.broadcast_to(np.asarray(copies, dtype=np.int64), (len(scores), len(units.low)))
+    observed = np.asarray(observed, dtype=np.int64)
+    pvalues, means = np.empty(len(scores)), np.empty(len(scores))
+    n_units = len(units.low)
+    top = int(scores.max(initial=0)) * int(units.sizes.max(initial=1)) + 1
+    rows_at_once = max(1, min(ROW_BLOCK, BLOCK_ELEMENTS // max(1, n_units * top)))
+    for first in range(0, len(scores), rows_at_once):
+        block = scores[first: first + rows_at_once]
+        rows = len(block)
+        replicated = Units(low=np.tile(units.low, rows), high=np.tile(units.high, rows),
+                           unit=(np.arange(rows)[:, None] * n_units + units.unit[None, :]).ravel(),
+                           rel=np.tile(units.rel, rows))
+        pmf, offset = unit_pmfs(block, replicated, row=np.repeat(np.arange(rows), n_units))
+        pmf = pmf.reshape(rows, n_units, -1)
+        offset = offset.reshape(rows, n_units)
+        here = slice(first, first + rows)
+        tail, means[here], certified = upper_tails(pmf, offset, copies[here], observed[here])
+        for r in np.flatnonzero(~certified).tolist():
+            tail[r] = _convolved_tail(pmf[r], offset[r], copies[first + r], observed[first + r])
+        pvalues[here] = np.clip(tail, P_FLOOR, 1.0)
+    return pvalues, means
 
 
-def _distinct_units(units: Units) -> tuple[Units, np.ndarray]:
+def _convolved_tail(pmf: np.ndarray, offset: np.ndarray, copies: np.ndarray, x: int) -> float:
+    """``P(X >= x)`` of one row by the full convolution (the exact engine of one list),
+    summed from the small end."""
+    used = copies > 0
+    columns = int(np.max(np.flatnonzero(pmf[used].any(axis=0)), initial=0)) + 1
+    total, start = sum_of_unit_rows(pmf[used, :columns], offset[used], copies[used])
+    return float(total[max(x - start, 0):][::-1].sum()) if x - start < len(total) else 0.0
+
+
+def distinct_units(units: Units) -> tuple[Units, np.ndarray]:
     """The distinct units (same candidate anchors and member offsets) and, for each unit,
     the position of its distinct twin: ``uniform`` has one, ``stratified`` one per
     stratum, so their pmfs are computed once per row, not once per response."""

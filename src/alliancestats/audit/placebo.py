@@ -20,12 +20,15 @@ from ..nulls import make_null
 from ..period import Period
 from ..statistics import AdditiveStatistic, get_statistic
 from ..window import Window
-from ._batch import batch_pvalues, batchable, one_by_one
+from ._batch import (batch_pvalues, batchable, count_histograms, distinct_units,
+                     histogram_tails, one_by_one, rows_per_block)
 
 __all__ = ["PlaceboResult", "placebo_test", "placebo_shifts"]
 
 #: smallest shift of the default range, in days
 MIN_SHIFT = 60
+#: entries of the per-count cumulative table (counts x widened days) the histograms use
+HISTOGRAM_LIMIT = 1 << 24
 
 
 @dataclass(frozen=True, eq=False)
@@ -266,9 +269,13 @@ def placebo_test(
     moves against the responses' own trends), which is why the verdict uses it
     only next to the primary p-value.
 
-    For the nulls that place units of responses and K or S the null distributions
-    of all lists come from one vectorised exact pass (see
-    :mod:`alliancestats.audit._batch`); otherwise each list is tested in turn.
+    For the nulls that place units of responses and K, S or Λ the exact p-values
+    of all lists come from one vectorised pass (see
+    :mod:`alliancestats.audit._batch`): each unit's histogram of the coverage
+    count for every shift from one cumulative count, and each list's upper tail by
+    Fourier inversion of its tilted distribution at its observed value, with a
+    per-list error bound (a list the bound does not certify is convolved in full);
+    otherwise each list is tested in turn.
 
     Examples
     --------
@@ -294,8 +301,14 @@ def placebo_test(
     kept = np.array([int(in_reach(distinct + s, window, period).sum()) for s in all_shifts])
     if batchable(model, chosen):
         assert isinstance(chosen, AdditiveStatistic)
-        counts = _shifted_counts(distinct, window, period, all_shifts)
-        p, observed, mean = batch_pvalues(model, setup, chosen, chosen.scores(counts, counts))
+        wide = int(np.abs(all_shifts).max()) * 2 + period.n_days
+        # a count of distinct trigger days is at most the window length
+        if (np.all(model.units(setup).sizes == 1)          # one response a unit, few counts
+                and (window.length + 1) * wide <= HISTOGRAM_LIMIT):
+            p, observed, mean = _single_unit_tails(model, setup, chosen, distinct, all_shifts)
+        else:
+            counts = _shifted_counts(distinct, window, period, all_shifts)
+            p, observed, mean = batch_pvalues(model, setup, chosen, chosen.scores(counts, counts))
         method = "exact"
     else:
         setups = [Setup(setup.responses, triggers.shifted(int(s)) if s else triggers, window,
@@ -325,3 +338,38 @@ def _shifted_counts(distinct: np.ndarray, window: Window, period: Period,
     counts = window_counts(days, distinct, window)
     index = (np.arange(period.n_days)[None, :] + wide - shifts[:, None])
     return counts[index]
+
+
+def _single_unit_tails(model: Any, setup: Setup, statistic: AdditiveStatistic,
+                       distinct: np.ndarray, shifts: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """p-values, observed values and means for every shift when each unit is one
+    response: the histogram of ``c_δ`` over each distinct unit's candidates comes from
+    one cumulative count per value over the period widened by the largest shift (the
+    list moved by δ covers day ``d`` as the real list covers ``d - δ``), never a
+    shifts x days array."""
+    window, period = setup.window, setup.period
+    units, which = distinct_units(model.units(setup))
+    wide = int(np.abs(shifts).max(initial=0))
+    counts = window_counts(np.arange(period.first_day - wide, period.last_day + wide + 1),
+                           distinct, window)
+    top = int(counts.max(initial=0))
+    histograms = count_histograms(counts, top)                   # (top + 1, days + 1)
+    first, last = units.low + units.rel, units.high + units.rel  # one member a unit
+    running = np.concatenate([[0], np.cumsum(counts)])
+    copies = np.bincount(which, minlength=len(units.low))
+    out = [np.empty(len(shifts)) for _ in range(3)]
+    rows = rows_per_block(len(units.low))                       # bounded memory
+    for block in range(0, len(shifts), rows):
+        here = slice(block, block + rows)
+        start = wide - shifts[here]                             # where each row's day 0 is
+        per_row = (histograms[:, start[:, None] + last[None, :] + 1]
+                   - histograms[:, start[:, None] + first[None, :]]).transpose(1, 2, 0)
+        coverage_sum = running[start + period.n_days] - running[start]
+        at = counts[start[:, None] + setup.response_offsets[None, :]]
+        at = np.bincount(((top + 1) * np.arange(len(start))[:, None] + at).ravel(),
+                         minlength=len(start) * (top + 1)).reshape(len(start), top + 1)
+        for target, value in zip(out, histogram_tails(statistic, per_row, units.width, copies,
+                                                      coverage_sum, period.n_days, at)):
+            target[here] = value
+    return out[0], out[1], out[2]
