@@ -20,7 +20,12 @@ import time
 import tracemalloc
 import warnings
 
-import numpy as np
+# Small linear algebra on a shared, loaded machine runs 10-80x slower with threaded
+# BLAS than with one thread; unless told otherwise, measure with one.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy as np  # noqa: E402  (after the thread settings)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -64,7 +69,8 @@ def write_targets(rows, quick, folder):
     lines = [
         f"Written by ``python benchmarks/run.py --targets-only{' --quick' if quick else ''} "
         f"--write docs/data`` on {time.strftime('%Y-%m-%d')} (alliancestats "
-        f"{als.__version__}, numpy {np.__version__}; {os.cpu_count()} cores, load average "
+        f"{als.__version__}, numpy {np.__version__}; {os.cpu_count()} cores, "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, load average "
         f"{load:.1f} at the end of the run{'; --quick: a tenth of the sizes where the label says so' if quick else ''}): "
         f"{sum(t.holds for t in measured)} of {len(measured)} targets hold.",
         "",
