@@ -62,3 +62,17 @@ def test_collapsed_fit_matches_the_day_level_fit(seed, covariate):
     assert res.pvalue_score == pytest.approx(float(np.squeeze(score.pvalue)), rel=1e-7)
     assert res.expected == pytest.approx(float(np.sum(x[keep] * restricted.fittedvalues)), rel=1e-9)
     np.testing.assert_allclose(res.glm_results.params, full.params, rtol=1e-7, atol=1e-9)
+
+
+def test_a_saturated_grouped_fit_warns_nothing():
+    """Without strata the grouped design has two rows and two parameters: fitted
+    exactly, which is not a separation; no statsmodels warning reaches the user."""
+    import warnings
+
+    case = als.datasets.load_iran_venezuela()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = als.count_model_test(case.meetings, case.independent_sanctions,
+                                   window=case.window, period=case.period, strata=None)
+    assert [str(w.message) for w in caught] == []
+    assert np.isfinite(res.rate_ratio) and 0 < res.pvalue < 1

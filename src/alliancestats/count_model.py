@@ -2,6 +2,7 @@ r"""``count_model_test``: a Poisson regression of daily response counts on cover
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from ._covariates import daily_covariates
 from ._docstrings import shared
@@ -415,9 +417,17 @@ def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: W
             "`covariates` are collinear with the stratum effects or the coverage indicator "
             "(e.g. a constant column, or one that only changes between strata)")
     family = sm.families.Poisson()
-    fit = sm.GLM(table.counts, table.design, family=family, exposure=table.days).fit()
-    restricted = sm.GLM(table.counts, table.design[:, 1:], family=family,
-                        exposure=table.days).fit()
+    with warnings.catch_warnings():
+        if table.design.shape[0] <= table.design.shape[1]:
+            # As many day patterns as parameters: the grouped counts are fitted exactly
+            # by construction (no residual degrees of freedom), which statsmodels reports
+            # as perfect prediction and a division by zero; a real separation shows as
+            # non-convergence or an infinite coefficient, refused below.
+            warnings.filterwarnings("ignore", category=PerfectSeparationWarning)
+            warnings.filterwarnings("ignore", message="divide by zero", category=RuntimeWarning)
+        fit = sm.GLM(table.counts, table.design, family=family, exposure=table.days).fit()
+        restricted = sm.GLM(table.counts, table.design[:, 1:], family=family,
+                            exposure=table.days).fit()
     beta = float(fit.params[0])
     se = float(np.sqrt(table.hac_variance(fit.params, maxlags)))
     if not (fit.converged and restricted.converged and np.isfinite(beta) and np.isfinite(se)):
