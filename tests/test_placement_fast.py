@@ -139,3 +139,29 @@ def test_power_many_equals_power_one_at_a_time():
         assert first == one_first and len(pmf) == len(one)
         keep = one > 1e-270
         assert np.max(np.abs(pmf[keep] - one[keep]) / one[keep]) < 1e-10
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_unit_groups_put_units_together_exactly_when_they_are_equal(seed):
+    """Same anchors and the same member offsets (in any order): same group; the
+    grouped units are those units, and the counts are the group sizes."""
+    rng = np.random.default_rng(seed)
+    n_units = 300
+    low = rng.integers(0, 4, n_units)
+    high = low + rng.integers(0, 3, n_units)
+    sizes = rng.integers(1, 4, n_units)
+    unit = np.repeat(np.arange(n_units), sizes)
+    rel = rng.integers(0, 3, len(unit))
+    shuffle = rng.permutation(len(unit))              # members listed in any order
+    units = Units(low=low, high=high, unit=unit[shuffle], rel=rel[shuffle])
+    grouped, which = placement.unit_groups(units)
+    key = [(int(low[u]), int(high[u]), tuple(sorted(rel[unit == u].tolist())))
+           for u in range(n_units)]
+    grouped_key = [(int(grouped.low[g]), int(grouped.high[g]),
+                    tuple(sorted(grouped.rel[grouped.unit == g].tolist())))
+                   for g in range(len(grouped.low))]
+    assert len(set(grouped_key)) == len(grouped_key) == len(set(key))
+    assert [grouped_key[which[u]] for u in range(n_units)] == key
+    _, counts = placement.distinct_units(units)
+    assert np.array_equal(counts, np.bincount(which, minlength=len(grouped.low)))
+    assert counts.sum() == n_units

@@ -23,9 +23,10 @@ from typing import Any
 import numpy as np
 
 from ._convolution import EXACT_BUDGET
+from ._distinct import distinct
 from ._setup import Setup
-from .audit._batch import distinct_units, histogram_tails, rows_per_block
-from .nulls._placement import UnitPlacementNull
+from .audit._batch import histogram_tails, rows_per_block
+from .nulls._placement import UnitPlacementNull, unit_groups
 from .statistics import AdditiveStatistic
 
 class LeaveOneOut:
@@ -33,7 +34,7 @@ class LeaveOneOut:
 
     def __init__(self, model: UnitPlacementNull, setup: Setup, statistic: AdditiveStatistic):
         self.setup, self.statistic = setup, statistic
-        units, which = distinct_units(model.units(setup))
+        units, which = unit_groups(model.units(setup))
         self.units = units
         self.copies = np.bincount(which, minlength=len(units.low))
         self.response_unit = which[model.units(setup).unit]        # one response a unit
@@ -57,7 +58,7 @@ class LeaveOneOut:
         responses, triggers = setup.responses, setup.triggers
         variants = []
         # units with as many copies and candidates cost the same without one of them
-        present = np.unique(self.response_unit)
+        present = distinct(self.response_unit)
         _, first = np.unique(np.column_stack([self.copies[present], self.units.width[present]]),
                              axis=0, return_index=True)
         for unit in present[first].tolist():

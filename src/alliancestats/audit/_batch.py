@@ -27,7 +27,7 @@ from .._inference import infer
 from .._pvalues import P_FLOOR
 from .._setup import Setup
 from ..nulls import NullModel
-from ..nulls._placement import UnitPlacementNull, Units, unit_pmfs
+from ..nulls._placement import UnitPlacementNull, Units, unit_groups, unit_pmfs
 from ..statistics import AdditiveStatistic, Statistic
 from ._fourier_tails import upper_tails
 
@@ -58,7 +58,7 @@ def batch_pvalues(model: NullModel, setup: Setup, statistic: AdditiveStatistic,
     statistic for each row of per-day ``scores`` (shape ``(G, T)``), the responses
     and the units of ``setup`` being the same for every row."""
     assert isinstance(model, UnitPlacementNull)
-    distinct, which = distinct_units(model.units(setup))
+    distinct, which = unit_groups(model.units(setup))
     observed = scores[:, setup.response_offsets].sum(axis=1)
     copies = np.bincount(which, minlength=len(distinct.low))
     pvalues, means = exact_upper_tails(scores, distinct, copies[None, :], observed)
@@ -151,26 +151,6 @@ def _convolved_tail(pmf: np.ndarray, offset: np.ndarray, copies: np.ndarray, x: 
     columns = int(np.max(np.flatnonzero(pmf[used].any(axis=0)), initial=0)) + 1
     total, start = sum_of_unit_rows(pmf[used, :columns], offset[used], copies[used])
     return float(total[max(x - start, 0):][::-1].sum()) if x - start < len(total) else 0.0
-
-
-def distinct_units(units: Units) -> tuple[Units, np.ndarray]:
-    """The distinct units (same candidate anchors and member offsets) and, for each unit,
-    the position of its distinct twin: ``uniform`` has one, ``stratified`` one per
-    stratum, so their pmfs are computed once per row, not once per response."""
-    members: dict[int, list[int]] = {}
-    for u, r in zip(units.unit.tolist(), units.rel.tolist()):
-        members.setdefault(u, []).append(r)
-    keys = [(lo, hi, tuple(sorted(members.get(u, []))))
-            for u, (lo, hi) in enumerate(zip(units.low.tolist(), units.high.tolist()))]
-    index: dict[tuple[int, int, tuple[int, ...]], int] = {}
-    which = np.array([index.setdefault(key, len(index)) for key in keys], dtype=np.int64)
-    ordered = list(index)
-    sizes = [len(key[2]) for key in ordered]
-    distinct = Units(low=np.array([k[0] for k in ordered], np.int64),
-                     high=np.array([k[1] for k in ordered], np.int64),
-                     unit=np.repeat(np.arange(len(ordered)), sizes),
-                     rel=np.array([r for k in ordered for r in k[2]], np.int64))
-    return distinct, which
 
 
 def one_by_one(model: NullModel, setups: list[Setup], statistic: Statistic, *,

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._distinct import distinct as distinct_values
 from .._docstrings import shared
 from .._output import Displayed, html_block, json_ready, text_block
 from .._setup import Setup, build_setup, in_reach
@@ -17,10 +18,11 @@ from ..errors import AllianceStatsError
 from ..events import EventSeries
 from ..matching import window_counts
 from ..nulls import make_null
+from ..nulls._placement import unit_groups
 from ..period import Period
 from ..statistics import AdditiveStatistic, get_statistic
 from ..window import Window
-from ._batch import (batch_pvalues, batchable, count_histograms, distinct_units,
+from ._batch import (batch_pvalues, batchable, count_histograms,
                      histogram_tails, one_by_one, rows_per_block)
 
 __all__ = ["PlaceboResult", "placebo_test", "placebo_shifts"]
@@ -167,7 +169,7 @@ def placebo_shifts(trigger_days: np.ndarray, window: Window, period: Period, *, 
     ...                step=60).tolist()
     [-120, -60, 60, 120, 180, 240, 300]
     """
-    distinct = np.unique(np.asarray(trigger_days, dtype=np.int64))
+    distinct = distinct_values(np.asarray(trigger_days, dtype=np.int64))
     first, last = period.first_day - window.hi, period.last_day - window.lo
     real = int(in_reach(distinct, window, period).sum())
     if real == 0 or len(distinct) == 0:
@@ -297,7 +299,7 @@ def placebo_test(
     shifts, step, min_shift = checked_shifts(triggers, window, period, step=step,
                                               min_shift=min_shift, max_shift=max_shift)
     all_shifts = np.concatenate([[0], shifts])
-    distinct = np.unique(triggers.days)
+    distinct = distinct_values(triggers.days)
     kept = np.array([int(in_reach(distinct + s, window, period).sum()) for s in all_shifts])
     if batchable(model, chosen):
         assert isinstance(chosen, AdditiveStatistic)
@@ -349,7 +351,7 @@ def _single_unit_tails(model: Any, setup: Setup, statistic: AdditiveStatistic,
     list moved by δ covers day ``d`` as the real list covers ``d - δ``), never a
     shifts x days array."""
     window, period = setup.window, setup.period
-    units, which = distinct_units(model.units(setup))
+    units, which = unit_groups(model.units(setup))
     wide = int(np.abs(shifts).max(initial=0))
     counts = window_counts(np.arange(period.first_day - wide, period.last_day + wide + 1),
                            distinct, window)

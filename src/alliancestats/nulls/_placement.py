@@ -42,6 +42,7 @@ import numpy as np
 
 from .._convolution import (MATRIX_WIDTH, distinct_rows, power_many, sum_of_unit_rows,
                             sum_of_units_cost)
+from .._distinct import distinct
 from .._pvalues import NullDistribution
 from .._setup import Setup
 from ..statistics import STATISTICS, AdditiveStatistic, Statistic
@@ -315,27 +316,33 @@ def _gathered_pmfs(table: np.ndarray, units: Units, row: np.ndarray, unit: np.nd
     return counts / width[:, None], offset
 
 
-def distinct_units(units: Units) -> tuple[Units, np.ndarray]:
+def unit_groups(units: Units) -> tuple[Units, np.ndarray]:
     """The distinct units of ``units`` (same candidate anchors, same member offsets)
-    and how often each occurs: units of each size compared as rows ``(low, high,
-    sorted offsets)``, all at once."""
+    and, for each unit, the position of its distinct twin: units of each size
+    compared as rows ``(low, high, sorted offsets)``, all at once."""
     sizes = units.sizes
     order = np.lexsort((units.rel, units.unit))
     rel = units.rel[order]                     # by unit, each unit's offsets ascending
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     keep: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
-    for size in np.unique(sizes).tolist():
+    which = np.empty(len(sizes), np.int64)
+    for size in distinct(sizes).tolist():
         these = np.flatnonzero(sizes == size)
         table = np.column_stack([units.low[these], units.high[these],
                                  rel[starts[these, None] + np.arange(size)]])
-        first, which = distinct_rows(table)
+        first, group = distinct_rows(table)
+        which[these] = group + sum(len(k) for k in keep)
         keep.append(these[first])
-        counts.append(np.bincount(which, minlength=len(first)))
     kept = np.concatenate(keep) if keep else np.zeros(0, np.int64)
     kept_sizes = sizes[kept]
     members = (np.repeat(starts[kept] - np.concatenate([[0], np.cumsum(kept_sizes)[:-1]]),
                          kept_sizes) + np.arange(int(kept_sizes.sum())))
-    distinct = Units(low=units.low[kept], high=units.high[kept],
-                     unit=np.repeat(np.arange(len(kept)), kept_sizes), rel=rel[members])
-    return distinct, (np.concatenate(counts) if counts else np.zeros(0, np.int64))
+    grouped = Units(low=units.low[kept], high=units.high[kept],
+                    unit=np.repeat(np.arange(len(kept)), kept_sizes), rel=rel[members])
+    return grouped, which
+
+
+def distinct_units(units: Units) -> tuple[Units, np.ndarray]:
+    """The distinct units of ``units`` (:func:`unit_groups`) and how often each occurs."""
+    grouped, which = unit_groups(units)
+    return grouped, np.bincount(which, minlength=len(grouped.low))
