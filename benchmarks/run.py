@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import alliancestats as als
 from alliancestats._setup import build_setup
 from alliancestats.nulls import NULLS, make_null
+from dates import best  # noqa: E402  (best of a few repeats, shared by the benchmarks)
 
 DAY0 = np.datetime64("2013-01-01")
 
@@ -96,8 +97,8 @@ def write_targets(rows, quick, folder):
 def targets_table(quick, write=None):
     rows = collect_targets(quick)
     print("\nTargets (each topic module's targets(quick); see benchmarks/<topic>.py)")
-    found = [t for _, t, _ in rows if t is not None]
-    width = [max([len(head)] + [len(getattr(t, field)) for t in found]) + 2
+    measured = [t for _, t, _ in rows if t is not None]
+    width = [max([len(head)] + [len(getattr(t, field)) for t in measured]) + 2
              for head, field in (("target", "label"), ("measured", "measured"),
                                  ("wanted", "target"))]
     print(f"   {'topic':<17}{'target':<{width[0]}}{'measured':<{width[1]}}"
@@ -108,7 +109,6 @@ def targets_table(quick, write=None):
             continue
         print(f"   {topic:<17}{target.label:<{width[0]}}{target.measured:<{width[1]}}"
               f"{target.target:<{width[2]}}{'yes' if target.holds else 'NO'}")
-    measured = [t for _, t, _ in rows if t is not None]
     print(f"   {sum(t.holds for t in measured)} of {len(measured)} measured targets hold; "
           f"{sum(t is None for _, t, _ in rows)} topic(s) without figures")
     if write is not None:
@@ -116,13 +116,8 @@ def targets_table(quick, write=None):
 
 
 def best_time(fn, repeat=5, number=1):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - start) / number)
-    return min(times)
+    """Seconds per call: the best of ``repeat`` runs of ``number`` calls (``dates.best``)."""
+    return best(lambda: [fn() for _ in range(number)], repeat) / number
 
 
 def series(days):

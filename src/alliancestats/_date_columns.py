@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._distinct import distinct
 from . import _date_text as text
 from ._date_text import MAX_DAY, MIN_DAY
 
@@ -73,7 +74,7 @@ class Reader:
 
     def positions(self, kind: str) -> np.ndarray:
         """Sorted rows with problem ``kind``."""
-        return np.unique(np.concatenate(self.problems[kind]))
+        return distinct(np.concatenate(self.problems[kind]))
 
     def accept(self, positions: Any, days: Any, zone: str | None = None) -> None:
         self.days[positions] = days

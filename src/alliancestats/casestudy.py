@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._distinct import distinct
 from ._docstrings import fill
 from ._output import interval_text, json_ready, paragraph
 from ._strata import day_strata
@@ -267,7 +268,7 @@ def case_study_report(*, slack: int = 3, rng: Any = 0,
         "",
         "(b) The data",
         _para(f"{r.n} meetings; {len(sanctions)} non-proxy sanctions on "
-              f"{len(np.unique(sanctions.days))} days, compiled without looking at the "
+              f"{len(distinct(sanctions.days))} days, compiled without looking at the "
               "meetings."),
         _para(f"Meetings per year: {', '.join(map(str, years.responses))} - "
               f"{int(segments['count'].iloc[0])} in 2013-2016, "

@@ -13,6 +13,7 @@ from scipy import stats
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from ._covariates import daily_covariates
+from ._distinct import distinct
 from ._docstrings import shared
 from ._output import html_block, interval_text, json_ready, text_block, typed_frame
 from ._pvalues import exact_pvalue
@@ -410,7 +411,7 @@ def count_model_test(responses: EventSeries, triggers: EventSeries, *, window: W
     y = np.bincount(offsets, minlength=period.n_days).astype(float)
     x = setup.mask.astype(float)
     keep = _check_estimable(y, x, groups, empty_strata)
-    kept = np.unique(groups.codes[keep])
+    kept = distinct(groups.codes[keep])
     table = _DayPatterns(y[keep], x[keep], groups.codes[keep], kept, extra[keep])
     if np.linalg.matrix_rank(table.design) < table.design.shape[1]:
         raise AllianceStatsError(

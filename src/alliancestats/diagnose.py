@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from ._dates import to_timestamp
+from ._distinct import distinct as distinct_values
 from ._docstrings import shared
 from ._output import Displayed, html_block, json_ready, text_block
 from ._recommend import recommend
@@ -316,7 +317,7 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
     trigger_days = np.asarray(triggers.days, dtype=np.int64)
     trigger_offsets = trigger_days[(trigger_days >= period.first_day)
                                    & (trigger_days <= period.last_day)] - period.first_day
-    trigger_day_offsets = np.unique(trigger_offsets)   # what the nulls and statistics count
+    trigger_day_offsets = distinct_values(trigger_offsets)   # what the nulls and statistics count
     mask = setup.mask
     unit_coverage = np.bincount(groups.codes, weights=mask, minlength=len(groups.labels)) / groups.days
     per_unit = pd.DataFrame({

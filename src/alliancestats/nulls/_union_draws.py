@@ -33,6 +33,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import stats
 
+from .._distinct import distinct
 from .._reach import ReachAtoms
 
 FEW_ATOMS = 512
@@ -123,11 +124,12 @@ def uniform_subset_cells(rng: np.random.Generator, counts: np.ndarray, n_cells: 
     2. columns with ``Y_b > counts[b]`` (rare) keep a uniform ``counts[b]``-subset
        of their cells (random keys, the smallest kept);
     3. columns with ``Y_b < counts[b]`` add cells by proposals, each a uniform
-       draw over all cells, kept only if not yet chosen: one at a time while few
-       are missing, otherwise as many proposals at once as cells are missing (the
-       distinct new cells of a round are, given their number, a uniform subset of
-       the unchosen ones, since the proposals treat every cell alike; a round
-       never adds more than are missing).
+       draw over all cells, kept only if not yet chosen: as many proposals at once
+       as cells are missing while more than :data:`MANY_MISSING` are, then
+       :data:`ROUND` at a time, then one at a time (the distinct new cells of a
+       round are, given their number, a uniform subset of the unchosen ones, since
+       the proposals treat every cell alike; a round never adds more than are
+       missing).
 
     Columns asking for more than half the cells choose their complement instead,
     so a proposal in step 3 is accepted with probability at least one half.
@@ -158,8 +160,7 @@ def uniform_subset_cells(rng: np.random.Generator, counts: np.ndarray, n_cells: 
         if many.any():                   # as many proposals as missing cells at once
             columns = np.repeat(active[many], missing[many])
             proposed = rng.integers(0, n_cells, len(columns)) * size + columns
-            proposed = np.sort(proposed[~flat[proposed]])
-            proposed = proposed[np.append(True, proposed[1:] != proposed[:-1])]   # distinct
+            proposed = distinct(proposed[~flat[proposed]])
             flat[proposed] = True
             missing[many] -= np.bincount(np.searchsorted(active, proposed % size),
                                          minlength=len(active))[many]

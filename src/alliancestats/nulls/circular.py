@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from .._distinct import distinct
 from .._montecarlo import BATCH_ELEMENTS
 from .._pvalues import NullDistribution
 from .._tilted import FFT_CONSTANT
@@ -85,7 +86,7 @@ class CircularNull(NullModel):
         days = setup.period.n_days
         if isinstance(statistic, TriggerRate):
             return float(days) * (len(setup.trigger_days) + 1)
-        direct = float(days) * len(np.unique(setup.response_offsets))
+        direct = float(days) * len(distinct(setup.response_offsets))
         return min(direct, 20.0 * days * np.log2(days + 1))
 
     def shift_values(self, setup: Setup, statistic: Statistic) -> np.ndarray:

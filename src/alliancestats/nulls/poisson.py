@@ -8,6 +8,7 @@ import numpy as np
 from scipy import stats
 
 from .._convolution import binomial_pmf, sum_of_units, sum_of_units_cost
+from .._distinct import distinct
 from .._pvalues import NullDistribution
 from .._reach import ReachAtoms, atoms_of_intervals
 from .._window_hits import missed_pmf, missed_pmf_cost
@@ -112,7 +113,7 @@ class PoissonNull(TriggerNull):
             self.randomised = "triggers a Poisson process of rate N/D per day over the reach"
 
     def trigger_days_in_period(self, setup: Setup) -> int:
-        days = np.unique(setup.triggers.days)
+        days = distinct(setup.triggers.days)
         return int(((days >= setup.period.first_day) & (days <= setup.period.last_day)).sum())
 
     def day_probability(self, setup: Setup) -> float:
@@ -163,7 +164,7 @@ class PoissonNull(TriggerNull):
     def _weight_groups(self, atoms: ReachAtoms) -> tuple[np.ndarray, np.ndarray]:
         """Reach days per weight ``w >= 1`` (responses whose window holds the day)."""
         weight, lengths = atoms.weights[0], atoms.lengths
-        groups = np.unique(weight[weight > 0])
+        groups = distinct(weight[weight > 0])
         return np.array([lengths[weight == w].sum() for w in groups], dtype=np.int64), groups
 
     def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:

@@ -9,6 +9,7 @@ import numpy as np
 from scipy import stats
 
 from .._convolution import sample_sum_cost, sample_sum_pmf
+from .._distinct import distinct
 from .._pvalues import NullDistribution, log_tail
 from .._setup import Setup
 from ..errors import AllianceStatsError, DegenerateDataWarning
@@ -74,7 +75,7 @@ class UniformNull(UnitPlacementNull):
                     f"`distinct=True` needs n <= T, got n={setup.n} responses in "
                     f"T={setup.period.n_days} days"
                 )
-            if len(np.unique(setup.response_days)) < setup.n:
+            if len(distinct(setup.response_days)) < setup.n:
                 warnings.warn(
                     "`distinct=True` but some responses share a day; the null "
                     "assumes at most one response per day", DegenerateDataWarning, stacklevel=4)
