@@ -25,6 +25,10 @@ from ._setup import Setup, column_sums
 from .window import Window
 
 
+#: reaches of at most this many days get a day -> atom table (8 bytes a day)
+DAY_TABLE_DAYS = 1 << 22
+
+
 @dataclass(frozen=True, eq=False)
 class ReachAtoms:
     """Atoms of the reach and the atom range ``[first, stop)`` of every window.
@@ -70,8 +74,16 @@ class ReachAtoms:
         return self.weights > 0
 
     def day_atoms(self, offsets: np.ndarray) -> np.ndarray:
-        """The atom holding each reach offset."""
+        """The atom holding each reach offset (looked up in a table of the reach's
+        days when there are many offsets and the reach is short enough)."""
+        offsets = np.asarray(offsets)
+        if offsets.size * 8 >= self.n_days and self.n_days <= DAY_TABLE_DAYS:
+            return self._atom_of_day[offsets]
         return np.searchsorted(self.edges, offsets, side="right") - 1
+
+    @cached_property
+    def _atom_of_day(self) -> np.ndarray:
+        return np.repeat(np.arange(self.n_atoms, dtype=np.int64), self.lengths)
 
     def counts_of(self, setup: Setup) -> np.ndarray:
         """Observed trigger days per atom."""

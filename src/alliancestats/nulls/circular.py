@@ -55,9 +55,16 @@ class CircularNull(NullModel):
     :math:`n = 25{,}000`, :math:`T = 36{,}500`; checked again after rounding, the
     direct sum used otherwise). About 10 ms for K or S at that size. The
     trigger rate counts, for each trigger day ``s`` with window
-    :math:`[a_s, b_s]` (period offsets) and each shift, the responses in
-    :math:`[a_s - \delta, b_s - \delta] \bmod T` from cumulative sums of ``r``:
-    :math:`O(mT)`, in chunks of triggers. Then
+    :math:`[a_s, b_s]` (period offsets, length :math:`\ell_s`) and each shift, whether
+    a response lies in :math:`[a_s - \delta, b_s - \delta] \bmod T`. With
+    :math:`H_\ell(y) = \mathbf 1[\text{some response in } [y, y + \ell - 1] \bmod T]`
+    and :math:`A_\ell(a)` the trigger days of window length :math:`\ell` starting at
+    ``a``, the number of such trigger days is
+    :math:`\sum_\ell \sum_a A_\ell(a)\, H_\ell((a - \delta) \bmod T)`, one circular
+    cross-correlation per window length (all windows share one length unless the
+    period's ends cut them), by FFT under the same error bound and rounding, or
+    directly from cumulative sums of ``r`` (:math:`O(T)` per trigger day) for
+    lengths with few trigger days. Then
 
     .. math:: p = \#\{\delta : X(\delta) \ge X_{obs}\} / T,
 
@@ -98,14 +105,9 @@ class CircularNull(NullModel):
         assert isinstance(statistic, AdditiveStatistic)
         score = statistic.score(setup)
         present = np.flatnonzero(responses)
-        # FFT error <= FFT_CONSTANT eps log2(T) |responses|_2 |score|_2 (see
-        # alliancestats._tilted); below 1/2 rounding recovers every integer exactly
-        bound = (FFT_CONSTANT * np.finfo(float).eps * np.log2(max(days, 2))
-                 * np.linalg.norm(responses) * np.linalg.norm(score.astype(float)))
-        if float(days) * len(present) > DIRECT_LIMIT and bound < 0.5:
-            raw = np.fft.irfft(np.conj(np.fft.rfft(responses)) * np.fft.rfft(score), n=days)
-            out = np.rint(raw).astype(np.int64)
-            if np.max(np.abs(raw - out)) < 0.25:  # and, as a check, every value near one
+        if float(days) * len(present) > DIRECT_LIMIT:
+            out = integer_correlation(responses, score)
+            if out is not None:
                 return out
         twice = np.concatenate([score, score])
         out = np.zeros(days, dtype=np.int64)
@@ -132,18 +134,54 @@ class CircularNull(NullModel):
         return setup.period.n_days == 1
 
 
+def integer_correlation(x: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+    r"""The circular cross-correlation :math:`z(\delta) = \sum_d x(d)\, y((d + \delta) \bmod T)`
+    of two integer arrays of length ``T``, by FFT, or None when rounding could not
+    recover it exactly.
+
+    The FFT's error is at most
+    :math:`2 \varepsilon \log_2 T\, \lVert x \rVert_2 \lVert y \rVert_2` (see
+    :mod:`alliancestats._tilted`); below 1/2, rounding gives every integer exactly,
+    and every value is checked to lie within 1/4 of its integer as well.
+    """
+    days = len(x)
+    bound = (FFT_CONSTANT * np.finfo(float).eps * np.log2(max(days, 2))
+             * np.linalg.norm(x.astype(float)) * np.linalg.norm(y.astype(float)))
+    if bound >= 0.5:
+        return None
+    raw = np.fft.irfft(np.conj(np.fft.rfft(x)) * np.fft.rfft(y), n=days)
+    out = np.rint(raw).astype(np.int64)
+    return out if np.max(np.abs(raw - out)) < 0.25 else None
+
+
 def _rate_by_shift(setup: Setup, statistic: TriggerRate, responses: np.ndarray) -> np.ndarray:
-    """Share of trigger days with a response in their window, for every shift."""
+    """Share of trigger days with a response in their window, for every shift (the
+    Notes of :class:`CircularNull`)."""
     days, m = setup.period.n_days, len(setup.trigger_days)
     if m == 0:
         return np.zeros(days)
     first, last = statistic.trigger_windows(setup)
+    length = last - first + 1
     cumulative = np.concatenate([[0], np.cumsum(np.concatenate([responses, responses]))])
-    delta = np.arange(days)
     hits = np.zeros(days, dtype=np.int64)
+    direct = np.zeros(m, dtype=bool)
+    for ell in distinct(length).tolist():
+        chosen = length == ell
+        if chosen.sum() * days <= 20 * days * np.log2(days + 1):
+            direct |= chosen
+            continue
+        start = np.arange(days)
+        any_response = (cumulative[start + ell] - cumulative[start] > 0).astype(np.int64)
+        counts = integer_correlation(any_response, np.bincount(first[chosen], minlength=days))
+        if counts is None:
+            direct |= chosen
+        else:
+            hits += counts
+    delta = np.arange(days)
     chunk = max(1, BATCH_ELEMENTS // days)
-    for lo in range(0, m, chunk):
-        a, b = first[lo: lo + chunk, None], last[lo: lo + chunk, None]
+    a_all, b_all = first[direct], last[direct]
+    for lo in range(0, len(a_all), chunk):
+        a, b = a_all[lo: lo + chunk, None], b_all[lo: lo + chunk, None]
         inside = cumulative[b - delta + days + 1] - cumulative[a - delta + days]
         hits += (inside > 0).sum(axis=0)
     return hits / m

@@ -80,7 +80,7 @@ class ShuffleTriggersNull(TriggerNull):
             return m * setup.n * length / days
         if isinstance(statistic, AdditiveStatistic):   # window days drawn: Hypergeometric
             return statistic.mean_of_window_counts(
-                setup, stats.hypergeom.pmf(np.arange(length + 1), days, length, m))
+                setup, hypergeometric_pmf(days, length, m))
         atoms = self.atoms(setup)
         return float(atoms.lengths[atoms.union[0]].sum()) / days if m else 0.0
 
@@ -109,7 +109,7 @@ class ShuffleTriggersNull(TriggerNull):
             return NullDistribution(np.array([0.0]), np.array([1.0]))
         u = int(atoms.lengths[atoms.union[0]].sum())
         x = np.arange(m + 1)
-        pmf = stats.hypergeom.pmf(x, days, u, m)
+        pmf = hypergeometric_pmf(days, u, m)
         keep = pmf > 0
         logpmf = lambda j: stats.hypergeom.logpmf(j, days, u, m)  # noqa: E731
         return NullDistribution(x[keep] / m, pmf[keep],
@@ -121,11 +121,11 @@ class ShuffleTriggersNull(TriggerNull):
         m, days = len(setup.trigger_days), atoms.n_days
         if m == 0:
             return np.zeros((size, atoms.n_atoms), dtype=np.int64)
-        if days < HYPERGEOMETRIC_LIMIT and m * m > days:
+        if 2 * m > days:        # most reach days hold a trigger: draw the atoms' counts
+            if days >= HYPERGEOMETRIC_LIMIT:
+                raise AllianceStatsError(f"shuffle-triggers cannot draw m={m} distinct days "
+                                         f"from a reach of {days} days")
             return rng.multivariate_hypergeometric(atoms.lengths, m, size=size, method="marginals")
-        if m * m > days:
-            raise AllianceStatsError(
-                f"shuffle-triggers cannot draw m={m} distinct days from a reach of {days} days")
         chosen = distinct_days(rng, size, days, m)
         atom = atoms.day_atoms(chosen) + atoms.n_atoms * np.arange(size)[:, None]
         return np.bincount(atom.ravel(), minlength=size * atoms.n_atoms).reshape(size, atoms.n_atoms)
@@ -143,3 +143,33 @@ class ShuffleTriggersNull(TriggerNull):
     def point_mass(self, setup: Setup, statistic: Statistic) -> bool:
         m = len(setup.trigger_days)
         return m == 0 or m == setup.reach_n_days
+
+
+def hypergeometric_pmf(days: int, good: int, m: int) -> np.ndarray:
+    r"""Hypergeometric pmf on ``0..m``: of ``m`` distinct days drawn from ``days``,
+    how many fall among ``good`` given days.
+
+    The ratios of neighbours,
+
+    .. math:: \frac{P(x + 1)}{P(x)} = \frac{(g - x)(m - x)}{(x + 1)(D - g - m + x + 1)},
+
+    are multiplied out from the mode (taken as 1) in both directions and the
+    result divided by its sum: each step adds a few units of rounding (relative
+    error about ``1e-13`` after a thousand steps). SciPy's
+    :func:`~scipy.stats.hypergeom.pmf` costs ~0.1 ms a value at ``D`` in the tens of
+    thousands and was measured ``1.2e-10`` off at the mode for ``D = 10^6``.
+    Values below the float range are 0.
+    """
+    low, high = max(0, m - (days - good)), min(m, good)
+    out = np.zeros(m + 1)
+    if low == high:
+        out[low] = 1.0
+        return out
+    mode = min(max(int((m + 1) * (good + 1) / (days + 2)), low), high)
+    x = np.arange(low, high, dtype=float)            # ratios P(x + 1) / P(x), x = low..high-1
+    ratio = (good - x) * (m - x) / ((x + 1) * (days - good - m + x + 1))
+    out[mode + 1: high + 1] = np.cumprod(ratio[mode - low:])
+    out[low: mode][::-1] = np.cumprod(1.0 / ratio[: mode - low][::-1])
+    out[mode] = 1.0
+    return out / out.sum()
+

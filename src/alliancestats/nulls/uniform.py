@@ -11,6 +11,7 @@ from scipy import stats
 from .._convolution import sample_sum_cost, sample_sum_pmf
 from .._distinct import distinct
 from .._pvalues import NullDistribution, log_tail
+from .._series_measures import distinct_days as units_distinct_days
 from .._setup import Setup
 from ..errors import AllianceStatsError, DegenerateDataWarning
 from ..statistics import STATISTICS, AdditiveStatistic, Statistic
@@ -179,7 +180,14 @@ def checked_pmf(dist: Any, k: np.ndarray, args: tuple[Any, ...],
 
 
 def distinct_days(rng: np.random.Generator, size: int, days: int, n: int) -> np.ndarray:
-    """``size`` rows of ``n`` distinct uniform offsets in ``0..days-1``."""
+    """``size`` rows of ``n`` distinct uniform offsets in ``0..days-1``.
+
+    Few draws (``n * n <= days``): rows of independent draws, a row with a repeat
+    drawn again (rarely needed). More: the first ``n`` distinct values of a longer
+    sequence of uniform draws while ``2 n <= days``, else the ``n`` smallest of
+    ``days`` uniform keys (:func:`alliancestats._series_measures.distinct_days`).
+    Every row is a uniform ``n``-subset either way.
+    """
     if n * n <= days:  # duplicates are rare: redraw the rows that have one
         out = rng.integers(0, days, size=(size, n))
         while True:
@@ -188,5 +196,6 @@ def distinct_days(rng: np.random.Generator, size: int, days: int, n: int) -> np.
             if bad.size == 0:
                 return out
             out[bad] = rng.integers(0, days, size=(bad.size, n))
-    keys = rng.random((size, days))
-    return np.argpartition(keys, n - 1, axis=1)[:, :n] if n < days else np.argsort(keys, axis=1)
+    if n >= days:
+        return np.argsort(rng.random((size, days)), axis=1)
+    return units_distinct_days(size, np.zeros(1, np.int64), np.array([days]), np.array([n]), rng)

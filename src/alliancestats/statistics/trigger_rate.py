@@ -84,7 +84,14 @@ class TriggerRate(Statistic):
         triggers = setup.trigger_days - (period.first_day - hi)  # offsets: response u sees u..u+L-1
         stop = ordered + (hi - lo + 1)
         start = np.maximum(ordered, np.concatenate([ordered[:, :1], stop[:, :-1]], axis=1))
-        hits = np.searchsorted(triggers, stop) - np.searchsorted(triggers, start)
+        reach = period.n_days + (hi - lo + 1)        # every start and stop is below this
+        if reach <= 8 * ordered.size:                 # many look-ups: a table of counts
+            before = np.zeros(reach + 1, np.int64)    # before[x]: trigger offsets below x
+            np.add.at(before, np.clip(triggers, -1, reach - 1) + 1, 1)
+            before = np.cumsum(before)
+            hits = before[stop] - before[start]
+        else:
+            hits = np.searchsorted(triggers, stop) - np.searchsorted(triggers, start)
         return hits.sum(axis=1) / m
 
     def placement_width(self, setup: "Setup") -> int:

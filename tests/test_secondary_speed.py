@@ -1,0 +1,138 @@
+"""Faster paths of the audit's secondary family, each equal to its definition: the
+circular null's trigger rate for every shift (FFT per window length), the
+hypergeometric pmf, shuffle-triggers' atom counts and the day -> atom table."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import alliancestats as als
+from alliancestats._setup import build_setup
+from alliancestats.nulls import make_null
+from alliancestats.nulls import circular as circular_module
+from alliancestats.statistics import STATISTICS
+
+DAY0 = np.datetime64("2000-01-01")
+
+
+def _setup(response_days, trigger_days, window, n_days):
+    series = lambda days: als.EventSeries(DAY0 + np.sort(np.asarray(days)).astype("timedelta64[D]"))  # noqa: E731
+    period = als.Period(str(DAY0), str(DAY0 + n_days - 1))
+    return build_setup(series(response_days), series(trigger_days), window=window, period=period)[0]
+
+
+def _by_placing(setup):
+    """R for every shift from the shifted placements themselves."""
+    null, rate = make_null("circular", {}), STATISTICS["trigger-rate"]
+    return rate.from_placements(setup, null.shifted(setup, np.arange(setup.period.n_days)))
+
+
+@pytest.mark.parametrize("window", [als.Window(0, 30), als.Window(-5, 12), als.Window(3, 3)])
+def test_fft_rate_equals_placing_with_dense_triggers(window):
+    rng = np.random.default_rng(5)
+    n_days = 500
+    responses = rng.integers(0, n_days, 60)
+    triggers = rng.choice(np.arange(-40, n_days + 40), 420, replace=False)  # some cut by the ends
+    setup = _setup(responses, triggers, window, n_days)
+    shifts = make_null("circular", {}).shift_values(setup, STATISTICS["trigger-rate"])
+    np.testing.assert_array_equal(shifts, _by_placing(setup))
+
+
+def test_fft_path_is_taken_and_direct_path_agrees(monkeypatch):
+    rng = np.random.default_rng(6)
+    setup = _setup(rng.integers(0, 600, 80), rng.choice(600, 450, replace=False),
+                   als.Window(0, 20), 600)
+    calls = []
+    original = circular_module.integer_correlation
+    monkeypatch.setattr(circular_module, "integer_correlation",
+                        lambda *a: calls.append(1) or original(*a))
+    fft = make_null("circular", {}).shift_values(setup, STATISTICS["trigger-rate"])
+    assert calls                                       # the FFT served the common length
+    monkeypatch.setattr(circular_module, "integer_correlation", lambda *a: None)
+    direct = make_null("circular", {}).shift_values(setup, STATISTICS["trigger-rate"])
+    np.testing.assert_array_equal(fft, direct)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(20, 120), st.data())
+def test_rate_by_shift_equals_placing(n_days, data):
+    lo = data.draw(st.integers(-10, 10))
+    hi = data.draw(st.integers(lo, lo + 15))
+    responses = data.draw(st.lists(st.integers(0, n_days - 1), min_size=1, max_size=30))
+    triggers = data.draw(st.lists(st.integers(-hi, n_days - 1 - lo), min_size=1, max_size=n_days,
+                                  unique=True))
+    setup = _setup(responses, triggers, als.Window(lo, hi), n_days)
+    shifts = make_null("circular", {}).shift_values(setup, STATISTICS["trigger-rate"])
+    np.testing.assert_array_equal(shifts, _by_placing(setup))
+
+
+# -- Hypergeometric pmf by neighbour ratios -------------------------------------------
+
+def _exact_hypergeometric(days, good, m):
+    from fractions import Fraction
+    from math import comb
+    total = comb(days, m)
+    return [float(Fraction(comb(good, x) * comb(days - good, m - x), total)) for x in range(m + 1)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 80), st.data())
+def test_hypergeometric_pmf_equals_counting(days, data):
+    from alliancestats.nulls.shuffle_triggers import hypergeometric_pmf
+    good = data.draw(st.integers(0, days))
+    m = data.draw(st.integers(0, days))
+    exact = np.array(_exact_hypergeometric(days, good, m))
+    got = hypergeometric_pmf(days, good, m)
+    positive = exact > 0
+    np.testing.assert_array_equal(got[~positive], 0.0)
+    np.testing.assert_allclose(got[positive], exact[positive], rtol=1e-12, atol=0)
+
+
+def test_hypergeometric_pmf_deep_tail_at_size():
+    from alliancestats.nulls.shuffle_triggers import hypergeometric_pmf
+    days, good, m = 100_000, 2_000, 5_000
+    got = hypergeometric_pmf(days, good, m)
+    for x, exact in [(x, _exact_hypergeometric_at(days, good, m, x)) for x in (0, 40, 100, 160, 400)]:
+        assert abs(got[x] - exact) <= 1e-12 * exact, (x, got[x], exact)
+
+
+def _exact_hypergeometric_at(days, good, m, x):
+    from fractions import Fraction
+    from math import comb
+    return float(Fraction(comb(good, x) * comb(days - good, m - x), comb(days, m)))
+
+
+# -- shuffle-triggers draws: a uniform m-subset of the reach, counted per atom -------------
+
+def test_shuffle_trigger_atom_counts_follow_the_multivariate_hypergeometric():
+    """With m^2 > D (the first-distinct draws) the atom counts have the law of
+    numpy's multivariate hypergeometric draws (chi-square over the joint counts)."""
+    from scipy import stats
+    rng = np.random.default_rng(11)
+    setup = _setup([10, 14, 30], [1, 3, 12, 20, 25, 33, 36, 38], als.Window(0, 4), 40)
+    null = make_null("shuffle-triggers", {})
+    atoms = null.atoms(setup)
+    m, days = len(setup.trigger_days), atoms.n_days
+    assert m * m > days and 2 * m <= days
+    ours = null.draw_atoms(setup, atoms, 20_000, rng)
+    assert (ours.sum(axis=1) == m).all()
+    theirs = np.random.default_rng(12).multivariate_hypergeometric(atoms.lengths, m, size=20_000)
+    keys = lambda rows: [tuple(r) for r in rows.tolist()]  # noqa: E731
+    cells = sorted(set(keys(ours)) | set(keys(theirs)))
+    index = {c: i for i, c in enumerate(cells)}
+    a = np.bincount([index[c] for c in keys(ours)], minlength=len(cells))
+    b = np.bincount([index[c] for c in keys(theirs)], minlength=len(cells))
+    big = (a + b) >= 20
+    table = np.array([np.append(a[big], a[~big].sum()), np.append(b[big], b[~big].sum())])
+    assert stats.chi2_contingency(table).pvalue > 1e-4
+
+
+def test_day_atoms_table_equals_search():
+    rng = np.random.default_rng(3)
+    setup = _setup(rng.integers(0, 300, 40), rng.integers(0, 300, 50), als.Window(-3, 9), 300)
+    atoms = make_null("shuffle-triggers", {}).atoms(setup)
+    offsets = rng.integers(0, atoms.n_days, size=(7, 100))      # many: the table
+    expected = np.searchsorted(atoms.edges, offsets, side="right") - 1
+    np.testing.assert_array_equal(atoms.day_atoms(offsets), expected)
+    np.testing.assert_array_equal(atoms.day_atoms(offsets[0, :3]), expected[0, :3])  # few: search
