@@ -9,15 +9,15 @@ from hypothesis import strategies as st
 
 import alliancestats as als
 from alliancestats._setup import build_setup
-from alliancestats.nulls import make_null
 from alliancestats.nulls import circular as circular_module
+from alliancestats.nulls import make_null
 from alliancestats.statistics import STATISTICS
 
 DAY0 = np.datetime64("2000-01-01")
 
 
 def _setup(response_days, trigger_days, window, n_days):
-    series = lambda days: als.EventSeries(DAY0 + np.sort(np.asarray(days)).astype("timedelta64[D]"))  # noqa: E731
+    series = lambda days: als.EventSeries(DAY0 + np.sort(np.asarray(days)).astype("timedelta64[D]"))
     period = als.Period(str(DAY0), str(DAY0 + n_days - 1))
     return build_setup(series(response_days), series(trigger_days), window=window, period=period)[0]
 
@@ -118,7 +118,7 @@ def test_shuffle_trigger_atom_counts_follow_the_multivariate_hypergeometric():
     ours = null.draw_atoms(setup, atoms, 20_000, rng)
     assert (ours.sum(axis=1) == m).all()
     theirs = np.random.default_rng(12).multivariate_hypergeometric(atoms.lengths, m, size=20_000)
-    keys = lambda rows: [tuple(r) for r in rows.tolist()]  # noqa: E731
+    keys = lambda rows: [tuple(r) for r in rows.tolist()]
     cells = sorted(set(keys(ours)) | set(keys(theirs)))
     index = {c: i for i, c in enumerate(cells)}
     a = np.bincount([index[c] for c in keys(ours)], minlength=len(cells))
