@@ -1,6 +1,7 @@
-"""Faster paths of the audit's secondary family, each equal to its definition: the
-circular null's trigger rate for every shift (FFT per window length), the
-hypergeometric pmf, shuffle-triggers' atom counts and the day -> atom table."""
+"""Faster paths the audit takes at size, each equal to its definition: the circular
+null's trigger rate for every shift (FFT per window length), the hypergeometric
+pmf, shuffle-triggers' atom counts, the day -> atom table and the Poisson-binomial
+tails the effect-size intervals invert."""
 
 import numpy as np
 import pytest
@@ -136,3 +137,39 @@ def test_day_atoms_table_equals_search():
     expected = np.searchsorted(atoms.edges, offsets, side="right") - 1
     np.testing.assert_array_equal(atoms.day_atoms(offsets), expected)
     np.testing.assert_array_equal(atoms.day_atoms(offsets[0, :3]), expected[0, :3])  # few: search
+
+
+# -- Poisson-binomial tails for the inverted intervals ------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 6), st.data())
+def test_poisson_binomial_tails_equal_scipy(n, distinct, data):
+    from scipy import stats
+
+    from alliancestats._inversion import tails
+    rows = data.draw(st.integers(1, 4))
+    values = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.0, 0.001, 0.3, 0.5, 0.97]) |
+                                         st.floats(0, 1), min_size=distinct, max_size=distinct)))
+    pick = np.array(data.draw(st.lists(st.integers(0, distinct - 1), min_size=rows * n,
+                                       max_size=rows * n))).reshape(rows, n)
+    q = values[pick]
+    k = np.array(data.draw(st.lists(st.integers(-1, n + 1), min_size=rows, max_size=rows)))
+    above, equal, below = tails(k, q)
+    np.testing.assert_allclose(above, stats.poisson_binom.sf(k, q), rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(equal, stats.poisson_binom.pmf(k, q), rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(below, stats.poisson_binom.cdf(k - 1, q), rtol=1e-9, atol=1e-14)
+
+
+def test_poisson_binomial_tails_at_size_grouped_and_distinct():
+    from scipy import stats
+
+    from alliancestats._inversion import tails
+    rng = np.random.default_rng(8)
+    grouped = np.take_along_axis(rng.random((3, 80)) * 0.2, rng.integers(0, 80, (3, 1500)), 1)
+    distinct = rng.random((2, 900)) * 0.2                      # past the grouping limit
+    for q in (grouped, distinct):
+        k = np.rint(q.sum(axis=1) + np.array([-30, 0, 40][: len(q)])).astype(int)
+        above, equal, below = tails(k, q)
+        np.testing.assert_allclose(above, stats.poisson_binom.sf(k, q), rtol=1e-9, atol=1e-14)
+        np.testing.assert_allclose(equal, stats.poisson_binom.pmf(k, q), rtol=1e-8, atol=1e-14)
+        np.testing.assert_allclose(below, stats.poisson_binom.cdf(k - 1, q), rtol=1e-9, atol=1e-14)
