@@ -173,3 +173,57 @@ def test_poisson_binomial_tails_at_size_grouped_and_distinct():
         np.testing.assert_allclose(above, stats.poisson_binom.sf(k, q), rtol=1e-9, atol=1e-14)
         np.testing.assert_allclose(equal, stats.poisson_binom.pmf(k, q), rtol=1e-8, atol=1e-14)
         np.testing.assert_allclose(below, stats.poisson_binom.cdf(k - 1, q), rtol=1e-9, atol=1e-14)
+
+
+# -- E[R] under the placement nulls ------------------------------------------------------
+
+def _expected_rate_by_enumeration(null, setup):
+    """Every combination of the units' anchors, equally likely within each unit."""
+    units = null.units(setup)
+    grids = np.meshgrid(*[np.arange(lo, hi + 1) for lo, hi in zip(units.low, units.high)],
+                        indexing="ij")
+    anchors = np.stack([g.ravel() for g in grids], axis=1)
+    offsets = anchors[:, units.unit] + units.rel
+    return float(STATISTICS["trigger-rate"].from_placements(setup, offsets).mean())
+
+
+@pytest.mark.parametrize("name,options,n_days", [
+    ("uniform", {}, 14), ("stratified", {"strata": "month"}, 90), ("jitter", {"days": 3}, 60),
+    ("episode-jitter", {"days": 2, "gap": 2}, 60)])
+def test_expected_rate_equals_enumeration(name, options, n_days):
+    responses = [3, 4, n_days - 20, n_days - 5] if n_days > 14 else [2, 3, 9]
+    triggers = [1, 2, n_days // 2, n_days - 8, n_days - 2]
+    setup = _setup(responses, triggers, als.Window(0, 3), n_days)
+    null = make_null(name, options)
+    assert np.prod(null.units(setup).width.astype(float)) < 2e6
+    assert null.expected(setup, STATISTICS["trigger-rate"]) == pytest.approx(
+        _expected_rate_by_enumeration(null, setup), rel=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([("uniform", {}), ("stratified", {"strata": "year"}), ("jitter", {"days": 20}),
+                        ("episode-jitter", {"days": 15, "gap": 6})]), st.data())
+def test_expected_rate_equals_the_mean_over_all_units(null_spec, data):
+    """Against the (trigger x response) formula it replaced."""
+    n_days = 900
+    responses = data.draw(st.lists(st.integers(0, n_days - 1), min_size=1, max_size=40))
+    triggers = data.draw(st.lists(st.integers(-20, n_days + 5), min_size=1, max_size=40))
+    setup = _setup(responses, triggers, als.Window(-2, 12), n_days)
+    null = make_null(*null_spec)
+    units = null.units(setup)
+    first, last = STATISTICS["trigger-rate"].trigger_windows(setup)
+    order = np.lexsort((-units.rel, units.unit))
+    unit, rel = units.unit[order], units.rel[order]
+    low, high = units.low[unit], units.high[unit]
+    start = np.maximum(first[:, None] - rel[None, :], low[None, :])
+    end = np.minimum(last[:, None] - rel[None, :], high[None, :])
+    new_unit = np.concatenate([[True], unit[1:] != unit[:-1]])
+    previous = np.where(new_unit[None, :], np.iinfo(np.int64).min // 2,
+                        np.concatenate([end[:, :1], end[:, :-1]], axis=1))
+    length = np.maximum(end - np.maximum(start, previous + 1) + 1, 0)
+    covered = np.add.reduceat(length, np.flatnonzero(new_unit), axis=1)
+    share = np.minimum(covered / units.width[unit[np.flatnonzero(new_unit)]][None, :], 1.0)
+    with np.errstate(divide="ignore"):
+        reference = float(np.mean(1.0 - np.exp(np.log1p(-share).sum(axis=1))))
+    assert null.expected(setup, STATISTICS["trigger-rate"]) == pytest.approx(reference, rel=1e-12,
+                                                                             abs=1e-15)

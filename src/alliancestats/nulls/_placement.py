@@ -162,25 +162,8 @@ class UnitPlacementNull(NullModel):
         return float(((cumulative[high + 1] - cumulative[low]) / (high - low + 1)).sum())
 
     def _expected_rate(self, setup: Setup, statistic: TriggerRate, units: Units) -> float:
-        m = len(setup.trigger_days)
-        if m == 0:
-            return 0.0
-        first, last = statistic.trigger_windows(setup)
-        order = np.lexsort((-units.rel, units.unit))       # by unit, members' starts ascending
-        unit, rel = units.unit[order], units.rel[order]
-        low, high = units.low[unit], units.high[unit]
-        start = np.maximum(first[:, None] - rel[None, :], low[None, :])   # (m, n)
-        end = np.minimum(last[:, None] - rel[None, :], high[None, :])
-        new_unit = np.concatenate([[True], unit[1:] != unit[:-1]])
-        previous = np.where(new_unit[None, :], np.iinfo(np.int64).min // 2,
-                            np.concatenate([end[:, :1], end[:, :-1]], axis=1))
-        length = np.maximum(end - np.maximum(start, previous + 1) + 1, 0)
-        boundaries = np.flatnonzero(new_unit)
-        covered = np.add.reduceat(length, boundaries, axis=1)             # (m, U present)
-        share = covered / units.width[unit[boundaries]][None, :]
-        with np.errstate(divide="ignore"):
-            miss = np.exp(np.log1p(-np.minimum(share, 1.0)).sum(axis=1))
-        return float(np.mean(1.0 - miss))
+        from ._rate_mean import expected_rate     # (it imports this module)
+        return expected_rate(*statistic.trigger_windows(setup), units)
 
     # -- Monte Carlo ----------------------------------------------------------------
     def draw(self, setup: Setup, size: int, rng: np.random.Generator) -> np.ndarray:
