@@ -185,23 +185,25 @@ def _inverted_sums(tilted: np.ndarray, offset: np.ndarray, copies: np.ndarray, x
     bound = np.maximum(lags[:, 1:].sum(axis=1)[:, None] - np.fft.rfft(folded, axis=1).real, 0.0)
     weight = np.where((k == 0) | (2 * k == N), 1.0, 2.0)
     top = (N + y_lo - x)[:, None]                            # window values y >= x
-    t = theta[:, None]
-    decay = np.exp(-t)
-    # G_k = (1 - r^top) / (1 - r), r = e^{-θ - iω_k}, written without cancellation
-    angle = turn * k[None, :]
-    one_minus_r = (-np.expm1(-t) + 2 * decay * np.sin(angle / 2) ** 2) + 1j * decay * np.sin(angle)
-    r_top = np.exp(-t * top) * np.exp(-1j * turn * ((k[None, :] * top) % N))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        geometric = np.where(np.abs(one_minus_r) > 0, (1 - r_top) / one_minus_r, top)
-        geometric[:, 0] = np.where(theta > 0, np.expm1(-theta * top[:, 0]) / np.expm1(-theta),
-                                   geometric[:, 0])
     # a row needing many frequencies (a small, lattice-like sum) is left to the full
     # convolution, cheaper there: its S is not computed (not certified)
     cheap = (bound <= SKIP).sum(axis=1) * (copies > 0).sum(axis=1) <= FOURIER_PRODUCTS
     kept = (bound[cheap] <= SKIP).any(axis=0) | (k == 0)
-    skipped = (weight * np.exp(-bound) * np.abs(geometric))[:, ~kept].sum(axis=1) / N
+    # |G_k| <= top (a sum of top terms of modulus <= 1) and, in a row that is cheap,
+    # |Φ| < e^-SKIP at every skipped frequency: a bound on the skipped terms, summed
+    # term by term below only for the rows where it is not already negligible
+    skipped = 2.0 * np.count_nonzero(~kept) * np.exp(-SKIP) * top[:, 0] / N
     kk = k[kept]
-    G = geometric[:, kept]
+    t = theta[:, None]
+    decay = np.exp(-t)
+    # G_k = (1 - r^top) / (1 - r), r = e^{-θ - iω_k}, written without cancellation, at
+    # the kept frequencies only
+    angle = turn * kk[None, :]
+    one_minus_r = (-np.expm1(-t) + 2 * decay * np.sin(angle / 2) ** 2) + 1j * decay * np.sin(angle)
+    r_top = np.exp(-t * top) * np.exp(-1j * turn * ((kk[None, :] * top) % N))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        G = np.where(np.abs(one_minus_r) > 0, (1 - r_top) / one_minus_r, top)
+        G[:, 0] = np.where(theta > 0, np.expm1(-theta * top[:, 0]) / np.expm1(-theta), G[:, 0])
     atoms = np.flatnonzero((tilted > 0).any(axis=(0, 1)))   # values with mass in some unit
     angles = turn * (np.outer(atoms, kk) % N)                                # (A, K)
     cosines, sines = np.cos(angles), np.sin(angles)
@@ -229,4 +231,7 @@ def _inverted_sums(tilted: np.ndarray, offset: np.ndarray, copies: np.ndarray, x
         magnitude = weight[kept] * size * np.abs(G[b])
         summing = 2 * np.log2(len(kk) + 1) + 20 + np.abs(angle_total)
         rounding[b] = 2 * EPS * (magnitude * (sensitivity + summing)).sum(axis=1) / N + 1e-140
+    close = np.flatnonzero(cheap & (skipped > 1e-3 * TOLERANCE * np.abs(s)))
+    skipped[close] = ((weight[~kept] * np.exp(-bound[close][:, ~kept])).sum(axis=1)
+                      * top[close, 0] / N)
     return np.where(cheap, s, 0.0), np.where(cheap, 2 * ALIAS + skipped + rounding, np.inf)
