@@ -227,3 +227,18 @@ def test_expected_rate_equals_the_mean_over_all_units(null_spec, data):
         reference = float(np.mean(1.0 - np.exp(np.log1p(-share).sum(axis=1))))
     assert null.expected(setup, STATISTICS["trigger-rate"]) == pytest.approx(reference, rel=1e-12,
                                                                              abs=1e-15)
+
+
+# -- a distribution from a weighted sample ------------------------------------------------
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0.0, 0.25, 1 / 3, 0.5, 2 / 3, 1.0]) | st.floats(0, 1),
+                          st.floats(0.01, 10)), min_size=1, max_size=60))
+def test_distribution_from_sample_merges_equal_values(pairs):
+    from alliancestats._pvalues import NullDistribution
+    values, weights = (np.array(column) for column in zip(*pairs))
+    dist = NullDistribution.from_sample(values, weights)
+    unique, inverse = np.unique(values, return_inverse=True)
+    expected = np.bincount(inverse, weights=weights)
+    np.testing.assert_array_equal(dist.values, unique)
+    np.testing.assert_allclose(dist.pmf, expected / expected.sum(), rtol=1e-12)

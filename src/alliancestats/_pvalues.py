@@ -56,10 +56,16 @@ class NullDistribution:
 
     @classmethod
     def from_sample(cls, values: np.ndarray, weights: np.ndarray) -> "NullDistribution":
-        """Merge equal values (unsorted input) and normalise the weights."""
-        unique, inverse = np.unique(values, return_inverse=True)
-        pmf = np.bincount(inverse.ravel(), weights=np.asarray(weights, float).ravel())
-        return cls(unique, pmf / pmf.sum())
+        """Merge equal values (unsorted input) and normalise the weights (one sort;
+        ``np.unique(..., return_inverse=True)`` and a ``bincount`` take twice as long)."""
+        values = np.asarray(values).ravel()
+        order = np.argsort(values)
+        ordered = values[order]
+        starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) \
+            if ordered.size else np.zeros(0, np.int64)
+        pmf = np.add.reduceat(np.asarray(weights, float).ravel()[order], starts) \
+            if ordered.size else np.zeros(0)
+        return cls(ordered[starts], pmf / pmf.sum())
 
     @property
     def mean(self) -> float:
