@@ -1,5 +1,5 @@
 """diagnose's placements of distinct days (trigger days): each unit's set is uniform
-over the sets of its size, whichever way it is drawn (first distinct draws, or the
+over the sets of its size, whichever way it is drawn (repeats drawn again, or the
 smallest keys when the unit needs more than half its days)."""
 
 import itertools
@@ -50,3 +50,19 @@ def test_reproducible_with_a_seed():
     a = distinct_days(200, *args, np.random.default_rng(5))
     b = distinct_days(200, *args, np.random.default_rng(5))
     assert (a == b).all() and all(len(set(r)) == 10 for r in a.tolist())
+
+
+def test_the_joint_sets_of_two_units_are_equally_likely():
+    """Repeats drawn again within their unit: every pair of sets (one per unit) equally
+    often, and each row lists the first unit's days before the second's."""
+    b = 60_000
+    first, days, counts = np.array([0, 10]), np.array([6, 7]), np.array([2, 3])
+    rows = distinct_days(b, first, days, counts, np.random.default_rng(9))
+    assert (rows[:, :2] < 6).all() and (rows[:, 2:] >= 10).all() and (rows[:, 2:] < 17).all()
+    assert (np.diff(rows, axis=1)[:, [0, 2, 3]] > 0).all()
+    cells = list(itertools.product(itertools.combinations(range(6), 2),
+                                   itertools.combinations(range(10, 17), 3)))
+    index = {a + c: i for i, (a, c) in enumerate(cells)}
+    observed = np.bincount([index[tuple(r)] for r in rows.tolist()], minlength=len(cells))
+    assert len(cells) == 15 * 35
+    assert stats.chisquare(observed).pvalue > 1e-4

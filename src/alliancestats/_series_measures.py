@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
+from ._distinct import distinct
 from ._strata import DayStrata
 
 BATCH_ELEMENTS = 4_000_000
@@ -189,14 +190,14 @@ def distinct_days(b: int, first: np.ndarray, days: np.ndarray, counts: np.ndarra
     ``u`` (days ``first[u] .. first[u] + days[u] - 1``), unit by unit, each unit's
     days in no particular order.
 
-    A unit needing at most half its days takes the first ``counts[u]`` distinct
-    values of a sequence of independent uniform days (sampling without
-    replacement: each new distinct value is uniform on the days not yet drawn),
-    from enough draws that a row falls short only rarely (mean plus 5 SD of the
-    draws needed, a coupon-collector sum); short rows are drawn again. A unit
-    needing more takes the days of its ``counts[u]`` smallest of ``days[u]``
-    uniform keys. Either way the set is uniform over the unit's sets of that
-    size, at a cost near ``counts[u]`` draws rather than ``days[u]``.
+    A unit needing at most half its days draws ``counts[u]`` independent uniform
+    days; within each row the repeats are drawn again (each from its unit), until
+    none is left. Nothing in this depends on which day is which (the repeats are
+    found by sorting, and any copy of a repeated day is as good as another), so
+    the law of each unit's final set is unchanged when its days are relabelled:
+    uniform over the sets of its size. A unit needing more takes the days of its
+    ``counts[u]`` smallest of ``days[u]`` uniform keys. Either way the cost is near
+    ``counts[u]`` draws rather than ``days[u]``.
     """
     parts = []
     sparse = (counts > 0) & (2 * counts <= days)
@@ -210,33 +211,23 @@ def distinct_days(b: int, first: np.ndarray, days: np.ndarray, counts: np.ndarra
 
 def _first_distinct(b: int, first: np.ndarray, days: np.ndarray, counts: np.ndarray,
                     rng: np.random.Generator) -> np.ndarray:
-    """The first ``counts[u]`` distinct draws per unit (see :func:`distinct_days`)."""
-    fraction = [np.arange(c) / d for c, d in zip(counts.tolist(), days.tolist())]
-    mean = np.array([np.sum(1 / (1 - f)) for f in fraction])
-    sd = np.sqrt([np.sum(f / (1 - f) ** 2) for f in fraction])
-    draws = np.ceil(mean + 5 * sd + 2).astype(np.int64)
-    unit = np.repeat(np.arange(counts.size), draws)
-    ends = np.cumsum(draws)
-    out = np.empty((b, int(counts.sum())), np.int64)
-    todo = np.arange(b)
-    while todo.size:
-        values = first[unit] + (rng.random((todo.size, unit.size)) * days[unit]).astype(np.int64)
-        # sorted by day, then by draw: the first of each run of equal days is its earliest draw
-        day, draw = np.divmod(np.sort(values * unit.size + np.arange(unit.size), axis=1),
-                              unit.size)
-        new = np.ones_like(day, dtype=bool)
-        new[:, 1:] = day[:, 1:] != day[:, :-1]              # units never share a day
-        is_first = np.zeros_like(new)
-        is_first[np.nonzero(new)[0], draw[new]] = True
-        seen = np.cumsum(is_first, axis=1)
-        before = np.concatenate([np.zeros((todo.size, 1), np.int64), seen[:, ends[:-1] - 1]], axis=1)
-        rank = seen - before[:, unit]                      # distinct so far in the unit
-        complete = (rank[:, ends - 1] >= counts).all(axis=1)
-        keep = is_first & (rank <= counts[unit])
-        done = todo[complete]
-        out[done] = values[complete][keep[complete]].reshape(done.size, -1)
-        todo = todo[~complete]
-    return out
+    """``counts[u]`` distinct days per unit by drawing repeats again (see
+    :func:`distinct_days`); each row sorted, so unit by unit (units never share a day)."""
+    unit = np.repeat(np.arange(counts.size), counts)
+    low, width = first[unit], days[unit]
+    values = low + (rng.random((b, unit.size)) * width).astype(np.int64)
+    values.sort(axis=1)
+    rows = np.arange(b)
+    while rows.size:
+        block = values[rows]
+        row, column = np.nonzero(block[:, 1:] == block[:, :-1])
+        if row.size == 0:
+            break
+        column += 1                  # the later copy of each repeat is drawn again
+        block[row, column] = low[column] + (rng.random(row.size) * width[column]).astype(np.int64)
+        rows = rows[distinct(row)]
+        values[rows] = np.sort(block[distinct(row)], axis=1, kind="stable")
+    return values
 
 
 def clustering_rows(series: str, offsets: np.ndarray, groups: DayStrata, length: int,
