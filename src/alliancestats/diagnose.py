@@ -259,8 +259,8 @@ def diagnose(responses: EventSeries, triggers: EventSeries, *, window: Window, p
     placements of the same number of events uniformly over the period, and
     uniformly within each unit with the unit counts kept (which removes the
     trend's share of short gaps); trigger days are placed on distinct days
-    (a uniform set per unit: the first distinct days of independent uniform
-    draws).
+    (a uniform set per unit: independent uniform days, repeats drawn again
+    until none is left).
     One-sided Monte Carlo p-values
     :math:`(1 + \#\{\text{draw} \ge \text{observed}\})/(1 + B)`. A series
     "clusters" when the combined (min-p, as for the trend) p-value of its two
