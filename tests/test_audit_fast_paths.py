@@ -242,3 +242,18 @@ def test_distribution_from_sample_merges_equal_values(pairs):
     expected = np.bincount(inverse, weights=weights)
     np.testing.assert_array_equal(dist.values, unique)
     np.testing.assert_allclose(dist.pmf, expected / expected.sum(), rtol=1e-12)
+
+
+# -- Λ's day scores through a table of the distinct counts --------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 400), st.integers(1, 3000), st.integers(0, 9), st.data())
+def test_likelihood_scores_by_table_equal_the_formula(top, size, coverage_top, data):
+    from alliancestats.statistics.likelihood import Likelihood
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(0, top + 1, size)
+    coverage = rng.integers(0, coverage_top + 1, 500)
+    mean = coverage.mean()
+    expected = np.rint(10 * np.log1p(counts / (mean if mean > 0 else 1.0))).astype(np.int64)
+    np.testing.assert_array_equal(Likelihood().scores(counts, coverage), expected)

@@ -13,6 +13,8 @@ from ._base import AdditiveStatistic
 COUPLING_ALTERNATIVE = 0.5
 #: lattice steps per nat: Λ is in tenths of a natural-log unit
 RESOLUTION = 10
+#: arrays of more counts than this are scored through a table of their distinct values
+TABLE_FROM = 64
 
 
 class Likelihood(AdditiveStatistic):
@@ -96,8 +98,15 @@ class Likelihood(AdditiveStatistic):
         coverage = np.asarray(coverage, dtype=float)
         mean = coverage.mean(axis=-1, keepdims=True) if coverage.shape[-1] else np.zeros(1)
         rho = self.alternative_share / (1 - self.alternative_share)
-        ratio = np.asarray(counts, dtype=float) / np.where(mean > 0, mean, 1.0)
-        return np.rint(RESOLUTION * np.log1p(rho * ratio)).astype(np.int64)
+        counts = np.asarray(counts)
+        table = None
+        if mean.size == 1 and counts.dtype.kind in "iu" and counts.size > TABLE_FROM:
+            top = int(counts.max())
+            if int(counts.min()) >= 0 and top < counts.size:   # one value per count, looked up
+                table, counts = counts, np.arange(top + 1)
+        ratio = counts.astype(float) / np.where(mean > 0, mean, 1.0)
+        values = np.rint(RESOLUTION * np.log1p(rho * ratio)).astype(np.int64)
+        return values if table is None else values.reshape(-1)[table]
 
     def transform(self, counts: np.ndarray) -> np.ndarray:
         raise TypeError("Λ's score depends on the period's mean coverage: use "
