@@ -257,3 +257,36 @@ def test_likelihood_scores_by_table_equal_the_formula(top, size, coverage_top, d
     mean = coverage.mean()
     expected = np.rint(10 * np.log1p(counts / (mean if mean > 0 else 1.0))).astype(np.int64)
     np.testing.assert_array_equal(Likelihood().scores(counts, coverage), expected)
+
+
+# -- the window search's surrogates: one row of window scores per day ----------------------
+
+@pytest.mark.parametrize("low,high", [(0, 30), (0, 255), (-3, 300), (0, 40_000), (0, 2**40)])
+def test_day_rows_give_the_same_sums(low, high):
+    from alliancestats.sweep import day_rows
+    rng = np.random.default_rng(high)
+    scores = rng.integers(low, high + 1, size=(7, 500))
+    offsets = rng.integers(0, 500, size=(4, 60))
+    rows = day_rows(scores)
+    assert rows.shape == (500, 7) and rows.flags.c_contiguous
+    np.testing.assert_array_equal(rows[offsets].sum(axis=1, dtype=np.int64).T,
+                                  scores[:, offsets].sum(axis=2))
+
+
+def test_sweep_surrogates_without_day_patterns_equal_the_per_window_sums():
+    """Days with more score patterns than responses skip the pattern table."""
+    from alliancestats._setup import build_setup
+    from alliancestats._window_family import window_setups
+    from alliancestats.sweep import _surrogates
+    rng = np.random.default_rng(4)
+    setup = _setup(rng.integers(0, 400, 30), rng.integers(0, 400, 150), als.Window(0, 12), 400)
+    windows = als.sweep_windows(12)
+    null, statistic = make_null("uniform", {}), STATISTICS["likelihood"]
+    hull, _ = build_setup(setup.responses, setup.triggers, window=als.Window(0, 12),
+                          period=setup.period)
+    setups = list(window_setups(hull, windows))
+    got = np.concatenate(list(_surrogates(null, hull, setups, statistic, 50,
+                                          np.random.default_rng(1), None)), axis=1)
+    offsets = null.draw(hull, 50, np.random.default_rng(1))
+    expected = np.stack([statistic.score(s)[offsets].sum(axis=1) for s in setups])
+    np.testing.assert_array_equal(got, expected)

