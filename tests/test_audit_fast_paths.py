@@ -290,3 +290,43 @@ def test_sweep_surrogates_without_day_patterns_equal_the_per_window_sums():
     offsets = null.draw(hull, 50, np.random.default_rng(1))
     expected = np.stack([statistic.score(s)[offsets].sum(axis=1) for s in setups])
     np.testing.assert_array_equal(got, expected)
+
+
+# -- the exact cost estimate, its powering priced for all units at once ----------------------
+
+def _cost_unit_by_unit(lengths, multiplicity):
+    """The estimate as it was written before: the powering priced unit by unit."""
+    from alliancestats import _convolution as conv
+    spans = np.asarray(lengths, dtype=float) - 1
+    copies = np.asarray(multiplicity, dtype=float)
+    repeat = (spans + 1 <= conv.MATRIX_WIDTH) & (copies <= conv.MATRIX_COPIES)
+    cost = float(np.sum(copies[repeat] * (spans[repeat] + 1))) * conv.MATRIX_WIDTH
+    width = [spans[repeat].repeat(copies[repeat].astype(np.int64))]
+    square = [(spans[repeat] ** 2).repeat(copies[repeat].astype(np.int64))]
+    for span, k in zip(spans[~repeat], copies[~repeat]):
+        w, q, times = span, span * span, int(k)
+        while times > 1:
+            cost += conv._merge_cost(conv._width(w, q), conv._width(w, q))
+            w, q, times = 2 * w, 2 * q, times // 2
+        width.append(np.array([span * k]))
+        square.append(np.array([span * span * k]))
+    spans, squares = np.concatenate(width), np.concatenate(square)
+    while len(spans) > 1:
+        order = np.argsort(conv._width(spans, squares), kind="stable")
+        spans, squares = spans[order], squares[order]
+        pair = len(spans) // 2 * 2
+        left, right = slice(0, pair, 2), slice(1, pair, 2)
+        cost += float(np.sum(conv._merge_cost(conv._width(spans[left], squares[left]),
+                                              conv._width(spans[right], squares[right]))))
+        spans = np.concatenate([spans[left] + spans[right], spans[pair:]])
+        squares = np.concatenate([squares[left] + squares[right], squares[pair:]])
+    return float(cost)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 400), st.integers(1, 5000)), min_size=1, max_size=60))
+def test_cost_estimate_equals_pricing_unit_by_unit(units):
+    from alliancestats import _convolution as conv
+    lengths, multiplicity = (list(c) for c in zip(*units))
+    assert conv.sum_of_units_cost(lengths, multiplicity) == pytest.approx(
+        _cost_unit_by_unit(lengths, multiplicity), rel=1e-12)

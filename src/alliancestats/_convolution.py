@@ -274,13 +274,15 @@ def sum_of_units_cost(lengths: list[int], multiplicity: list[int]) -> float:
     cost = float(np.sum(copies[repeat] * (spans[repeat] + 1))) * MATRIX_WIDTH
     width, square = [spans[repeat].repeat(copies[repeat].astype(np.int64))], [
         (spans[repeat] ** 2).repeat(copies[repeat].astype(np.int64))]
-    for span, k in zip(spans[~repeat], copies[~repeat]):    # binary powering
-        w, q, times = span, span * span, int(k)
-        while times > 1:
-            cost += _merge_cost(_width(w, q), _width(w, q))
-            w, q, times = 2 * w, 2 * q, times // 2
-        width.append(np.array([span * k]))
-        square.append(np.array([span * span * k]))
+    w, times = spans[~repeat], copies[~repeat].astype(np.int64)   # binary powering, all
+    q = w * w                                                  # units a squaring at a time
+    while np.any(times > 1):
+        active = times > 1
+        step = _width(w[active], q[active])
+        cost += float(np.sum(_merge_cost(step, step)))
+        w, q, times = np.where(active, 2 * w, w), np.where(active, 2 * q, q), times // 2
+    width.append(spans[~repeat] * copies[~repeat])
+    square.append(spans[~repeat] ** 2 * copies[~repeat])
     spans, squares = np.concatenate(width), np.concatenate(square)
     while len(spans) > 1:
         order = np.argsort(_width(spans, squares), kind="stable")
