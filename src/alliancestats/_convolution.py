@@ -42,7 +42,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._tilted import FLOOR, tilted_convolve_many
+from ._tilted import FLOOR, common_stride, spread, tilted_convolve_many
 
 #: multiply-adds an exact computation may take (about a second on one core)
 EXACT_BUDGET = 2e9
@@ -77,7 +77,9 @@ def convolve_many(pairs: list[tuple[tuple[np.ndarray, int], tuple[np.ndarray, in
     wide = []
     for i, ((x, _), (y, _)) in enumerate(pairs):
         if min(len(x), len(y)) <= DIRECT_SHORT or len(x) * len(y) <= DIRECT_PRODUCT:
-            out[i] = _trim(np.convolve(x, y), pairs[i][0][1] + pairs[i][1][1])
+            stride = common_stride(x, y)       # on a lattice: g^2 times fewer products
+            product = np.convolve(x[::stride], y[::stride])
+            out[i] = _trim(spread(product, stride), pairs[i][0][1] + pairs[i][1][1])
         else:
             wide.append(i)
     merged = tilted_convolve_many([(pairs[i][0][0], pairs[i][1][0]) for i in wide])
