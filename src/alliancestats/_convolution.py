@@ -15,7 +15,9 @@ Every exact null of an additive statistic ends here:
   units concentrates, so a part stays :math:`O(\sqrt{U})` wide instead of
   :math:`O(U)`, and the tree costs :math:`O(n \log^2 n)` instead of
   :math:`O(n^2)`. The wide merges of one level of the tree (and of the powers of
-  many units) run together (:func:`convolve_many`), their FFTs batched.
+  many units) run together (:func:`convolve_many`), their FFTs batched. A pair whose
+  pmfs live on the multiples of some ``g > 1`` (units counted several times) is
+  merged on that lattice, with ``g^2`` times fewer products.
 
   Precision: every entry above ``1e-270`` of the result has relative error at
   most about ``depth * 1e-11`` (direct merges add non-negative terms only, about
@@ -48,7 +50,7 @@ from ._tilted import FLOOR, common_stride, spread, tilted_convolve_many
 EXACT_BUDGET = 2e9
 #: pmfs this short, or pairs with at most this many products, are convolved directly
 DIRECT_SHORT = 64
-DIRECT_PRODUCT = 4_000_000
+DIRECT_PRODUCT = 6_000_000
 #: multiply-adds one FFT merge costs per entry and doubling of its length (about a
 #: dozen tilts of three FFTs each, the pairs of a tree level together; measured against
 #: the exact nulls of S at n = 10^4 and 10^5, where the widths this estimate assumes
@@ -74,17 +76,18 @@ def convolve_many(pairs: list[tuple[tuple[np.ndarray, int], tuple[np.ndarray, in
     """:func:`convolve` of each pair; the wide pairs' tilted FFT merges run together
     (:func:`alliancestats._tilted.tilted_convolve_many`)."""
     out: list[tuple[np.ndarray, int]] = [(np.zeros(0), 0)] * len(pairs)
-    wide = []
+    wide, lattice = [], []
     for i, ((x, _), (y, _)) in enumerate(pairs):
+        stride = common_stride(x, y)           # on a lattice: convolved there (g^2 fewer
+        x, y = x[::stride], y[::stride]        # products, no zeros between for the walk)
+        lattice.append((x, y, stride))
         if min(len(x), len(y)) <= DIRECT_SHORT or len(x) * len(y) <= DIRECT_PRODUCT:
-            stride = common_stride(x, y)       # on a lattice: g^2 times fewer products
-            product = np.convolve(x[::stride], y[::stride])
-            out[i] = _trim(spread(product, stride), pairs[i][0][1] + pairs[i][1][1])
+            out[i] = _trim(spread(np.convolve(x, y), stride), pairs[i][0][1] + pairs[i][1][1])
         else:
             wide.append(i)
-    merged = tilted_convolve_many([(pairs[i][0][0], pairs[i][1][0]) for i in wide])
+    merged = tilted_convolve_many([lattice[i][:2] for i in wide])
     for i, pmf in zip(wide, merged):
-        out[i] = _trim(pmf, pairs[i][0][1] + pairs[i][1][1])
+        out[i] = _trim(spread(pmf, lattice[i][2]), pairs[i][0][1] + pairs[i][1][1])
     return out
 
 
