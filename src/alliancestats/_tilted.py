@@ -113,6 +113,10 @@ def common_stride(a: np.ndarray, b: np.ndarray) -> int:
     could not step."""
     if len(a) > 1 and a[1] > 0 or len(b) > 1 and b[1] > 0:
         return 1                       # the usual case, found without a scan
+    # the stride divides the first positive index past 0 of each: often 1 from the start
+    heads = [np.flatnonzero(x[1:33]) + 1 for x in (a, b) if len(x) > 1]
+    if np.gcd.reduce([int(h[0]) for h in heads if len(h)] + [0]) == 1:
+        return 1
     return max(1, int(np.gcd.reduce(np.concatenate([np.flatnonzero(a), np.flatnonzero(b)]))))
 
 
