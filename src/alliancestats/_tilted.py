@@ -43,6 +43,8 @@ it (:func:`common_stride`).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import fft
@@ -111,12 +113,13 @@ def common_stride(a: np.ndarray, b: np.ndarray) -> int:
     with :func:`spread`). Such pmfs come from units counted several times (same-day
     bursts); the entries between are exact zeros, across which a walk of tilts
     could not step."""
-    if len(a) > 1 and a[1] > 0 or len(b) > 1 and b[1] > 0:
-        return 1                       # the usual case, found without a scan
-    # the stride divides the first positive index past 0 of each: often 1 from the start
-    heads = [np.flatnonzero(x[1:33]) + 1 for x in (a, b) if len(x) > 1]
-    if np.gcd.reduce([int(h[0]) for h in heads if len(h)] + [0]) == 1:
-        return 1
+    stride = 0          # divides every positive entry's index: the first few settle most
+    for x in (a, b):
+        for i, value in enumerate(x[1:9].tolist(), 1):
+            if value > 0:
+                stride = math.gcd(stride, i)
+                if stride == 1:
+                    return 1
     return max(1, int(np.gcd.reduce(np.concatenate([np.flatnonzero(a), np.flatnonzero(b)]))))
 
 
