@@ -59,7 +59,7 @@ TILT_COST = 20.0
 #: pmfs of at most this many values are merged many pairs at a time
 MATRIX_WIDTH = 64
 #: a narrow unit occurring at most this often is repeated rather than powered
-MATRIX_COPIES = 16
+MATRIX_COPIES = 32
 #: narrow units merged in one array (memory: this many times their width)
 NARROW_CHUNK = 8192
 
