@@ -127,7 +127,7 @@ def targets(quick: bool = False) -> list[Target]:
                 f"{seconds:.3f} s (CPU {cpu:.3f} s), {memory:.0f} MB", "< 1 s, < 100 MB",
                 seconds < 1 and memory < 100))
         kw = dict(window=WINDOW, period=big[2], null=null, method="exact", **options)
-        seconds = best(lambda: als.coincidence_test(big[0], big[1], **kw), repeat)
+        seconds = best(lambda kw=kw: als.coincidence_test(big[0], big[1], **kw), repeat)
         out.append(Target(f"{null} coincidence_test(method='exact'), K, n = 10^5",
                           f"{seconds:.3f} s", "< 1 s", seconds < 1))
     responses, triggers, period = audit_data(2000, 2000)
@@ -149,18 +149,18 @@ def targets(quick: bool = False) -> list[Target]:
     setup, _ = build_setup(mid[0], mid[1], window=WINDOW, period=mid[2])
     for statistic in ("matches", "pairs"):
         name = "K" if statistic == "matches" else "S"
-        seconds = best(lambda: make_null("circular", {}).exact_distribution(
+        seconds = best(lambda statistic=statistic: make_null("circular", {}).exact_distribution(
             setup, STATISTICS[statistic]), repeat + 2)
         out.append(Target(f"circular exact null of {name}, n = 25,000, T = 36,500 (setup built)",
                           f"{seconds * 1e3:.1f} ms", "< 50 ms", seconds < 0.05))
-        kw = dict(window=WINDOW, period=mid[2], null="circular", statistic=statistic,
-                  method="exact")
-        seconds = best(lambda: als.coincidence_test(mid[0], mid[1], **kw), repeat)
+        kw = {"window": WINDOW, "period": mid[2], "null": "circular", "statistic": statistic,
+              "method": "exact"}
+        seconds = best(lambda kw=kw: als.coincidence_test(mid[0], mid[1], **kw), repeat)
         out.append(Target(f"circular coincidence_test(method='exact'), {name}, n = 25,000 "
                           "(reported)", f"{seconds * 1e3:.1f} ms", "< 50 ms", seconds < 0.05))
     for label, table in composition_tables().items():
         result = als.composition_test(table, "kind", rng=0)
-        seconds = best(lambda: als.composition_test(table, "kind", rng=0), repeat)
+        seconds = best(lambda table=table: als.composition_test(table, "kind", rng=0), repeat)
         out.append(Target(f"composition_test {label}", f"{seconds:.3f} s ({result.method})",
                           "< 1 s", seconds < 1))
     return out
