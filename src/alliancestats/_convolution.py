@@ -51,6 +51,9 @@ EXACT_BUDGET = 2e9
 #: pmfs this short, or pairs with at most this many products, are convolved directly
 DIRECT_SHORT = 64
 DIRECT_PRODUCT = 6_000_000
+#: pairs with at most this many products are convolved directly without looking for a
+#: common lattice (below DIRECT_PRODUCT: never a tilted FFT merge)
+LATTICE_PRODUCT = 50_000
 #: multiply-adds one FFT merge costs per entry and doubling of its length (about a
 #: dozen tilts of three FFTs each, the pairs of a tree level together; measured against
 #: the exact nulls of S at n = 10^4 and 10^5, where the widths this estimate assumes
@@ -78,8 +81,10 @@ def convolve_many(pairs: list[tuple[tuple[np.ndarray, int], tuple[np.ndarray, in
     out: list[tuple[np.ndarray, int]] = [(np.zeros(0), 0)] * len(pairs)
     wide, lattice = [], []
     for i, ((x, _), (y, _)) in enumerate(pairs):
-        stride = common_stride(x, y)           # on a lattice: convolved there (g^2 fewer
-        x, y = x[::stride], y[::stride]        # products, no zeros between for the walk)
+        # on a lattice: convolved there (g^2 fewer products, no zeros between for the
+        # walk of tilts); not looked for where the products are too few to repay it
+        stride = common_stride(x, y) if len(x) * len(y) > LATTICE_PRODUCT else 1
+        x, y = x[::stride], y[::stride]
         lattice.append((x, y, stride))
         if min(len(x), len(y)) <= DIRECT_SHORT or len(x) * len(y) <= DIRECT_PRODUCT:
             out[i] = _trim(spread(np.convolve(x, y), stride), pairs[i][0][1] + pairs[i][1][1])
