@@ -227,7 +227,11 @@ def _merge_narrow(rows: np.ndarray, offsets: np.ndarray) -> list[tuple[np.ndarra
             out[j: j + width] += product
         columns, offsets, width = out, offsets[0::2] + offsets[1::2], 2 * width - 1
     rows = np.ascontiguousarray(columns.T)
-    return left + [_trim(row, int(o)) for row, o in zip(rows, offsets)]
+    kept = rows >= FLOOR                    # trimmed as by _trim, all rows at once
+    first = np.argmax(kept, axis=1)
+    last = rows.shape[1] - 1 - np.argmax(kept[:, ::-1], axis=1)
+    return left + [(row[f: e + 1], o + f) for row, o, f, e in
+                   zip(rows, offsets.tolist(), first.tolist(), last.tolist())]
 
 
 def sums_of_units(unit_total: np.ndarray, unit_pmf: np.ndarray, unit_offset: np.ndarray,
