@@ -28,19 +28,25 @@ at most ``rel`` (plus rounding in :math:`\exp`/:math:`\log`, ~:math:`10^{-15}`).
 If the walk stalls (an array that is far from log-concave) the remaining stretch is
 convolved directly, so the guarantee never depends on the shape. Each tilt's FFT
 runs on the tilted arrays cut to their entries above ``e**-CROP`` of the largest
-(the mass cut off is added to the error bound). Cost: a few FFTs of about a third
-of ``len(a) + len(b)`` per tilt, and about ten tilts for a sum of many independent
-units (each covers a few standard deviations of the ~70 that lie above
-``1e-290``). :func:`tilted_convolve_many` walks the tilts of many pairs in step (a
-level of a convolution tree) and runs each step's FFTs as one two-dimensional FFT;
-each pair's result carries the same guarantee as when convolved alone.
+(the mass cut off is added to the error bound); the window is found from each
+block's largest entry (:data:`BLOCK` entries a block) without reading the whole
+array. Cost: a few FFTs of about a third of ``len(a) + len(b)`` per tilt, and about
+ten tilts for a sum of many independent units (each covers a few standard
+deviations of the ~70 that lie above ``1e-290``). :func:`tilted_convolve_many` walks
+the tilts of many pairs, both ends at once, in step (a level of a convolution
+tree): each round runs the FFTs of every walking end of every pair as one
+two-dimensional FFT, and the bookkeeping between rounds is array arithmetic across
+them; each pair's result carries the same guarantee as when convolved alone. Pairs
+on a lattice (every positive entry at a multiple of some ``g > 1``) are convolved on
+it (:func:`common_stride`).
 """
 
 from __future__ import annotations
 
-from typing import Generator
+import math
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy import fft
 
 #: entries whose bound is below this are zero (and trimmed)
@@ -59,6 +65,14 @@ CROP = 45.0
 BATCH_ELEMENTS = 1 << 18
 #: tilts tried before the rest of an end is convolved directly
 MAX_TILTS = 64
+#: tilts each end tries per round (the first as far out as the walk aims, the others
+#: further, each ``SPACING`` half-widths of a stretch beyond the one before)
+AHEAD = 3
+#: batches of at most this many pairs walk :data:`AHEAD` tilts per end and round
+FEW_PAIRS = 4
+SPACING = 1.6
+#: entries per block when bounding where a tilted array peaks
+BLOCK = 16
 
 
 def tilted_convolve(a: np.ndarray, b: np.ndarray, *, floor: float = FLOOR,
@@ -77,6 +91,8 @@ def tilted_convolve_many(pairs: list[tuple[np.ndarray, np.ndarray]], *, floor: f
     of a convolution tree pays numpy's per-call costs once rather than once per pair.
     Each result keeps the guarantee of :func:`tilted_convolve` (the error bound is
     each pair's own)."""
+    stride = [common_stride(a, b) for a, b in pairs]
+    pairs = [(a[::g], b[::g]) if g > 1 else (a, b) for (a, b), g in zip(pairs, stride)]
     out: list[np.ndarray] = [np.zeros(0)] * len(pairs)
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
     batch: list[int] = []
@@ -87,6 +103,32 @@ def tilted_convolve_many(pairs: list[tuple[np.ndarray, np.ndarray]], *, floor: f
                 out[j] = result
             batch = []
         batch.append(i)
+    return [spread(pmf, g) for pmf, g in zip(out, stride)]
+
+
+def common_stride(a: np.ndarray, b: np.ndarray) -> int:
+    """The largest ``g`` such that every positive entry of ``a`` and of ``b`` (both
+    starting with a positive entry) lies at a multiple of ``g``: ``a * b`` lives on
+    that lattice too, and is best convolved there (``a[::g] * b[::g]``, spread back
+    with :func:`spread`). Such pmfs come from units counted several times (same-day
+    bursts); the entries between are exact zeros, across which a walk of tilts
+    could not step."""
+    stride = 0          # divides every positive entry's index: the first few settle most
+    for x in (a, b):
+        for i, value in enumerate(x[1:9].tolist(), 1):
+            if value > 0:
+                stride = math.gcd(stride, i)
+                if stride == 1:
+                    return 1
+    return max(1, int(np.gcd.reduce(np.concatenate([np.flatnonzero(a), np.flatnonzero(b)]))))
+
+
+def spread(pmf: np.ndarray, stride: int) -> np.ndarray:
+    """``pmf`` placed on the multiples of ``stride`` (zeros between)."""
+    if stride == 1:
+        return pmf
+    out = np.zeros((len(pmf) - 1) * stride + 1)
+    out[::stride] = pmf
     return out
 
 
@@ -100,123 +142,237 @@ class _Batch:
         self.len_b = max(len(b) for _, b in pairs)
         self.length = self.len_a + self.len_b - 1
         self.size = fft.next_fast_len(self.length, real=True)
-        self.log_a = np.full((len(pairs), self.len_a), -np.inf)
-        self.log_b = np.full((len(pairs), self.len_b), -np.inf)
-        with np.errstate(divide="ignore"):
-            for r, (a, b) in enumerate(pairs):
-                self.log_a[r, : len(a)], self.log_b[r, : len(b)] = np.log(a), np.log(b)
-        # two lengths wide: a tilt's window of the result never runs past the end
-        self.log_out = np.full((len(pairs), 2 * self.length), -np.inf)
-        self.error = np.full((len(pairs), 2 * self.length), np.inf)  # relative error bound
+        self.log_a = _LogRows([a for a, _ in pairs])
+        self.log_b = _LogRows([b for _, b in pairs])
+        # one column past the longest result: every row ends in padding (exact zeros)
+        self.log_out = np.full((len(pairs), self.length + 1), -np.inf)
+        self.error = np.full((len(pairs), self.length + 1), np.inf)  # relative error bound
+        holes = []
         for r, (a, b) in enumerate(pairs):
             self.error[r, len(a) + len(b) - 1:] = 0.0          # padding: exact zeros
             if not (np.all(a > 0) and np.all(b > 0)):
-                # entries no pair of positive entries reaches are exact zeros: count the pairs
-                n = len(a) + len(b) - 1
-                size = fft.next_fast_len(n, real=True)
-                reach = fft.irfft(fft.rfft(a > 0, size) * fft.rfft(b > 0, size), size)[:n]
-                self.error[r, :n][reach < 0.5] = 0.0
+                holes.append(r)
+        if holes:
+            # entries no pair of positive entries reaches are exact zeros: count the pairs
+            # (integers, for all such pairs in one FFT; its error is far below 1/2)
+            size = fft.next_fast_len(self.length, real=True)
+            reach = fft.irfft(fft.rfft(self.log_a.log[holes, : self.len_a] > -np.inf, size, axis=1)
+                              * fft.rfft(self.log_b.log[holes, : self.len_b] > -np.inf, size,
+                                         axis=1), size, axis=1)[:, : self.length]
+            error = self.error[holes]
+            error[:, : self.length][reach < 0.5] = 0.0
+            self.error[holes] = error
 
     def run(self) -> list[np.ndarray]:
-        walks = [_walk(a, b, self.log_out[r, : len(a) + len(b) - 1],
-                       self.error[r, : len(a) + len(b) - 1], self.floor, self.rel)
-                 for r, (a, b) in enumerate(self.pairs)]
-        pending = {r: next(w) for r, w in enumerate(walks)}
-        results: dict[int, np.ndarray] = {}
-        while pending:
-            rows = np.fromiter(pending, np.int64, len(pending))
-            answers = self.accept(rows, np.array([pending[r] for r in rows.tolist()]))
-            pending = {}
-            for r, answer in zip(rows.tolist(), answers):
-                try:
-                    pending[r] = walks[r].send(answer)
-                except StopIteration as done:
-                    results[r] = done.value
-        return [results[r] for r in range(len(self.pairs))]
+        """Walk every pair's tilts, both ends at once, all pairs in step: each round
+        is one :meth:`accept` of every (pair, end) still walking; the bookkeeping
+        between rounds (edges, the Chernoff stop, the next tilts) is array arithmetic
+        over those rows, and only an end finished directly costs a call of its own."""
+        n_pairs = len(self.pairs)
+        length = np.array([len(a) + len(b) - 1 for a, b in self.pairs])
+        pair = np.arange(n_pairs)
+        self.last = length - 1
+        accepted, _ = self.accept(pair, np.zeros(n_pairs))
+        # the accepted stretch around the bulk: the run of good entries through the peak
+        peak = np.argmax(np.where(self.error <= self.rel, self.log_out, -np.inf), axis=1)
+        self.low, self.high = peak.copy(), peak.copy()
+        whole = accepted == 0                      # nothing accepted: cannot happen; direct
+        for side in (1, -1):
+            self._extend(pair, np.full(n_pairs, side), self.reach)
+        rows = np.concatenate([pair[~whole], pair[~whole]])
+        side = np.repeat([1, -1], int((~whole).sum()))
+        # a few pairs: several tilts per end and round (fewer rounds, each paying numpy's
+        # per-call costs); many pairs: one (the rounds are dear in arithmetic, not calls)
+        self.ahead = AHEAD if n_pairs <= FEW_PAIRS else 1
+        theta = np.zeros((len(rows), self.ahead))      # each row's tilts of the last round
+        log_mgf = np.full((len(rows), self.ahead), np.inf)
+        half = np.concatenate([accepted[~whole], accepted[~whole]]) // 2
+        log_floor = np.log(self.floor)
+        for _ in range(MAX_TILTS):
+            edge = np.where(side > 0, self.high[rows], self.low[rows])
+            end = np.where(side > 0, length[rows] - 1, 0)
+            walking = edge != end
+            # Chernoff, from any of the last tilts that leans outwards
+            chernoff = walking & np.any((theta * side[:, None] > 0) & (
+                log_mgf - theta * (edge + side)[:, None] < log_floor), axis=1)
+            for r in np.flatnonzero(chernoff).tolist():       # all below the floor: zero
+                _clear(self.log_out[rows[r], : length[rows[r]]],
+                       self.error[rows[r], : length[rows[r]]], int(edge[r] + side[r]), int(side[r]))
+            walking &= ~chernoff
+            new = self._next_tilts(rows, side, edge, half, length)
+            stalled = walking & ~(new[:, 0] * side > theta[:, 0] * side)   # nan included
+            self._direct_ends(rows[stalled], side[stalled], edge[stalled])
+            go = walking & ~stalled
+            rows, side, theta, edge = rows[go], side[go], new[go], edge[go]
+            if not len(rows):
+                break
+            row, slot = np.nonzero(np.isfinite(theta))
+            accepted, log_mgf = np.zeros(theta.shape, np.int64), np.full(theta.shape, np.inf)
+            accepted[row, slot], log_mgf[row, slot] = self.accept(rows[row], theta[row, slot])
+            half = np.maximum(accepted[:, 0] // 2, 1)
+            self._extend(rows, side, self.ahead * self.reach)
+            moved = np.where(side > 0, self.high[rows], self.low[rows]) != edge
+            self._direct_ends(rows[~moved], side[~moved], edge[~moved])   # no progress
+            rows, side, theta, half, log_mgf = (
+                rows[moved], side[moved], theta[moved], half[moved], log_mgf[moved])
+        else:
+            self._direct_ends(rows, side, np.where(side > 0, self.high[rows], self.low[rows]))
+        out = []
+        for r, (a, b) in enumerate(self.pairs):
+            good = self.error[r, : length[r]] <= self.rel
+            if whole[r] or not good.all():
+                out.append(np.convolve(a, b))              # never guess
+            else:
+                out.append(np.exp(self.log_out[r, : length[r]]))
+        return out
 
-    def accept(self, rows: np.ndarray, theta: np.ndarray) -> list[tuple[int, float]]:
+    def _extend(self, rows: np.ndarray, side: np.ndarray, reach: int | None = None) -> None:
+        """Move each row's edge on its side over the good entries next to it, within
+        the row's result: looking ``reach`` entries out (all of them if None, or where
+        the good stretch runs on past them)."""
+        edge = np.where(side > 0, self.high[rows], self.low[rows])
+        if reach is None:
+            good = self.error[rows] <= self.rel
+            columns = np.arange(good.shape[1])[None, :]
+            bad = ~good | (columns > self.last[rows][:, None])
+            up = side[:, None] > 0
+            bad &= np.where(up, columns > edge[:, None], columns < edge[:, None])
+            first = np.argmax(bad, axis=1)
+            last = bad.shape[1] - 1 - np.argmax(bad[:, ::-1], axis=1)
+            up = side > 0
+            self.high[rows[up]] = first[up] - 1        # the end always has a bad column past it
+            self.low[rows[~up]] = np.where(bad[~up].any(axis=1), last[~up] + 1, 0)
+            return
+        ncols = self.error.shape[1]
+        columns = edge[:, None] + side[:, None] * np.arange(1, reach + 1)[None, :]
+        inside = (columns >= 0) & (columns <= self.last[rows][:, None])
+        good = inside & (self.error.reshape(-1)[rows[:, None] * ncols
+                                                 + np.clip(columns, 0, ncols - 1)] <= self.rel)
+        run = np.where(good.all(axis=1), reach, np.argmin(good, axis=1))
+        moved = edge + side * run
+        up = side > 0
+        self.high[rows[up]], self.low[rows[~up]] = moved[up], moved[~up]
+        further = run == reach
+        if further.any():                              # the good stretch runs on: all of it
+            self._extend(rows[further], side[further])
+
+    def _next_tilts(self, rows: np.ndarray, side: np.ndarray, edge: np.ndarray,
+                    half: np.ndarray, length: np.ndarray) -> np.ndarray:
+        """For each row, the tilt whose peak lies ``half`` entries past ``edge``
+        (``half``: half the width of the last tilt's accepted stretch), extrapolating
+        the slope and curvature of ``log(a * b)`` just inside the accepted stretch;
+        nan where that cannot be done (then the end is finished directly). Also, in
+        further columns, ``self.ahead - 1`` tilts beyond it, each ``SPACING`` half-widths
+        further out (nan where they would repeat a tilt), so that an end can advance
+        several stretches in one round."""
+        h = np.maximum(1, half // 2)
+        x0, x1, x2 = edge - 2 * h * side, edge - h * side, edge
+        inside = (half >= 2) & (x0 >= 0) & (x0 < length[rows])
+        x0c, x1c = np.where(inside, x0, edge), np.where(inside, x1, edge)
+        values = self.log_out[rows[:, None], np.column_stack([x0c, x1c, x2])]
+        good = self.error[rows[:, None], np.column_stack([x0c, x1c])] <= self.rel
+        ok = inside & good.all(axis=1) & np.isfinite(values).all(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            slope = (values[:, 2] - values[:, 1]) / (x2 - x1)    # d log c / dk at the edge
+            previous = (values[:, 1] - values[:, 0]) / (x1 - x0)
+            curvature = np.minimum((slope - previous) / (x2 - x1), 0.0)
+            ahead = STEP * half + h / 2
+            ahead = ahead[:, None] + SPACING * half[:, None] * np.arange(self.ahead)[None, :]
+            target = slope[:, None] + (curvature * side)[:, None] * ahead   # the slope further out
+        new = np.where((ok[:, None] & np.isfinite(target)), -target, np.nan)
+        new[:, 1:][~(new[:, 1:] * side[:, None] > new[:, :1] * side[:, None])] = np.nan
+        return new
+
+    def _direct_ends(self, rows: np.ndarray, side: np.ndarray, edge: np.ndarray) -> None:
+        """Finish each row's end past its edge by direct convolution."""
+        for r, s, e in zip(rows.tolist(), side.tolist(), edge.tolist()):
+            a, b = self.pairs[r]
+            n = len(a) + len(b) - 1
+            _direct_end(a, b, self.log_out[r, :n], self.error[r, :n], e + s, s)
+
+    def accept(self, rows: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each row (pair) and its tilt: the entries of ``a * b`` that the tilt
         gives to relative precision ``rel`` are stored; returns how many, and the log
         of an upper bound on ``M_a(theta) M_b(theta)`` (for the Chernoff bound)."""
-        ta, first_a, top_a, mass_a = _tilted_rows(self.log_a[rows], theta)
-        tb, first_b, top_b, mass_b = _tilted_rows(self.log_b[rows], theta)
+        ta, first_a, top_a, mass_a = self.log_a.tilted(rows, theta)
+        tb, first_b, top_b, mass_b = self.log_b.tilted(rows, theta)
         n = ta.shape[1] + tb.shape[1] - 1
         size = fft.next_fast_len(n, real=True)
         tilted = fft.irfft(fft.rfft(ta, size, axis=1) * fft.rfft(tb, size, axis=1),
-                           size, axis=1)[:, :n]
+                           size, axis=1)
         bound = (FFT_CONSTANT * np.finfo(float).eps * np.log2(size)
                  * np.sqrt(np.einsum("ij,ij->i", ta, ta) * np.einsum("ij,ij->i", tb, tb))
                  + (self.len_a + self.len_b) * np.exp(-CROP))   # what the cropped entries add
         start = first_a + first_b                  # the window's first index in the result
-        r, k = np.nonzero(tilted >= bound[:, None] / self.rel)   # bound > 0: tilted > 0
+        r, k = np.nonzero(tilted[:, :n] >= bound[:, None] / self.rel)  # bound > 0: tilted > 0
         where = start[r] + k
-        better = self.error[rows[r], where] > self.rel            # not yet known as well
-        r, where, value = r[better], where[better], tilted[r[better], k[better]]
-        self.log_out[rows[r], where] = np.log(value) + (top_a + top_b)[r] - theta[r] * where
-        self.error[rows[r], where] = bound[r] / value
+        inside = where <= self.last[rows[r]]    # always (zeros past the end are never above
+        r, k, where = r[inside], k[inside], where[inside]   # the bound): kept in their row
+        ncols = self.error.shape[1]
+        flat = rows[r] * ncols + where
+        better = self.error.reshape(-1)[flat] > self.rel           # not yet known as well
+        r, where, flat = r[better], where[better], flat[better]
+        value = tilted.reshape(-1)[r * size + k[better]]
+        self.log_out.reshape(-1)[flat] = np.log(value) + (top_a + top_b)[r] - theta[r] * where
+        self.error.reshape(-1)[flat] = bound[r] / value
         counts = np.bincount(r, minlength=len(rows))
-        log_mgf = top_a + top_b + np.log(mass_a) + np.log(mass_b)
-        return list(zip(counts.tolist(), log_mgf.tolist()))
+        self.reach = n + 1
+        return counts, top_a + top_b + np.log(mass_a) + np.log(mass_b)
 
 
-def _tilted_rows(log_x: np.ndarray, theta: np.ndarray,
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each row ``x e^{theta i}`` scaled to a largest entry of 1 and cut to a window
-    holding every entry above ``e**-CROP`` (one width for all rows): ``(windows,
-    first index of each, log of each scale, an upper bound on each scaled row's
-    sum)``. Entries left out, or below ``e**-700`` and flushed to 0, are each below
-    ``e**-CROP``; the bound counts them at that."""
-    n = log_x.shape[1]
-    x = log_x + theta[:, None] * np.arange(n, dtype=float)[None, :]
-    top = x.max(axis=1)
-    kept = x >= (top - CROP)[:, None]
-    first = np.argmax(kept, axis=1)
-    last = n - 1 - np.argmax(kept[:, ::-1], axis=1)
-    width = int((last - first).max()) + 1
-    columns = first[:, None] + np.arange(width)[None, :]
-    window = np.take_along_axis(x, np.minimum(columns, n - 1), axis=1) - top[:, None]
-    window[columns >= n] = -np.inf             # past the row's end: zeros
-    scaled = _exp_flushed(window)
-    return scaled, first, top, scaled.sum(axis=1) + n * np.exp(-CROP)
+class _LogRows:
+    """Logs of non-negative arrays as rows padded with ``-inf`` to a whole number of
+    blocks of :data:`BLOCK` entries, with the largest log of each block: enough to
+    find a tilted row's peak and window without reading all of it."""
 
+    def __init__(self, arrays: list[np.ndarray]):
+        self.n = max(len(x) for x in arrays)
+        blocks = -(-self.n // BLOCK)
+        # twice as wide: a window of at most a row's length, from inside it, fits
+        self.log = np.full((len(arrays), 2 * blocks * BLOCK), -np.inf)
+        with np.errstate(divide="ignore"):
+            for r, x in enumerate(arrays):
+                self.log[r, : len(x)] = np.log(x)
+        self.block_max = self.log[:, : blocks * BLOCK].reshape(len(arrays), blocks, BLOCK).max(axis=2)
+        self.block_start = np.arange(blocks) * BLOCK
 
-def _walk(a: np.ndarray, b: np.ndarray, log_out: np.ndarray, error: np.ndarray,
-          floor: float, rel: float) -> Generator[float, tuple[int, float], np.ndarray]:
-    """The walk of tilts of one pair, as a generator: it yields the next tilt, is sent
-    back ``(entries accepted, log M_a M_b)`` once the tilt's FFT has filled
-    ``log_out`` and ``error`` (views of its batch's rows), and returns ``a * b``."""
-    length = len(log_out)
-    first, _ = yield 0.0
-    log_floor = np.log(floor)
-    for side in (1, -1):
-        theta, half, log_mgf = 0.0, first // 2, 0.0
-        for _ in range(MAX_TILTS):
-            edge = _edge(error <= rel, side)
-            if edge is None or edge == (length - 1 if side > 0 else 0):
-                break
-            if theta * side > 0 and log_mgf - theta * (edge + side) < log_floor:
-                _clear(log_out, error, edge + side, side)      # Chernoff: all below the floor
-                break
-            new = _next_tilt(log_out, error <= rel, edge, side, half)
-            if new is None or new * side <= theta * side:
-                _direct_end(a, b, log_out, error, edge + side, side)
-                break
-            theta = new
-            accepted, log_mgf = yield theta
-            half = max(accepted // 2, 1)
-            if _edge(error <= rel, side) == edge:          # no progress: finish directly
-                _direct_end(a, b, log_out, error, edge + side, side)
-                break
-        else:
-            edge = _edge(error <= rel, side)
-            if edge is not None:
-                _direct_end(a, b, log_out, error, edge + side, side)
-    good = error <= rel
-    if not good.all():
-        first, last = np.flatnonzero(good)[[0, -1]] if good.any() else (0, -1)
-        if not good[first: last + 1].all():
-            return np.convolve(a, b)                       # a gap between tilts: never guess
-    return np.where(good, np.exp(log_out), 0.0)
+    def tilted(self, rows: np.ndarray, theta: np.ndarray,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Row ``r`` of ``rows`` times ``e^{theta[r] i}``, scaled to a largest entry
+        of 1 and cut to a window holding every entry above ``e**-CROP`` (one width
+        for all rows): ``(windows, first index of each, log of each scale, an upper
+        bound on each scaled row's sum)``. Entries left out, or below ``e**-700`` and
+        flushed to 0, are each below ``e**-CROP``; the bound counts them at that.
+
+        A block's largest tilted log is at most its largest log plus ``theta`` times
+        its last index (its first, for ``theta < 0``); only the blocks whose bound
+        comes within ``CROP`` of an entry's tilted log are read (the span of them)."""
+        theta_col = theta[:, None]
+        position = self.block_start[None, :] + np.where(theta_col > 0, BLOCK - 1, 0)
+        bound = self.block_max[rows] + theta_col * position
+        best = np.argmax(bound, axis=1) * BLOCK
+        least = np.max(self._read(rows, best, BLOCK, theta), axis=1) - CROP - 1.0  # 1: rounding
+        read = bound >= least[:, None]
+        lo = np.argmax(read, axis=1)
+        hi = read.shape[1] - np.argmax(read[:, ::-1], axis=1)
+        span = int((hi - lo).max()) * BLOCK
+        x = self._read(rows, lo * BLOCK, span, theta)
+        top = x.max(axis=1)
+        kept = x >= (top - CROP)[:, None]
+        first = np.argmax(kept, axis=1)
+        last = span - 1 - np.argmax(kept[:, ::-1], axis=1)
+        width = int((last - first).max()) + 1
+        first = np.minimum(first, span - width)     # every window inside the span
+        window = sliding_window_view(x, width, axis=1)[np.arange(len(rows)), first]
+        scaled = _exp_flushed(window - top[:, None])
+        return scaled, lo * BLOCK + first, top, scaled.sum(axis=1) + self.n * np.exp(-CROP)
+
+    def _read(self, rows: np.ndarray, start: np.ndarray, width: int,
+              theta: np.ndarray) -> np.ndarray:
+        """``log[rows, start + j] + theta * (start + j)`` for ``j < width``."""
+        x = sliding_window_view(self.log, width, axis=1)[rows, start]
+        x += theta[:, None] * (start[:, None] + np.arange(width)[None, :])
+        return x
 
 
 def _exp_flushed(x: np.ndarray) -> np.ndarray:
@@ -226,34 +382,6 @@ def _exp_flushed(x: np.ndarray) -> np.ndarray:
     out = np.exp(x)
     out[x < -700] = 0.0
     return out
-
-
-def _edge(good: np.ndarray, side: int) -> int | None:
-    """The last (side 1) or first (side -1) entry of the accepted stretch around the
-    bulk; None when nothing is accepted."""
-    where = np.flatnonzero(good)
-    if where.size == 0:
-        return None
-    return int(where[-1] if side > 0 else where[0])
-
-
-def _next_tilt(log_out: np.ndarray, good: np.ndarray, edge: int, side: int,
-               half: int) -> float | None:
-    """The tilt whose peak lies ``half`` entries past ``edge`` (``half``: half the
-    width of the last tilt's accepted stretch), extrapolating the slope and curvature
-    of ``log(a * b)`` just inside the accepted stretch."""
-    h = max(1, half // 2)
-    x0, x1, x2 = edge - 2 * h * side, edge - h * side, edge
-    if half < 2 or not 0 <= x0 < len(good) or not (good[x0] and good[x1]):
-        return None
-    values = log_out[[x0, x1, x2]]
-    if not np.all(np.isfinite(values)):
-        return None
-    slope = (values[2] - values[1]) / (x2 - x1)              # d log c / dk at the edge
-    previous = (values[1] - values[0]) / (x1 - x0)
-    curvature = min((slope - previous) / (x2 - x1), 0.0)
-    target = slope + curvature * side * (STEP * half + h / 2)  # the slope further out
-    return float(-target) if np.isfinite(target) else None
 
 
 def _clear(log_out: np.ndarray, error: np.ndarray, start: int, side: int) -> None:
