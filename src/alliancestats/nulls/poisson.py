@@ -178,12 +178,13 @@ class PoissonNull(TriggerNull):
             return NullDistribution.on_integers(pmf, offset)
         u = int(atoms.lengths[atoms.union[0]].sum())
         (px, x0), (py, y0) = binomial_pmf(u, q), binomial_pmf(atoms.n_days - u, q)
-        x = x0 + np.arange(len(px))[:, None]
-        total = x + y0 + np.arange(len(py))[None, :]
-        joint = px[:, None] * py[None, :]
+        # one row per y: x / (x + y) rises along each row, so the sort meets long runs
+        x = x0 + np.arange(len(px))[None, :]
+        total = x + y0 + np.arange(len(py))[:, None]
+        joint = py[:, None] * px[None, :]
         keep = joint > 0
         values = np.where(total > 0, x / np.maximum(total, 1), 0.0)
-        return NullDistribution.from_sample(values[keep], joint[keep])
+        return NullDistribution.from_sample(values[keep], joint[keep], runs=True)
 
     def draw_atoms(self, setup: Setup, atoms: ReachAtoms, size: int,
                    rng: np.random.Generator) -> np.ndarray:
