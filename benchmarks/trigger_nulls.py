@@ -18,6 +18,21 @@
   5,000; it grew x4 before, 49 and 196 MiB, and n = 25,000 was refused at a
   cost estimate of 6.9e10, about 5.2 GB); n = 25,000, T = 36,500, m = 10 is
   timed exact with its peak memory.
+* The cost estimate against the measured CPU time of the exact K and S at
+  n = 25,000 for windows of 7, 33 and 90 days (auto compares it with a budget
+  of about a second, so the ratio should stay within about 2x). S sums
+  ``w * Binomial(N_w, q)`` over the weights ``w``; before, pairs of such
+  lattices met in the FFT tree, where no tilt accepts a stretch, and fell back
+  to direct convolution of their whole length (n = 25,000: 2.5 s at
+  ``Window.after(30, slack=3)``, estimated 0.74 s; 16-23 s at 90 days,
+  estimated 2.5 s); terms of consecutive weights are now summed directly first.
+* Memory of K for missable windows of T/4, T/2 and 3T/4 as n doubles (2,500,
+  5,000, 10,000): about x3.5 per doubling, not x2. The joint state of the
+  recursion at an atom (which open windows are unmatched x how many are missed)
+  has (open windows) x (ended windows) non-negligible terms, so a forward
+  recursion cannot hold less; linear memory would need another method (e.g.
+  evaluating the generating function at points, which loses the tails'
+  relative precision unless tilted many times).
 * Trigger-side Monte Carlo of K against the plain numpy loop a user would write
   (per resample: draw the trigger days, Bernoulli days over the reach for
   ``poisson`` or ``m`` distinct days for ``shuffle-triggers``, then count matched
