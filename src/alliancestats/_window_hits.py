@@ -35,7 +35,13 @@ so that nothing is ever subtracted. Alive states with the same :math:`o(\ell)`
 die together, so they are one polynomial (a *group*), and the front stack's
 suffix sums are computed for a block of it at a time, the rest held as
 block sums (:func:`_descend`): memory is about the open groups' supports,
-linear in ``n`` for windows as long as the period. Chains of a few dozen
+linear in ``n`` for windows as long as the period (every window starts before
+any ends, so the open groups hold one count each). Where windows start while
+others end (windows of a quarter to three quarters of the period that can be
+missed) it is about (open windows) x (ended windows), quadratic in ``n``: the
+joint state itself (which open windows are still unmatched, and how many
+windows are missed) has that many non-negligible terms, so no forward
+recursion over the atoms holds less; the cost estimate counts it. Chains of a few dozen
 atoms go instead through :mod:`alliancestats._short_chains` (the same
 recursion, dense, for many chains at once). Each atom costs a few additions of
 polynomials of the current support ``w``: :math:`O(A\,w)` for ``A`` atoms, with

@@ -7,12 +7,13 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
-from .._convolution import binomial_pmf, sum_of_units, sum_of_units_cost
+from .._convolution import binomial_pmf
 from .._distinct import distinct
 from .._pvalues import NullDistribution
 from .._reach import ReachAtoms, atoms_of_intervals
-from .._window_hits import missed_pmf, missed_pmf_cost
 from .._setup import Setup, in_reach
+from .._weighted_binomials import weighted_binomials_cost, weighted_binomials_pmf
+from .._window_hits import missed_pmf, missed_pmf_cost
 from ..statistics import STATISTICS, AdditiveStatistic, Statistic
 from ._triggers import TriggerNull
 from ._union_draws import poisson_hits
@@ -91,7 +92,11 @@ class PoissonNull(TriggerNull):
     .. math:: S = \sum_w w\, X_w, \qquad X_w \sim \mathrm{Binomial}(N_w, q)
               \text{ independent}, \qquad E[S] = q\,nL,
 
-    computed exactly by direct convolution. For the trigger rate, with ``U`` the
+    computed exactly by convolution (:mod:`alliancestats._weighted_binomials`):
+    each :math:`w X_w` lives on the multiples of ``w``, so terms of consecutive
+    weights are first added directly over their non-zero values (a smooth pmf),
+    and the rest merged in a tree (direct or tilted FFT, non-negative terms, so
+    tail probabilities keep their relative precision). For the trigger rate, with ``U`` the
     reach days in some response's window (:math:`|U| = u`), the trigger days in
     ``U`` and outside it are independent, :math:`X \sim \mathrm{Binomial}(u, q)`
     and :math:`Y \sim \mathrm{Binomial}(D - u, q)`, and :math:`R = X / (X + Y)`
@@ -155,9 +160,7 @@ class PoissonNull(TriggerNull):
             return missed_pmf_cost(atoms.lengths, atoms.first[0], atoms.stop[0],
                                    self.day_probability(setup))
         if statistic.name == "pairs":
-            lengths, weights = self._weight_groups(atoms)
-            return sum_of_units_cost([int(n) * int(w) + 1 for n, w in zip(lengths, weights)],
-                                     [1] * len(weights))
+            return weighted_binomials_cost(*self._weight_groups(atoms), self.day_probability(setup))
         u = int(atoms.lengths[atoms.union[0]].sum())
         return 3.0 * (min(u, 10**6) + 1) * (min(atoms.n_days - u, 10**6) + 1)
 
@@ -172,9 +175,7 @@ class PoissonNull(TriggerNull):
         if statistic.name == "matches":
             return NullDistribution.on_integers(hit_count_pmf(atoms, q))
         if statistic.name == "pairs":
-            lengths, weights = self._weight_groups(atoms)
-            parts = [binomial_pmf(int(n), q, int(w)) for n, w in zip(lengths, weights)]
-            pmf, offset = sum_of_units(parts, [1] * len(parts))
+            pmf, offset = weighted_binomials_pmf(*self._weight_groups(atoms), q)
             return NullDistribution.on_integers(pmf, offset)
         u = int(atoms.lengths[atoms.union[0]].sum())
         (px, x0), (py, y0) = binomial_pmf(u, q), binomial_pmf(atoms.n_days - u, q)
