@@ -131,7 +131,8 @@ class _Shapes:
     ``FLOOR`` (trimmed), which is where the direct merges stop."""
 
     def __init__(self, q: float):
-        self.log_empty, self.log_full = np.log1p(-q), np.log(q)
+        with np.errstate(divide="ignore"):       # q = 0 or 1: a log of 0 is -inf, as meant
+            self.log_empty, self.log_full = np.log1p(-q), np.log(q)
 
     @staticmethod
     def shape(part: tuple) -> tuple[int, int, int, bool]:
