@@ -51,10 +51,10 @@ def tails(k: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
     group = np.cumsum(new, axis=1) - 1
     width = int(group[:, -1].max(initial=0)) + 1 if n else 1
-    value, count = np.zeros((rows, width)), np.zeros((rows, width), np.int64)
-    row = np.repeat(np.arange(rows), n)
-    value[row, group.ravel()] = ordered.ravel()
-    np.add.at(count, (row, group.ravel()), 1)
+    value = np.zeros((rows, width))
+    cell = np.repeat(np.arange(rows), n) * width + group.ravel()
+    value.ravel()[cell] = ordered.ravel()
+    count = np.bincount(cell, minlength=rows * width).reshape(rows, width)
     pmf = np.stack([1.0 - value, value], axis=2)
     if width <= DISTINCT_LIMIT:
         tail, _, certified = upper_tails(

@@ -202,14 +202,14 @@ def distinct_days(b: int, first: np.ndarray, days: np.ndarray, counts: np.ndarra
     parts = []
     sparse = (counts > 0) & (2 * counts <= days)
     if sparse.any():
-        parts.append(_first_distinct(b, first[sparse], days[sparse], counts[sparse], rng))
+        parts.append(_drawn_again(b, first[sparse], days[sparse], counts[sparse], rng))
     for unit in np.flatnonzero((counts > 0) & ~sparse):
         keys = rng.random((b, int(days[unit])))
         parts.append(first[unit] + np.argpartition(keys, counts[unit] - 1, axis=1)[:, :counts[unit]])
     return np.concatenate(parts, axis=1) if parts else np.zeros((b, 0), np.int64)
 
 
-def _first_distinct(b: int, first: np.ndarray, days: np.ndarray, counts: np.ndarray,
+def _drawn_again(b: int, first: np.ndarray, days: np.ndarray, counts: np.ndarray,
                     rng: np.random.Generator) -> np.ndarray:
     """``counts[u]`` distinct days per unit by drawing repeats again (see
     :func:`distinct_days`); each row sorted, so unit by unit (units never share a day)."""
@@ -225,8 +225,9 @@ def _first_distinct(b: int, first: np.ndarray, days: np.ndarray, counts: np.ndar
             break
         column += 1                  # the later copy of each repeat is drawn again
         block[row, column] = low[column] + (rng.random(row.size) * width[column]).astype(np.int64)
-        rows = rows[distinct(row)]
-        values[rows] = np.sort(block[distinct(row)], axis=1, kind="stable")
+        touched = distinct(row)
+        rows = rows[touched]
+        values[rows] = np.sort(block[touched], axis=1, kind="stable")
     return values
 
 

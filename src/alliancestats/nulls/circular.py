@@ -165,19 +165,19 @@ def _rate_by_shift(setup: Setup, statistic: TriggerRate, responses: np.ndarray) 
     cumulative = np.concatenate([[0], np.cumsum(np.concatenate([responses, responses]))])
     hits = np.zeros(days, dtype=np.int64)
     direct = np.zeros(m, dtype=bool)
+    start = np.arange(days)
     for ell in distinct(length).tolist():
         chosen = length == ell
-        if chosen.sum() * days <= 20 * days * np.log2(days + 1):
+        if chosen.sum() <= 20 * np.log2(days + 1):     # O(T) each vs O(T log T) in all
             direct |= chosen
             continue
-        start = np.arange(days)
         any_response = (cumulative[start + ell] - cumulative[start] > 0).astype(np.int64)
         counts = integer_correlation(any_response, np.bincount(first[chosen], minlength=days))
         if counts is None:
             direct |= chosen
         else:
             hits += counts
-    delta = np.arange(days)
+    delta = start
     chunk = max(1, BATCH_ELEMENTS // days)
     a_all, b_all = first[direct], last[direct]
     for lo in range(0, len(a_all), chunk):

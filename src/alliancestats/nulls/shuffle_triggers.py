@@ -172,4 +172,3 @@ def hypergeometric_pmf(days: int, good: int, m: int) -> np.ndarray:
     out[low: mode][::-1] = np.cumprod(1.0 / ratio[: mode - low][::-1])
     out[mode] = 1.0
     return out / out.sum()
-

@@ -183,10 +183,10 @@ def distinct_days(rng: np.random.Generator, size: int, days: int, n: int) -> np.
     """``size`` rows of ``n`` distinct uniform offsets in ``0..days-1``.
 
     Few draws (``n * n <= days``): rows of independent draws, a row with a repeat
-    drawn again (rarely needed). More: the first ``n`` distinct values of a longer
-    sequence of uniform draws while ``2 n <= days``, else the ``n`` smallest of
-    ``days`` uniform keys (:func:`alliancestats._series_measures.distinct_days`).
-    Every row is a uniform ``n``-subset either way.
+    drawn again (rarely needed). More: independent draws with each repeat drawn
+    again while ``2 n <= days``, else the ``n`` smallest of ``days`` uniform keys
+    (:func:`alliancestats._series_measures.distinct_days`). Every row is a uniform
+    ``n``-subset either way.
     """
     if n * n <= days:  # duplicates are rare: redraw the rows that have one
         out = rng.integers(0, days, size=(size, n))

@@ -86,9 +86,9 @@ class TriggerRate(Statistic):
         start = np.maximum(ordered, np.concatenate([ordered[:, :1], stop[:, :-1]], axis=1))
         reach = period.n_days + (hi - lo + 1)        # every start and stop is below this
         if reach <= 8 * ordered.size:                 # many look-ups: a table of counts
-            before = np.zeros(reach + 1, np.int64)    # before[x]: trigger offsets below x
-            np.add.at(before, np.clip(triggers, -1, reach - 1) + 1, 1)
-            before = np.cumsum(before)
+            # before[x]: trigger offsets below x
+            before = np.cumsum(np.bincount(np.clip(triggers, -1, reach - 1) + 1,
+                                           minlength=reach + 1))
             hits = before[stop] - before[start]
         else:
             hits = np.searchsorted(triggers, stop) - np.searchsorted(triggers, start)
