@@ -175,8 +175,8 @@ def missable_long_window_targets(quick: bool) -> list[Target]:
     states with the same windows started are one polynomial, so the recursion holds
     about n numbers here, not atoms x support; the cost estimate counts that memory
     (``auto`` falls back to Monte Carlo, and ``method="exact"`` refuses, past
-    :data:`alliancestats._window_hits.MEMORY_BUDGET`)."""
-    from alliancestats._window_hits import MEMORY_BUDGET
+    :data:`alliancestats._convolution.MEMORY_BUDGET`)."""
+    from alliancestats._convolution import MEMORY_BUDGET
     from alliancestats.nulls.poisson import hit_count_pmf
 
     null, stat = make_null("poisson", {}), STATISTICS["matches"]

@@ -15,6 +15,7 @@ from alliancestats import _inference
 from alliancestats._setup import build_setup
 from alliancestats.window import MAX_LAG
 from alliancestats.nulls import make_null
+from alliancestats.statistics import get_statistic
 
 PERIOD = Period("2020-01-01", "2020-12-30")   # T = 365
 DAY0 = np.datetime64("2020-01-01")
@@ -73,6 +74,33 @@ def test_exact_cost_above_the_limit_switches_or_raises(monkeypatch):
     assert res.to_dict()["notes"] == list(res.notes)
     with pytest.raises(AllianceStatsError, match=r"would take about .* operations \(limit 1e\+01\)"):
         coincidence_test(case.meetings, case.independent_sanctions, method="exact", **args)
+
+
+def test_exact_refused_for_memory_says_memory(monkeypatch):
+    """Where the exact recursion would hold more than the memory budget, the refusal
+    (and the note when ``auto`` switches) names the memory, not an operation count."""
+    from alliancestats import _window_hits
+    rng = np.random.default_rng(3)
+    period = Period("2000-01-01", "2007-12-31")
+    day0 = np.datetime64("2000-01-01")
+    responses = EventSeries(day0 + np.sort(rng.integers(0, 2922, 400)).astype("timedelta64[D]"))
+    triggers = EventSeries(day0 + np.sort(rng.integers(0, 2922, 4)).astype("timedelta64[D]"))
+    setup, _ = build_setup(responses, triggers, window=Window(0, 730), period=period)
+    model = make_null("poisson", {})
+    assert _inference.MEMORY_BUDGET == 200 * 2**20        # the methods page says 200 MiB
+    memory = model.exact_memory(setup, get_statistic("matches"))
+    assert memory > 0 and model.exact_memory(setup, get_statistic("pairs")) == 0.0
+    small = memory / 2
+    monkeypatch.setattr(_window_hits, "MEMORY_BUDGET", small)
+    monkeypatch.setattr(_inference, "MEMORY_BUDGET", small)
+    args = dict(window=Window(0, 730), period=period, null="poisson", n_resamples=200, rng=1)
+    with pytest.raises(AllianceStatsError, match=r"would hold about .* MiB at once \(limit .* MiB\)"):
+        coincidence_test(responses, triggers, method="exact", **args)
+    res = coincidence_test(responses, triggers, **args)
+    assert res.method == "monte-carlo"
+    assert any("MiB at once" in note and "Monte Carlo used" in note for note in res.notes)
+    monkeypatch.undo()
+    assert coincidence_test(responses, triggers, method="exact", **args).method == "exact"
 
 
 def test_every_exact_method_estimates_its_cost_before_running():

@@ -48,6 +48,9 @@ from ._tilted import FLOOR, common_stride, spread, tilted_convolve_many
 
 #: multiply-adds an exact computation may take (about a second on one core)
 EXACT_BUDGET = 2e9
+#: bytes an exact computation may hold at once (an estimate above it counts as above
+#: :data:`EXACT_BUDGET`, so that ``auto`` switches to Monte Carlo)
+MEMORY_BUDGET = 200 * 2**20
 #: pmfs this short, or pairs with at most this many products, are convolved directly
 DIRECT_SHORT = 64
 DIRECT_PRODUCT = 6_000_000

@@ -8,7 +8,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._convolution import EXACT_BUDGET
+from ._convolution import EXACT_BUDGET, MEMORY_BUDGET
 from ._montecarlo import Tally
 from ._progress import track
 from ._pvalues import NullDistribution, PValue, exact_tail, monte_carlo_pvalue
@@ -46,8 +46,12 @@ def use_exact(model: NullModel, setup: Setup, statistic: Statistic, method: str,
         return False
     cost = model.exact_cost(setup, statistic)
     if cost > EXACT_BUDGET:
+        memory = model.exact_memory(setup, statistic)
+        need = (f"hold about {memory / 2**20:,.0f} MiB at once (limit "
+                f"{MEMORY_BUDGET / 2**20:.0f} MiB)" if memory > MEMORY_BUDGET else
+                f"take about {cost:.2g} operations (limit {EXACT_BUDGET:.0e})")
         message = (f"the exact distribution of {statistic.name!r} under {model.name!r} would "
-                   f"take about {cost:.2g} operations (limit {EXACT_BUDGET:.0e})")
+                   f"{need}")
         if method == "exact":
             raise AllianceStatsError(f"{message}; use method='monte-carlo' or 'auto'")
         notes.append(f"{message}: Monte Carlo used instead")

@@ -60,7 +60,7 @@ from math import exp
 import numpy as np
 from scipy.linalg.blas import daxpy
 
-from ._convolution import EXACT_BUDGET, sum_of_units
+from ._convolution import EXACT_BUDGET, MEMORY_BUDGET, sum_of_units
 from ._short_chains import is_short, short_chains_missed_pmfs
 
 #: polynomial terms below this, at either end, are dropped ...
@@ -83,8 +83,6 @@ MAX_COVARIANCE_LAG = 256
 LEAF_CELLS = 2**16
 #: polynomials at least this long are added by numpy rather than BLAS (see :func:`_axpy`)
 BLAS_BELOW = 8192
-#: bytes the recursion may hold at once; more counts as more than :data:`EXACT_BUDGET`
-MEMORY_BUDGET = 200 * 2**20
 
 
 def _axpy(x: np.ndarray, y: np.ndarray, factor: float) -> None:
@@ -327,7 +325,16 @@ def missed_pmf(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray, q: floa
 
 def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
                     q: float) -> float:
-    r"""Estimated multiply-adds of :func:`missed_pmf`.
+    """Estimated multiply-adds of :func:`missed_pmf` (:func:`missed_pmf_needs`), raised
+    above :data:`~alliancestats._convolution.EXACT_BUDGET` where the memory it would
+    hold exceeds :data:`~alliancestats._convolution.MEMORY_BUDGET`."""
+    work, memory = missed_pmf_needs(lengths, first, stop, q)
+    return max(work, memory * (EXACT_BUDGET / MEMORY_BUDGET))
+
+
+def missed_pmf_needs(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
+                     q: float) -> tuple[float, float]:
+    r"""Estimated multiply-adds of :func:`missed_pmf`, and the bytes it holds at once.
 
     Each atom of a chain costs a fixed :data:`STEP_OVERHEAD` and about four
     passes over the polynomials, whose support is at most the chain's windows
@@ -337,12 +344,11 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     empty run misses them together), counting only windows whose chance of
     being missed is not negligible. The recursion also holds one polynomial per
     group of open states (states with the same windows started), each at most
-    the windows of its chain ended before the group's last atom: where those
-    would take more than :data:`MEMORY_BUDGET` bytes the estimate is scaled so
-    that it exceeds :data:`~alliancestats._convolution.EXACT_BUDGET`.
+    the windows of its chain ended before the group's last atom: the bytes
+    returned.
     """
     if len(first) == 0 or q <= 0 or q >= 1:
-        return 1.0
+        return 1.0, 0.0
     order = np.lexsort((stop, first))
     first, stop = np.asarray(first)[order], np.asarray(stop)[order]
     cum = np.concatenate([[0.0], np.cumsum(np.asarray(lengths, dtype=float) * np.log1p(-q))])
@@ -369,7 +375,7 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
                                  * (both - missed[pairs] * missed[pairs + d])).sum())
     width = 40.0 * np.sqrt(max(variance, 0.0)) + 40.0 * crowd + 64.0  # inf: no bound
     if len(first_u) == 0:
-        return 1.0
+        return 1.0, 0.0
     starts = _chain_starts(first_u, stop_u)           # chains of the windows that can be missed
     chain = np.cumsum(np.isin(np.arange(len(first_u)), starts)) - 1
     before = np.concatenate([[0], np.cumsum(times)])  # windows up to each unique one
@@ -395,4 +401,4 @@ def missed_pmf_cost(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     np.add.at(step, stop_u + 1, -group)
     pools = 8.0 * spans * (2.0 * np.log2(windows + 1.0) + 8.0) + 16.0 * LEAF_CELLS
     memory = 16.0 * float(np.cumsum(step).max()) + float(pools.max())
-    return max(work, memory * (EXACT_BUDGET / MEMORY_BUDGET))
+    return work, memory

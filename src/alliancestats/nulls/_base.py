@@ -97,8 +97,16 @@ class NullModel:
 
     # -- exact ----------------------------------------------------------------
     def exact_cost(self, setup: Setup, statistic: Statistic) -> float:
-        """Estimated multiply-adds of the exact distribution (only for ``exact_statistics``)."""
+        """Estimated multiply-adds of the exact distribution (only for ``exact_statistics``);
+        a method whose memory could exceed
+        :data:`~alliancestats._convolution.MEMORY_BUDGET` counts that as a cost above
+        :data:`~alliancestats._convolution.EXACT_BUDGET`, and says so in :meth:`exact_memory`."""
         raise NotImplementedError
+
+    def exact_memory(self, setup: Setup, statistic: Statistic) -> float:
+        """Estimated bytes the exact distribution holds at once, where that can grow
+        faster than the data (0 where it cannot: linear in ``n + m + T``)."""
+        return 0.0
 
     def exact_distribution(self, setup: Setup, statistic: Statistic) -> NullDistribution:
         raise NotImplementedError

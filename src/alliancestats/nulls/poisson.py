@@ -13,7 +13,7 @@ from .._pvalues import NullDistribution
 from .._reach import ReachAtoms, atoms_of_intervals
 from .._setup import Setup, in_reach
 from .._weighted_binomials import weighted_binomials_cost, weighted_binomials_pmf
-from .._window_hits import missed_pmf, missed_pmf_cost
+from .._window_hits import missed_pmf, missed_pmf_cost, missed_pmf_needs
 from ..statistics import STATISTICS, AdditiveStatistic, Statistic
 from ._triggers import TriggerNull
 from ._union_draws import poisson_hits
@@ -163,6 +163,13 @@ class PoissonNull(TriggerNull):
             return weighted_binomials_cost(*self._weight_groups(atoms), self.day_probability(setup))
         u = int(atoms.lengths[atoms.union[0]].sum())
         return 3.0 * (min(u, 10**6) + 1) * (min(atoms.n_days - u, 10**6) + 1)
+
+    def exact_memory(self, setup: Setup, statistic: Statistic) -> float:
+        if statistic.name != "matches":
+            return 0.0
+        atoms = self.atoms(setup)
+        return missed_pmf_needs(atoms.lengths, atoms.first[0], atoms.stop[0],
+                                self.day_probability(setup))[1]
 
     def _weight_groups(self, atoms: ReachAtoms) -> tuple[np.ndarray, np.ndarray]:
         """Reach days per weight ``w >= 1`` (responses whose window holds the day)."""
