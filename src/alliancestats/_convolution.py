@@ -17,7 +17,10 @@ Every exact null of an additive statistic ends here:
   :math:`O(n^2)`. The wide merges of one level of the tree (and of the powers of
   many units) run together (:func:`convolve_many`), their FFTs batched. A pair whose
   pmfs live on the multiples of some ``g > 1`` (units counted several times) is
-  merged on that lattice, with ``g^2`` times fewer products.
+  merged on that lattice, with ``g^2`` times fewer products. The last levels of the
+  tree, once at most :data:`~alliancestats._tilted_product.MOST_PARTS` wide parts
+  are left, are one walk of tilts over their whole product
+  (:mod:`alliancestats._tilted_product`; pairwise where that walk cannot finish).
 
   Precision: every entry above ``1e-270`` of the result has relative error at
   most about ``depth * 1e-11`` (direct merges add non-negative terms only, about
@@ -45,6 +48,7 @@ import numpy as np
 from scipy import stats
 
 from ._tilted import FLOOR, common_stride, spread, tilted_convolve_many
+from ._tilted_product import MOST_PARTS, PRODUCT_LENGTH, tilted_product
 
 #: multiply-adds an exact computation may take (about a second on one core)
 EXACT_BUDGET = 2e9
@@ -186,9 +190,22 @@ def sum_of_unit_rows(rows: np.ndarray, offsets: np.ndarray, copies: np.ndarray,
         parts += _merge_narrow(rows[chunk, : int(lengths[chunk].max())], offsets[chunk])
     while len(parts) > 1:  # balanced tree: pair neighbours, smallest first
         parts.sort(key=lambda part: len(part[0]))
+        if 2 < len(parts) <= MOST_PARTS and _all_wide(parts):
+            product = tilted_product([p for p, _ in parts])     # the rest of the tree at once
+            if product is not None:
+                return _trim(product, sum(o for _, o in parts))
         merged = convolve_many([(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)])
         parts = merged + (parts[-1:] if len(parts) % 2 else [])
     return parts[0] if parts else (np.array([1.0]), 0)
+
+
+def _all_wide(parts: list[tuple[np.ndarray, int]]) -> bool:
+    """Whether the tree of ``parts`` (sorted by length) is down to tilted FFT merges
+    (its two widest parts would be merged so): then one tilted product of them all
+    (:func:`alliancestats._tilted_product.tilted_product`) replaces those walks."""
+    a, b = len(parts[-2][0]), len(parts[-1][0])
+    return (min(a, b) > DIRECT_SHORT and a * b > DIRECT_PRODUCT
+            and sum(len(p) for p, _ in parts) <= PRODUCT_LENGTH)
 
 
 def distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

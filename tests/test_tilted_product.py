@@ -1,0 +1,160 @@
+"""One tilted FFT product of several parts: its error constant, its precision against
+direct convolution (brute force on tiny parts), its refusal to guess, and the tree
+that uses it."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import alliancestats._convolution as conv
+from alliancestats import _tilted_product
+from alliancestats._convolution import sum_of_units
+from alliancestats._tilted_product import (
+    error_bound,
+    fft_product,
+    fft_rounding,
+    reachable,
+    tilted_product,
+)
+
+
+def _direct(parts):
+    out = np.array([1.0])
+    for p in parts:
+        out = np.convolve(out, p)
+    return out
+
+
+def _trimmed(x, floor=1e-300):
+    kept = np.flatnonzero(x >= floor)
+    return x[kept[0]: kept[-1] + 1]
+
+
+def _part(rng, kind, units):
+    """A sum of ``units`` small independent scores, as the tree's parts are."""
+    out = np.array([1.0])
+    for _ in range(units):
+        if kind == "counts":
+            u = np.bincount(rng.poisson(rng.uniform(1, 6), 40), minlength=12)[:12] / 40.0
+        elif kind == "bernoulli":
+            q = rng.random()
+            u = np.array([1 - q, q])
+        elif kind in ("lattice", "holes"):  # scores 0 or 3 (and for holes a rare 0 or 1:
+            q = rng.uniform(0.2, 0.8)       # all values, but zeros near the ends)
+            u = (np.array([0.5, 0.5]) if kind == "holes" and rng.random() < 0.05
+                 else np.array([1 - q, 0.0, 0.0, q]))
+        else:                           # skewed: long right tail
+            u = np.exp(-np.arange(rng.integers(5, 30)) / rng.uniform(0.5, 4))
+        out = _trimmed(np.convolve(out, _trimmed(u / u.sum())))
+    return out
+
+
+def _relative_error(got, ref, above=1e-270):
+    keep = ref > above
+    return float(np.max(np.abs(got[keep] - ref[keep]) / ref[keep]))
+
+
+def test_product_error_constant_is_generous():
+    """The accepted-entry rule rests on the product's FFT error staying below the
+    bound of the module notes (crop term aside); measured on 2 to 16 parts of the
+    kinds the tree merges, the worst error is under a third of it."""
+    rng = np.random.default_rng(0)
+    worst = 0.0
+    for trial in range(40):
+        k = int(rng.integers(2, 17))
+        width = int(rng.integers(20, 600))
+        kinds = [rng.random(width), np.exp(-0.5 * ((np.arange(width) - width / 2) / (width / 8)) ** 2),
+                 rng.random(width) ** 8, np.exp(-np.arange(width) / 40.0)]
+        windows = np.array([kinds[(trial + j) % 4] / kinds[(trial + j) % 4].max() for j in range(k)])
+        got, size = fft_product(windows)
+        exact = _direct(list(windows))
+        assert size >= len(exact) == len(got)
+        bound, _ = fft_rounding(windows, size)             # nothing cropped here
+        worst = max(worst, float(np.max(np.abs(got - exact))) / bound)
+    assert 0 < worst < 1 / 3
+    # the crop term: each part's length times e**-CROP times the other masses but s(i)'s
+    windows = np.ones((3, 4)) / 1.0
+    total = error_bound(windows, np.array([2.0, 3.0, 5.0]), np.array([10.0, 20.0, 30.0]), 8)
+    rounding, other = fft_rounding(windows, 8)
+    assert other.tolist() == [1, 0, 0]                 # equal ratios: the first other part
+    assert total - rounding == pytest.approx(np.exp(-45.0) * (10 * 5 + 20 * 5 + 30 * 3))
+
+
+@pytest.mark.parametrize("kind", ["counts", "bernoulli", "lattice", "holes", "skewed"])
+@pytest.mark.parametrize("k", [3, 5, 8])
+def test_product_keeps_relative_precision(kind, k):
+    rng = np.random.default_rng(k)
+    parts = [_part(rng, kind, int(rng.integers(150, 400))) for _ in range(k)]
+    got = tilted_product(parts)
+    assert got is not None                        # these walks finish
+    ref = _direct(parts)
+    assert len(got) == len(ref)
+    assert _relative_error(got, ref) < 1e-10
+    assert np.max(got[ref == 0], initial=0) < 1e-280      # the reference underflowed there
+    assert np.max(ref[got == 0], initial=0) < 1e-280      # only entries below the floor dropped
+    assert np.all(got[~reachable(parts)] == 0.0)          # exact zeros stay exact
+
+
+def test_product_equals_brute_force_on_tiny_parts():
+    rng = np.random.default_rng(1)
+    parts = [rng.random(int(rng.integers(2, 5))) + 0.05 for _ in range(4)]
+    parts[1][1] = 0.0                                       # a hole inside one part
+    got = tilted_product(parts)
+    brute = np.zeros(sum(len(p) for p in parts) - 3)
+    for combo in itertools.product(*(range(len(p)) for p in parts)):
+        brute[sum(combo)] += np.prod([p[j] for p, j in zip(parts, combo)])
+    assert got is not None
+    np.testing.assert_allclose(got, brute, rtol=1e-12, atol=0)
+
+
+def test_reachable_is_the_sumset_of_the_supports():
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        parts = [(rng.random(int(rng.integers(1, 12))) < 0.5).astype(float) for _ in range(3)]
+        for p in parts:
+            p[0] = p[-1] = 1.0
+        sums = {sum(c) for c in itertools.product(*(np.flatnonzero(p).tolist() for p in parts))}
+        expected = np.zeros(sum(len(p) for p in parts) - 2, dtype=bool)
+        expected[list(sums)] = True
+        assert np.array_equal(reachable(parts), expected)
+
+
+def test_a_walk_that_cannot_finish_returns_none(monkeypatch):
+    """Nothing is guessed: where the walk stalls (here: allowed one tilt only) the
+    product is None, and the tree then merges pairwise to the same result."""
+    rng = np.random.default_rng(3)
+    parts = [_part(rng, "counts", 300) for _ in range(4)]
+    monkeypatch.setattr(_tilted_product, "MAX_TILTS", 1)
+    assert tilted_product(parts) is None
+    monkeypatch.setattr(conv, "DIRECT_PRODUCT", 10_000)
+    calls = []
+    product = conv.tilted_product
+    monkeypatch.setattr(conv, "tilted_product", lambda parts: calls.append(1) or product(parts))
+    pmf, offset = sum_of_units([(p, 0) for p in parts], [1] * 4)
+    assert calls                                            # tried, refused, then pairwise
+    ref = _direct(parts)
+    dense = np.zeros(len(ref))
+    dense[offset: offset + len(pmf)] = pmf
+    assert _relative_error(dense, ref) < 1e-10
+
+
+def test_tree_uses_the_product_and_agrees_with_pairwise(monkeypatch):
+    """The tree's last levels by one product, against the same tree merged pairwise
+    and against direct convolution."""
+    rng = np.random.default_rng(4)
+    units = [(_part(rng, "counts", 1), 0) for _ in range(600)]
+    monkeypatch.setattr(conv, "DIRECT_PRODUCT", 20_000)
+    calls = []
+    product = conv.tilted_product
+    monkeypatch.setattr(conv, "tilted_product", lambda parts: calls.append(len(parts)) or product(parts))
+    with_product = sum_of_units(units, [1] * len(units))
+    assert calls and all(2 < c <= _tilted_product.MOST_PARTS for c in calls)
+    assert (_tilted_product.MOST_PARTS, _tilted_product.PRODUCT_LENGTH) == (8, 2**15)  # methods page
+    monkeypatch.setattr(conv, "MOST_PARTS", 0)
+    pairwise = sum_of_units(units, [1] * len(units))
+    ref = _direct([u for u, _ in units])
+    for pmf, offset in (with_product, pairwise):
+        dense = np.zeros(len(ref))
+        dense[offset: offset + len(pmf)] = pmf
+        assert _relative_error(dense, ref, 1e-250) < 1e-9
