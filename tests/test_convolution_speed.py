@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from test_placement_exact import _plain_tree, _trimmed
 
 import alliancestats._convolution as conv
-from alliancestats import EventSeries, Period, Window, _tilted, coincidence_test
+from alliancestats import EventSeries, Period, Window, _tilted, _tilted_rows, coincidence_test
 
 DAY0 = np.datetime64("2000-01-01")
 
@@ -31,7 +31,7 @@ def test_block_windows_hold_every_entry_within_crop(seed):
         if r == 4:
             x = np.maximum(x, x[::-1] - 3)           # two peaks
         rows.append(np.exp(np.maximum(x, -700)) * (x > -np.inf))
-    logs = _tilted._LogRows(rows)
+    logs = _tilted_rows.LogRows(rows)
     pick = rng.integers(0, len(rows), 40)
     theta = rng.normal(0, 0.3, 40) * rng.choice([0.01, 1.0, 5.0], 40)
     window, first, top, mass = logs.tilted(pick, theta)
@@ -41,7 +41,7 @@ def test_block_windows_hold_every_entry_within_crop(seed):
         assert top[j] == pytest.approx(x.max(), abs=1e-9)
         inside = np.zeros(len(x), bool)
         inside[first[j]: first[j] + window.shape[1]] = True
-        assert np.all(x[~inside] < top[j] - _tilted.CROP)      # left out: below e**-CROP
+        assert np.all(x[~inside] < top[j] - _tilted_rows.CROP)      # left out: below e**-CROP
         assert mass[j] >= np.exp(x - top[j]).sum() * (1 - 1e-12)
         kept = np.exp(x[inside[: len(x)]] - top[j])
         got = window[j, : len(kept)]

@@ -46,8 +46,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from scipy import fft
+
+from ._tilted_rows import CROP, LogRows
 
 #: entries whose bound is below this are zero (and trimmed)
 FLOOR = 1e-290
@@ -59,8 +60,6 @@ REL = 1e-11
 FFT_CONSTANT = 2.0
 #: how far past the accepted stretch the next tilt aims, in half-widths of a stretch
 STEP = 0.8
-#: entries of a tilted array below ``e**-CROP`` times its largest are left out of the FFT
-CROP = 45.0
 #: entries (pairs x FFT length) whose tilted FFTs run as one array
 BATCH_ELEMENTS = 1 << 18
 #: tilts tried before the rest of an end is convolved directly
@@ -71,8 +70,6 @@ AHEAD = 3
 #: batches of at most this many pairs walk :data:`AHEAD` tilts per end and round
 FEW_PAIRS = 4
 SPACING = 1.6
-#: entries per block when bounding where a tilted array peaks
-BLOCK = 16
 
 
 def tilted_convolve(a: np.ndarray, b: np.ndarray, *, floor: float = FLOOR,
@@ -142,8 +139,8 @@ class _Batch:
         self.len_b = max(len(b) for _, b in pairs)
         self.length = self.len_a + self.len_b - 1
         self.size = fft.next_fast_len(self.length, real=True)
-        self.log_a = _LogRows([a for a, _ in pairs])
-        self.log_b = _LogRows([b for _, b in pairs])
+        self.log_a = LogRows([a for a, _ in pairs])
+        self.log_b = LogRows([b for _, b in pairs])
         # one column past the longest result: every row ends in padding (exact zeros)
         self.log_out = np.full((len(pairs), self.length + 1), -np.inf)
         self.error = np.full((len(pairs), self.length + 1), np.inf)  # relative error bound
@@ -318,70 +315,6 @@ class _Batch:
         counts = np.bincount(r, minlength=len(rows))
         self.reach = n + 1
         return counts, top_a + top_b + np.log(mass_a) + np.log(mass_b)
-
-
-class _LogRows:
-    """Logs of non-negative arrays as rows padded with ``-inf`` to a whole number of
-    blocks of :data:`BLOCK` entries, with the largest log of each block: enough to
-    find a tilted row's peak and window without reading all of it."""
-
-    def __init__(self, arrays: list[np.ndarray]):
-        self.n = max(len(x) for x in arrays)
-        blocks = -(-self.n // BLOCK)
-        # twice as wide: a window of at most a row's length, from inside it, fits
-        self.log = np.full((len(arrays), 2 * blocks * BLOCK), -np.inf)
-        with np.errstate(divide="ignore"):
-            for r, x in enumerate(arrays):
-                self.log[r, : len(x)] = np.log(x)
-        self.block_max = self.log[:, : blocks * BLOCK].reshape(len(arrays), blocks, BLOCK).max(axis=2)
-        self.block_start = np.arange(blocks) * BLOCK
-
-    def tilted(self, rows: np.ndarray, theta: np.ndarray,
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Row ``r`` of ``rows`` times ``e^{theta[r] i}``, scaled to a largest entry
-        of 1 and cut to a window holding every entry above ``e**-CROP`` (one width
-        for all rows): ``(windows, first index of each, log of each scale, an upper
-        bound on each scaled row's sum)``. Entries left out, or below ``e**-700`` and
-        flushed to 0, are each below ``e**-CROP``; the bound counts them at that.
-
-        A block's largest tilted log is at most its largest log plus ``theta`` times
-        its last index (its first, for ``theta < 0``); only the blocks whose bound
-        comes within ``CROP`` of an entry's tilted log are read (the span of them)."""
-        theta_col = theta[:, None]
-        position = self.block_start[None, :] + np.where(theta_col > 0, BLOCK - 1, 0)
-        bound = self.block_max[rows] + theta_col * position
-        best = np.argmax(bound, axis=1) * BLOCK
-        least = np.max(self._read(rows, best, BLOCK, theta), axis=1) - CROP - 1.0  # 1: rounding
-        read = bound >= least[:, None]
-        lo = np.argmax(read, axis=1)
-        hi = read.shape[1] - np.argmax(read[:, ::-1], axis=1)
-        span = int((hi - lo).max()) * BLOCK
-        x = self._read(rows, lo * BLOCK, span, theta)
-        top = x.max(axis=1)
-        kept = x >= (top - CROP)[:, None]
-        first = np.argmax(kept, axis=1)
-        last = span - 1 - np.argmax(kept[:, ::-1], axis=1)
-        width = int((last - first).max()) + 1
-        first = np.minimum(first, span - width)     # every window inside the span
-        window = sliding_window_view(x, width, axis=1)[np.arange(len(rows)), first]
-        scaled = _exp_flushed(window - top[:, None])
-        return scaled, lo * BLOCK + first, top, scaled.sum(axis=1) + self.n * np.exp(-CROP)
-
-    def _read(self, rows: np.ndarray, start: np.ndarray, width: int,
-              theta: np.ndarray) -> np.ndarray:
-        """``log[rows, start + j] + theta * (start + j)`` for ``j < width``."""
-        x = sliding_window_view(self.log, width, axis=1)[rows, start]
-        x += theta[:, None] * (start[:, None] + np.arange(width)[None, :])
-        return x
-
-
-def _exp_flushed(x: np.ndarray) -> np.ndarray:
-    """``exp(x)`` for ``x <= 0``, with every value below ``e**-700`` set to 0: such
-    entries change no sum by more than the FFT's own error, and subnormal numbers
-    would slow every operation on the array a hundredfold."""
-    out = np.exp(x)
-    out[x < -700] = 0.0
-    return out
 
 
 def _clear(log_out: np.ndarray, error: np.ndarray, start: int, side: int) -> None:

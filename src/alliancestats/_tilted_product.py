@@ -48,17 +48,8 @@ import math
 import numpy as np
 from scipy import fft
 
-from ._tilted import (
-    CROP,
-    FFT_CONSTANT,
-    FLOOR,
-    MAX_TILTS,
-    REL,
-    STEP,
-    _LogRows,
-    common_stride,
-    spread,
-)
+from ._tilted import FFT_CONSTANT, FLOOR, MAX_TILTS, REL, STEP, common_stride, spread
+from ._tilted_rows import CROP, LogRows
 
 EPS = float(np.finfo(float).eps)
 #: most parts merged in one product, and most entries in all (each tilt takes an FFT
@@ -134,7 +125,7 @@ class _Walk:
         self.parts, self.floor, self.rel = parts, floor, rel
         self.lengths = np.array([len(p) for p in parts], dtype=float)
         self.length = sum(len(p) for p in parts) - len(parts) + 1
-        self.logs = _LogRows(parts)
+        self.logs = LogRows(parts)
         self.rows = np.arange(len(parts))
         self.log_out = np.full(self.length, -np.inf)
         self.error = np.full(self.length, np.inf)
