@@ -67,7 +67,7 @@ def test_product_error_constant_is_generous():
         kinds = [rng.random(width), np.exp(-0.5 * ((np.arange(width) - width / 2) / (width / 8)) ** 2),
                  rng.random(width) ** 8, np.exp(-np.arange(width) / 40.0)]
         windows = np.array([kinds[(trial + j) % 4] / kinds[(trial + j) % 4].max() for j in range(k)])
-        got, size = fft_product(windows)
+        got, size, _, _ = fft_product(windows, whole=True)
         exact = _direct(list(windows))
         assert size >= len(exact) == len(got)
         bound, _ = fft_rounding(windows, size)             # nothing cropped here
@@ -150,11 +150,48 @@ def test_tree_uses_the_product_and_agrees_with_pairwise(monkeypatch):
     monkeypatch.setattr(conv, "tilted_product", lambda parts: calls.append(len(parts)) or product(parts))
     with_product = sum_of_units(units, [1] * len(units))
     assert calls and all(2 < c <= _tilted_product.MOST_PARTS for c in calls)
-    assert (_tilted_product.MOST_PARTS, _tilted_product.PRODUCT_LENGTH) == (8, 2**15)  # methods page
-    monkeypatch.setattr(conv, "MOST_PARTS", 0)
+    assert (_tilted_product.MOST_PARTS, _tilted_product.SPREAD) == (16, 14.0)   # methods page
+    monkeypatch.setattr(conv, "_all_wide", lambda parts: False)
     pairwise = sum_of_units(units, [1] * len(units))
     ref = _direct([u for u, _ in units])
     for pmf, offset in (with_product, pairwise):
         dense = np.zeros(len(ref))
         dense[offset: offset + len(pmf)] = pmf
         assert _relative_error(dense, ref, 1e-250) < 1e-9
+
+
+def test_stretch_fft_error_within_its_bound():
+    """Tilted products of many parts are computed on a stretch around their mean: the
+    FFT is shorter than the product, and the entries folded in from beyond stay
+    within the Chernoff bound added to the error bound."""
+    rng = np.random.default_rng(5)
+    used = 0
+    for trial in range(12):
+        k, width = int(rng.integers(8, 17)), int(rng.integers(100, 800))
+        centre = rng.uniform(0.3, 0.7) * width
+        x = np.arange(width)
+        windows = np.array([np.exp(-0.5 * ((x - centre - rng.normal(0, 5)) / (width / 19)) ** 2
+                                   + rng.normal(0, 0.3, width)) for _ in range(k)])
+        windows /= windows.max(axis=1, keepdims=True)
+        got, size, c0, alias = fft_product(windows)
+        exact = _direct(list(windows))
+        if size < len(exact):
+            used += 1
+            assert alias > 0
+        stretch = exact[c0: c0 + len(got)]
+        bound, _ = fft_rounding(windows, size)
+        assert np.max(np.abs(got - stretch)) <= bound / 3 + alias
+        assert stretch.argmax() + c0 == exact.argmax()        # the stretch holds the peak
+    assert used >= 10
+
+
+def test_stretch_falls_back_to_the_whole_product_without_a_useful_bound():
+    """Two far-apart bumps per part: the Chernoff bound on the mass beyond a stretch
+    is useless, so the FFT covers the whole product."""
+    x = np.arange(400)
+    bumps = np.exp(-0.5 * ((x - 20) / 4.0) ** 2) + np.exp(-0.5 * ((x - 380) / 4.0) ** 2)
+    windows = np.tile(bumps / bumps.max(), (12, 1))
+    got, size, c0, alias = fft_product(windows)
+    assert (c0, alias) == (0, 0.0) and len(got) == 12 * 399 + 1 and size >= len(got)
+    exact = _direct(list(windows))
+    assert np.max(np.abs(got - exact)) <= fft_rounding(windows, size)[0]

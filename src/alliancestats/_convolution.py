@@ -17,10 +17,11 @@ Every exact null of an additive statistic ends here:
   :math:`O(n^2)`. The wide merges of one level of the tree (and of the powers of
   many units) run together (:func:`convolve_many`), their FFTs batched. A pair whose
   pmfs live on the multiples of some ``g > 1`` (units counted several times) is
-  merged on that lattice, with ``g^2`` times fewer products. The last levels of the
-  tree, once at most :data:`~alliancestats._tilted_product.MOST_PARTS` wide parts
-  are left, are one walk of tilts over their whole product
-  (:mod:`alliancestats._tilted_product`; pairwise where that walk cannot finish).
+  merged on that lattice, with ``g^2`` times fewer products. Once the tree is down
+  to tilted merges, each group of up to
+  :data:`~alliancestats._tilted_product.MOST_PARTS` neighbouring parts is instead
+  one walk of tilts over its whole product (:mod:`alliancestats._tilted_product`;
+  pairwise where that walk cannot finish or the parts are mostly zeros).
 
   Precision: every entry above ``1e-270`` of the result has relative error at
   most about ``depth * 1e-11`` (direct merges add non-negative terms only, about
@@ -48,7 +49,7 @@ import numpy as np
 from scipy import stats
 
 from ._tilted import FLOOR, common_stride, spread, tilted_convolve_many
-from ._tilted_product import MOST_PARTS, PRODUCT_LENGTH, tilted_product
+from ._tilted_product import MOST_PARTS, tilted_product
 
 #: multiply-adds an exact computation may take (about a second on one core)
 EXACT_BUDGET = 2e9
@@ -70,6 +71,9 @@ TILT_COST = 20.0
 MATRIX_WIDTH = 64
 #: a narrow unit occurring at most this often is repeated rather than powered
 MATRIX_COPIES = 32
+#: share of zero entries above which a group of parts is merged pairwise, not by one
+#: tilted product
+FEW_ZEROS = 1 / 64
 #: narrow units merged in one array (memory: this many times their width)
 NARROW_CHUNK = 8192
 
@@ -188,24 +192,49 @@ def sum_of_unit_rows(rows: np.ndarray, offsets: np.ndarray, copies: np.ndarray,
     for start in range(0, len(index), NARROW_CHUNK):
         chunk = index[start: start + NARROW_CHUNK]
         parts += _merge_narrow(rows[chunk, : int(lengths[chunk].max())], offsets[chunk])
+    products = True
     while len(parts) > 1:  # balanced tree: pair neighbours, smallest first
         parts.sort(key=lambda part: len(part[0]))
-        if 2 < len(parts) <= MOST_PARTS and _all_wide(parts):
-            product = tilted_product([p for p, _ in parts])     # the rest of the tree at once
-            if product is not None:
-                return _trim(product, sum(o for _, o in parts))
+        if products and len(parts) > 2 and _all_wide(parts):
+            parts, products = _products(parts)
+            continue
         merged = convolve_many([(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)])
         parts = merged + (parts[-1:] if len(parts) % 2 else [])
     return parts[0] if parts else (np.array([1.0]), 0)
 
 
+def _products(parts: list[tuple[np.ndarray, int]]) -> tuple[list[tuple[np.ndarray, int]], bool]:
+    """One level of the tree by tilted products: ``parts`` (sorted by length) in groups
+    of at most :data:`~alliancestats._tilted_product.MOST_PARTS` neighbours, each
+    group one walk of tilts over its whole product
+    (:func:`~alliancestats._tilted_product.tilted_product`). A group with more than
+    :data:`FEW_ZEROS` of its entries zero (scores on a broken lattice: lumpy tilted
+    parts, slow walks), or whose walk cannot finish, is merged pairwise instead.
+    Also returns whether products are still worth trying (not after a failed walk)."""
+    out: list[tuple[np.ndarray, int]] = []
+    worth = True
+    for start in range(0, len(parts), MOST_PARTS):
+        group = parts[start: start + MOST_PARTS]
+        arrays = [p for p, _ in group]
+        zeros = sum(int(np.count_nonzero(p == 0)) for p in arrays)
+        product = None
+        if len(group) > 2 and zeros <= FEW_ZEROS * sum(len(p) for p in arrays):
+            product = tilted_product(arrays)
+            worth = worth and product is not None
+        if product is None:
+            out += convolve_many([(group[i], group[i + 1]) for i in range(0, len(group) - 1, 2)])
+            out += group[-1:] if len(group) % 2 else []
+        else:
+            out.append(_trim(product, sum(o for _, o in group)))
+    return out, worth
+
+
 def _all_wide(parts: list[tuple[np.ndarray, int]]) -> bool:
     """Whether the tree of ``parts`` (sorted by length) is down to tilted FFT merges
-    (its two widest parts would be merged so): then one tilted product of them all
-    (:func:`alliancestats._tilted_product.tilted_product`) replaces those walks."""
+    (its two widest parts would be merged so): then tilted products of many parts
+    (:func:`_products`) replace those pairwise walks."""
     a, b = len(parts[-2][0]), len(parts[-1][0])
-    return (min(a, b) > DIRECT_SHORT and a * b > DIRECT_PRODUCT
-            and sum(len(p) for p, _ in parts) <= PRODUCT_LENGTH)
+    return min(a, b) > DIRECT_SHORT and a * b > DIRECT_PRODUCT
 
 
 def distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

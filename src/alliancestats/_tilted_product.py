@@ -30,7 +30,15 @@ entry of the computed product errs by at most
 the sum of the whole tilted part :math:`j` (the second sum: what the entries cut
 from each part could add). For :math:`K = 2` this is the pairwise bound of
 :mod:`alliancestats._tilted` (the same constant :math:`C`); the tests measure the
-constant again on products of up to 16 parts. An entry is accepted where
+constant again on products of up to 16 parts.
+
+**Stretch.** The product of :math:`K` parts is about :math:`\sqrt K` times as wide
+as one of them but :math:`K` times as long, so each tilt's FFT covers only
+:data:`SPREAD` standard deviations of the tilted product on either side of its
+mean: the cyclic convolution then folds the entries beyond into the stretch, and
+a Chernoff bound on their sum (:func:`fft_product`) is added to :math:`E_\theta`.
+
+An entry is accepted where
 :math:`E_\theta` is at most ``rel`` of it, the walk moves out from the bulk to
 both ends and stops at the end of the support or where a Chernoff bound proves
 the rest below ``floor``, exactly as for a pair. Where the walk cannot finish
@@ -52,11 +60,11 @@ from ._tilted import FFT_CONSTANT, FLOOR, MAX_TILTS, REL, STEP, common_stride, s
 from ._tilted_rows import CROP, LogRows
 
 EPS = float(np.finfo(float).eps)
-#: most parts merged in one product, and most entries in all (each tilt takes an FFT
-#: of every part, as long as the whole product: past these the pairwise walks, on
-#: shorter FFTs, cost less than the rounds they take)
-MOST_PARTS = 8
-PRODUCT_LENGTH = 1 << 15
+#: half-width of the stretch of a tilted product one FFT covers, in its standard
+#: deviations (see :func:`fft_product`)
+SPREAD = 14.0
+#: most parts merged in one product (each tilt takes an FFT of every part)
+MOST_PARTS = 16
 
 
 def tilted_product(parts: list[np.ndarray], *, floor: float = FLOOR,
@@ -86,16 +94,68 @@ def reachable(parts: list[np.ndarray]) -> np.ndarray:
     return reach
 
 
-def fft_product(windows: np.ndarray) -> tuple[np.ndarray, int]:
-    """The convolution of the rows of ``windows`` by one FFT of each and one inverse
-    (no wrap-around: the FFT is as long as the whole product), and that length."""
-    n = len(windows) * (windows.shape[1] - 1) + 1
-    size = fft.next_fast_len(n, real=True)
+def fft_product(windows: np.ndarray, *, whole: bool = False,
+                ) -> tuple[np.ndarray, int, int, float]:
+    """The convolution ``g`` of the rows of ``windows`` (non-negative) by one FFT of
+    each row and one inverse: ``(g[c0 : c0 + len], FFT length, c0, alias)``.
+
+    The FFT covers the stretch of :data:`SPREAD` standard deviations of ``g`` (its
+    rows taken as distributions) on either side of its mean, not the whole of it:
+    the cyclic convolution then adds to every entry of the stretch the entries of
+    ``g`` outside it, and ``alias`` bounds their sum (Chernoff: for
+    :math:`\\eta > 0`, :math:`\\sum_{k \\ge x} g[k] \\le e^{-\\eta x}
+    \\prod_i \\sum_j t_i[j] e^{\\eta j}`, and the same below with
+    :math:`-\\eta`, at a few :math:`\\eta` near the Gaussian optimum). Where that
+    bound is not far below the rounding bound, or ``whole``, the FFT covers all of
+    ``g`` (``c0 = 0``, ``alias = 0``)."""
+    k, w = windows.shape
+    n = k * (w - 1) + 1
+    j = np.arange(w, dtype=float)
+    l1 = windows.sum(axis=1)
+    mean = windows @ j / l1
+    variance = max(float(np.sum(windows @ (j * j) / l1 - mean * mean)), 1.0)
+    centre = float(mean.sum())
+    size = fft.next_fast_len(max(w, int(2 * SPREAD * np.sqrt(variance)) + 1), real=True)
+    if whole or size >= 0.6 * n:               # little to save: the whole of g
+        return _cyclic(windows, fft.next_fast_len(n, real=True))[:n], \
+            fft.next_fast_len(n, real=True), 0, 0.0
+    c0 = int(min(max(round(centre) - size // 2, 0), n - size))
+    alias = _outside(windows, c0, c0 + size - 1, centre, variance)
+    if not alias <= 1e-3 * fft_rounding(windows, size)[0]:
+        full = fft.next_fast_len(n, real=True)
+        return _cyclic(windows, full)[:n], full, 0, 0.0
+    return np.roll(_cyclic(windows, size), -(c0 % size)), size, c0, alias
+
+
+def _cyclic(windows: np.ndarray, size: int) -> np.ndarray:
+    """The cyclic convolution of length ``size`` of the rows of ``windows``."""
     spectrum = fft.rfft(windows, size, axis=1)
     product = spectrum[0]
     for row in spectrum[1:]:
         product = product * row
-    return fft.irfft(product, size)[:n], size
+    return fft.irfft(product, size)
+
+
+def _outside(windows: np.ndarray, low: int, high: int, centre: float,
+             variance: float) -> float:
+    """A bound on the sum of the entries of the convolution of the rows of
+    ``windows`` below ``low`` and above ``high`` (see :func:`fft_product`)."""
+    k, w = windows.shape
+    reference = (w - 1) / 2
+    x = np.arange(w) - reference
+    n = k * (w - 1) + 1
+    total = 0.0
+    for side, edge in ((1, high + 1), (-1, low - 1)):
+        if not 0 <= edge < n:
+            continue
+        distance = abs(edge - centre)
+        best = np.inf
+        for factor in (0.5, 1.0, 2.0):
+            eta = side * min(factor * distance / variance, 600.0 / w)   # exps stay finite
+            log_mgf = k * eta * reference + float(np.log(windows @ np.exp(eta * x)).sum())
+            best = min(best, log_mgf - eta * edge)
+        total += math.exp(best) if best < 700 else math.inf    # inf: no useful bound
+    return total
 
 
 def error_bound(windows: np.ndarray, mass: np.ndarray, lengths: np.ndarray,
@@ -137,9 +197,9 @@ class _Walk:
         """Store the entries tilt ``theta`` gives to relative precision ``rel``;
         returns how many, and the log of a bound on :math:`\\prod_i M_i(\\theta)`."""
         windows, first, top, mass = self.logs.tilted(self.rows, np.full(len(self.rows), theta))
-        tilted, size = fft_product(windows)
-        bound = error_bound(windows, mass, self.lengths, size)
-        start = int(first.sum())
+        tilted, size, c0, alias = fft_product(windows)
+        bound = error_bound(windows, mass, self.lengths, size) + alias
+        start = int(first.sum()) + c0
         k = np.flatnonzero(tilted >= bound / self.rel)
         where = start + k
         keep = (where < self.length) & (self.error[np.minimum(where, self.length - 1)] > self.rel)
