@@ -60,7 +60,7 @@ from math import exp
 import numpy as np
 from scipy.linalg.blas import daxpy
 
-from ._convolution import EXACT_BUDGET, MEMORY_BUDGET, sum_of_units
+from ._convolution import EXACT_BUDGET, MEMORY_BUDGET, sum_of_units, sum_of_units_cost
 from ._short_chains import is_short, short_chains_missed_pmfs
 
 #: polynomial terms below this, at either end, are dropped ...
@@ -338,14 +338,16 @@ def missed_pmf_needs(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
 
     Each atom of a chain costs a fixed :data:`STEP_OVERHEAD` and about four
     passes over the polynomials, whose support is at most the chain's windows
-    ended by that atom plus one and in practice the counts of non-negligible probability: about :math:`40\sigma` (:math:`\sigma` the
-    standard deviation of the missed windows, from the exact covariances of
-    overlapping windows) plus 40 times the most windows sharing a day (one long
-    empty run misses them together), counting only windows whose chance of
-    being missed is not negligible. The recursion also holds one polynomial per
-    group of open states (states with the same windows started), each at most
-    the windows of its chain ended before the group's last atom: the bytes
-    returned.
+    ended by that atom plus one and in practice the counts of non-negligible
+    probability: about :math:`40\sigma` (:math:`\sigma` the standard deviation
+    of the missed windows, from the exact covariances of overlapping windows)
+    plus 40 times the most windows sharing a day (one long empty run misses them
+    together), counting only windows whose chance of being missed is not
+    negligible. The chains' pmfs are then merged as
+    :func:`~alliancestats._convolution.sum_of_units_cost` prices it. The
+    recursion also holds one polynomial per group of open states (states with
+    the same windows started), each at most the windows of its chain ended
+    before the group's last atom: the bytes returned.
     """
     if len(first) == 0 or q <= 0 or q >= 1:
         return 1.0, 0.0
@@ -388,7 +390,7 @@ def missed_pmf_needs(lengths: np.ndarray, first: np.ndarray, stop: np.ndarray,
     inside = grid < tops[of]
     ended = before[np.searchsorted(stop_u, grid[inside], side="right")] - before[starts][of[inside]]
     support = np.minimum(spans[of[inside]], ended + 1.0)
-    merging = float(spans.sum() - spans.max()) * min(float(spans.sum()), width * 4.0)
+    merging = sum_of_units_cost((spans + 0.0).tolist(), [1] * len(spans))  # the chains' pmfs
     work = float((4.0 * support + STEP_OVERHEAD).sum()) + merging
     # memory: the open states, one polynomial per distinct window start (states with
     # the same windows started die together), alive from that start to the end of its
