@@ -30,6 +30,7 @@ import numpy as np
 
 from ._convolution import (
     _merge_cost,
+    _width,
     _trim,
     binomial_pmf,
     convolve_many,
@@ -208,16 +209,19 @@ def weighted_binomials_pmf(days: np.ndarray, weights: np.ndarray, q: float) -> P
 
 def weighted_binomials_cost(days: np.ndarray, weights: np.ndarray, q: float) -> float:
     """Estimated multiply-adds of :func:`weighted_binomials_pmf`: the direct pair merges
-    (:data:`SCATTER_COST` per product of their non-zero terms), the direct merges of
+    (:data:`SCATTER_COST` per product of their non-zero terms, each binomial taken at
+    its width once trimmed below ``FLOOR``), the direct merges of
     :func:`_merge` (on the parts' shapes) and
     :func:`~alliancestats._convolution.sum_of_units_cost` of the parts' lengths."""
     order = np.argsort(weights)
     days, weights = np.asarray(days)[order].tolist(), np.asarray(weights)[order].tolist()
     pairs, dense, alone = _plan(weights)
     shapes = _Shapes(q)
-    cost = sum(SCATTER_COST * (days[i] + 1) * (days[j] + 1) for i, j in pairs)
+    # a binomial's counts below FLOOR are left out: about its trimmed width of terms
+    terms = _width(np.asarray(days, float), np.asarray(days, float)).tolist()
+    cost = sum(SCATTER_COST * terms[i] * terms[j] for i, j in pairs)
     parts = [(weights[i] * days[i] + weights[j] * days[j] + 1,
-              (days[i] + 1) * (days[j] + 1), weights[i], days[i] + days[j]) for i, j in pairs]
+              terms[i] * terms[j], weights[i], days[i] + days[j]) for i, j in pairs]
     parts += [(days[i] + 1, days[i] + 1, 1, days[i]) for i in dense]
     parts += [(weights[i] * days[i] + 1, days[i] + 1, weights[i], days[i]) for i in alone]
     parts = [(length, nonzero, gap, n * shapes.log_empty, n * shapes.log_full,
