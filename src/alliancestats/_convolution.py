@@ -212,6 +212,7 @@ def _products(parts: list[tuple[np.ndarray, int]]) -> tuple[list[tuple[np.ndarra
     parts, slow walks), or whose walk cannot finish, is merged pairwise instead.
     Also returns whether products are still worth trying (not after a failed walk)."""
     out: list[tuple[np.ndarray, int]] = []
+    pairs: list = []                     # the pairwise merges, all in one convolve_many
     worth = True
     for start in range(0, len(parts), MOST_PARTS):
         group = parts[start: start + MOST_PARTS]
@@ -222,11 +223,11 @@ def _products(parts: list[tuple[np.ndarray, int]]) -> tuple[list[tuple[np.ndarra
             product = tilted_product(arrays)
             worth = worth and product is not None
         if product is None:
-            out += convolve_many([(group[i], group[i + 1]) for i in range(0, len(group) - 1, 2)])
+            pairs += [(group[i], group[i + 1]) for i in range(0, len(group) - 1, 2)]
             out += group[-1:] if len(group) % 2 else []
         else:
             out.append(_trim(product, sum(o for _, o in group)))
-    return out, worth
+    return out + convolve_many(pairs), worth
 
 
 def _all_wide(parts: list[tuple[np.ndarray, int]]) -> bool:
