@@ -36,8 +36,8 @@ def test_block_windows_hold_every_entry_within_crop(seed):
     theta = rng.normal(0, 0.3, 40) * rng.choice([0.01, 1.0, 5.0], 40)
     window, first, top, mass = logs.tilted(pick, theta)
     for j, (r, t) in enumerate(zip(pick, theta)):
-        with np.errstate(divide="ignore"):
-            x = np.log(rows[r]) + t * np.arange(len(rows[r]))
+        with np.errstate(divide="ignore"):      # tilted from the window's first index
+            x = np.log(rows[r]) + t * (np.arange(len(rows[r])) - first[j])
         assert top[j] == pytest.approx(x.max(), abs=1e-9)
         inside = np.zeros(len(x), bool)
         inside[first[j]: first[j] + window.shape[1]] = True

@@ -10,13 +10,9 @@ import pytest
 import alliancestats._convolution as conv
 from alliancestats import _tilted_product
 from alliancestats._convolution import sum_of_units
-from alliancestats._tilted_product import (
-    error_bound,
-    fft_product,
-    fft_rounding,
-    reachable,
-    tilted_product,
-)
+from alliancestats._tilted import tilted_convolve
+from alliancestats._tilted_product import (error_bound, fft_product, fft_rounding, reachable,
+                                            tilted_product)
 
 
 def _direct(parts):
@@ -195,3 +191,22 @@ def test_stretch_falls_back_to_the_whole_product_without_a_useful_bound():
     assert (c0, alias) == (0, 0.0) and len(got) == 12 * 399 + 1 and size >= len(got)
     exact = _direct(list(windows))
     assert np.max(np.abs(got - exact)) <= fft_rounding(windows, size)[0]
+
+
+def test_far_out_tilts_keep_relative_precision():
+    """A steep tail far from index 0 (an independent reviewer's case): tilts near 40
+    at indices near 2e4. Tilting from index 0 put about eps * theta * index of
+    rounding into every log (relative errors near 2e-10 in the last entries); tilted
+    from each window's first index, and with the logs' rounding counted, the pair and
+    the product keep 1e-11."""
+    M, D = 20_000, 1_000
+    p = np.concatenate([np.exp(-700 * (1 - np.arange(M) / M)),
+                        np.exp(-690 * (np.arange(D) / (D - 1)) ** 100)])
+    tail = p[-300:]                   # the last entries of a sum come from the last ones
+    product = tilted_product([p] * 4)
+    pair = tilted_convolve(p, p)
+    for got, k in ((product, 4), (pair, 2)):
+        ref = _direct([tail] * k)[-300:]
+        keep = ref > 1e-270
+        assert got is not None and keep.sum() > 100
+        assert np.max(np.abs(got[-300:][keep] - ref[keep]) / ref[keep]) < 1e-11

@@ -22,9 +22,13 @@ and walks tilts out to both ends until
 
 An entry is accepted from a tilt only where the FFT's error bound
 :math:`E_\theta = C \varepsilon \log_2(N) \lVert a_\theta \rVert_2 \lVert b_\theta \rVert_2`
-(:math:`C = 2`, six times the largest error measured) is at most
-``rel`` times the entry; so every returned entry above ``floor`` has relative error
-at most ``rel`` (plus rounding in :math:`\exp`/:math:`\log`, ~:math:`10^{-15}`).
+(:math:`C = 2`, six times the largest error measured), relative to the entry, plus
+the rounding of the logs it is rebuilt from (:func:`alliancestats._tilted_rows.log_rounding`)
+is at most ``rel``; so every returned entry above ``floor`` has relative error at
+most ``rel``. Each array is tilted from its window's first index, not from 0, so
+those logs stay small: :math:`\theta i` for an index :math:`i` far out would carry
+a rounding of about :math:`\varepsilon \theta i`, which for a steep tail at
+:math:`i \approx 10^4` exceeds :math:`10^{-11}`.
 If the walk stalls (an array that is far from log-concave) the remaining stretch is
 convolved directly, so the guarantee never depends on the shape. Each tilt's FFT
 runs on the tilted arrays cut to their entries above ``e**-CROP`` of the largest
@@ -48,7 +52,7 @@ import math
 import numpy as np
 from scipy import fft
 
-from ._tilted_rows import CROP, LogRows
+from ._tilted_rows import CROP, LogRows, log_rounding
 
 #: entries whose bound is below this are zero (and trimmed)
 FLOOR = 1e-290
@@ -309,12 +313,19 @@ class _Batch:
         flat = rows[r] * ncols + where
         better = self.error.reshape(-1)[flat] > self.rel           # not yet known as well
         r, where, flat = r[better], where[better], flat[better]
-        value = tilted.reshape(-1)[r * size + k[better]]
-        self.log_out.reshape(-1)[flat] = np.log(value) + (top_a + top_b)[r] - theta[r] * where
-        self.error.reshape(-1)[flat] = bound[r] / value
+        k = k[better]
+        value = tilted.reshape(-1)[r * size + k]
+        # the windows are tilted from their first indices (LogRows.tilted): entry k of
+        # the product is c[start + k] e^{theta k - top_a - top_b}
+        log_value, top, shift = np.log(value), (top_a + top_b)[r], theta[r] * k
+        error = bound[r] / value + log_rounding(log_value, top, shift)
+        ok = error <= self.rel
+        r, flat = r[ok], flat[ok]
+        self.log_out.reshape(-1)[flat] = (log_value + top - shift)[ok]
+        self.error.reshape(-1)[flat] = error[ok]
         counts = np.bincount(r, minlength=len(rows))
         self.reach = n + 1
-        return counts, top_a + top_b + np.log(mass_a) + np.log(mass_b)
+        return counts, top_a + top_b + np.log(mass_a) + np.log(mass_b) + theta * start
 
 
 def _clear(log_out: np.ndarray, error: np.ndarray, start: int, side: int) -> None:

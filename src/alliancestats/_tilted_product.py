@@ -57,7 +57,7 @@ import numpy as np
 from scipy import fft
 
 from ._tilted import FFT_CONSTANT, FLOOR, MAX_TILTS, REL, STEP, common_stride, spread
-from ._tilted_rows import CROP, LogRows
+from ._tilted_rows import CROP, LogRows, log_rounding
 
 EPS = float(np.finfo(float).eps)
 #: half-width of the stretch of a tilted product one FFT covers, in its standard
@@ -205,9 +205,15 @@ class _Walk:
         keep = (where < self.length) & (self.error[np.minimum(where, self.length - 1)] > self.rel)
         k, where = k[keep], where[keep]
         value = tilted[k]
-        self.log_out[where] = np.log(value) + float(top.sum()) - theta * where
-        self.error[where] = bound / value
-        return len(k), float(top.sum() + np.log(mass).sum())
+        # each part tilted from its window's first index (LogRows.tilted): entry k of
+        # the stretch is the product's entry start + k times e^{theta (k + c0) - sum(top)}
+        log_value, shift = np.log(value), theta * (k + c0)
+        error = bound / value + log_rounding(log_value, float(top.sum()), shift)
+        ok = error <= self.rel
+        where = where[ok]
+        self.log_out[where] = (log_value + float(top.sum()) - shift)[ok]
+        self.error[where] = error[ok]
+        return len(where), float(top.sum() + np.log(mass).sum() + theta * first.sum())
 
     def run(self) -> np.ndarray | None:
         accepted, _ = self.accept(0.0)
