@@ -210,3 +210,14 @@ def test_far_out_tilts_keep_relative_precision():
         keep = ref > 1e-270
         assert got is not None and keep.sum() > 100
         assert np.max(np.abs(got[-300:][keep] - ref[keep]) / ref[keep]) < 1e-11
+
+
+def test_a_point_mass_does_not_hide_the_lattice():
+    """A part of one entry lies on every lattice: the product of it with two parts on
+    the lattice of 2 is still merged there (not refused for the zeros between)."""
+    rng = np.random.default_rng(6)
+    a, b = _part(rng, "lattice", 300), _part(rng, "lattice", 400)
+    got = tilted_product([np.array([1.0]), a, b])
+    ref = np.convolve(a, b)
+    assert got is not None and _relative_error(got, ref) < 1e-10
+    assert np.all(got[ref == 0] == 0.0)
