@@ -146,7 +146,8 @@ def test_tree_uses_the_product_and_agrees_with_pairwise(monkeypatch):
     monkeypatch.setattr(conv, "tilted_product", lambda parts: calls.append(len(parts)) or product(parts))
     with_product = sum_of_units(units, [1] * len(units))
     assert calls and all(2 < c <= _tilted_product.MOST_PARTS for c in calls)
-    assert (_tilted_product.MOST_PARTS, _tilted_product.SPREAD) == (16, 14.0)   # methods page
+    assert (_tilted_product.MOST_PARTS, _tilted_product.SPREAD, conv.FEW_ZEROS) == (
+        16, 14.0, 1 / 64)                                                   # the methods page
     monkeypatch.setattr(conv, "_all_wide", lambda parts: False)
     pairwise = sum_of_units(units, [1] * len(units))
     ref = _direct([u for u, _ in units])
@@ -221,3 +222,30 @@ def test_a_point_mass_does_not_hide_the_lattice():
     ref = np.convolve(a, b)
     assert got is not None and _relative_error(got, ref) < 1e-10
     assert np.all(got[ref == 0] == 0.0)
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_tree_groups_by_zeros_off_the_lattice(monkeypatch, broken):
+    """Parts on the lattice of 3 (zeros only between its points) still go to products;
+    the same parts each shifted by 0 or 2 (values 0 and 2 mod 3 only: a broken
+    lattice, zeros off it) are merged pairwise. Either way the result is the direct
+    convolution's."""
+    rng = np.random.default_rng(7)
+    parts = []
+    for _ in range(6):
+        units = int(rng.integers(120, 200))
+        part = np.array([1.0])
+        for q in rng.uniform(0.2, 0.8, units):
+            part = _trimmed(np.convolve(part, [1 - q, 0.0, 0.0, q]))
+        parts.append(np.convolve(part, [0.5, 0.0, 0.5]) if broken else part)
+    products = not broken
+    monkeypatch.setattr(conv, "DIRECT_PRODUCT", 5_000)
+    calls = []
+    product = conv.tilted_product
+    monkeypatch.setattr(conv, "tilted_product", lambda parts: calls.append(len(parts)) or product(parts))
+    pmf, offset = sum_of_units([(p, 0) for p in parts], [1] * len(parts))
+    assert (6 in calls) == products      # the first level (later sums fill the lattice)
+    ref = _direct(parts)
+    dense = np.zeros(len(ref))
+    dense[offset: offset + len(pmf)] = pmf
+    assert _relative_error(dense, ref) < 1e-10

@@ -21,7 +21,8 @@ Every exact null of an additive statistic ends here:
   to tilted merges, each group of up to
   :data:`~alliancestats._tilted_product.MOST_PARTS` neighbouring parts is instead
   one walk of tilts over its whole product (:mod:`alliancestats._tilted_product`;
-  pairwise where that walk cannot finish or the parts are mostly zeros).
+  pairwise where that walk cannot finish or more than :data:`FEW_ZEROS` of the
+  parts' entries are zeros off their common lattice).
 
   Precision: every entry above ``1e-270`` of the result has relative error at
   most about ``depth * 1e-11`` (direct merges add non-negative terms only, about
@@ -49,7 +50,7 @@ import numpy as np
 from scipy import stats
 
 from ._tilted import FLOOR, common_stride, spread, tilted_convolve_many
-from ._tilted_product import MOST_PARTS, tilted_product
+from ._tilted_product import MOST_PARTS, lattice_stride, tilted_product
 
 #: multiply-adds an exact computation may take (about a second on one core)
 EXACT_BUDGET = 2e9
@@ -71,8 +72,8 @@ TILT_COST = 20.0
 MATRIX_WIDTH = 64
 #: a narrow unit occurring at most this often is repeated rather than powered
 MATRIX_COPIES = 32
-#: share of zero entries above which a group of parts is merged pairwise, not by one
-#: tilted product
+#: share of zero entries (on the parts' common lattice) above which a group of parts
+#: is merged pairwise, not by one tilted product
 FEW_ZEROS = 1 / 64
 #: narrow units merged in one array (memory: this many times their width)
 NARROW_CHUNK = 8192
@@ -208,19 +209,21 @@ def _products(parts: list[tuple[np.ndarray, int]]) -> tuple[list[tuple[np.ndarra
     of at most :data:`~alliancestats._tilted_product.MOST_PARTS` neighbours, each
     group one walk of tilts over its whole product
     (:func:`~alliancestats._tilted_product.tilted_product`). A group with more than
-    :data:`FEW_ZEROS` of its entries zero (scores on a broken lattice: lumpy tilted
-    parts, slow walks), or whose walk cannot finish, is merged pairwise instead.
-    Also returns whether products are still worth trying (not after a failed walk)."""
+    :data:`FEW_ZEROS` of its entries zero on the parts' common lattice (scores on a
+    broken lattice: lumpy tilted parts, slow walks), or whose walk cannot finish, is
+    merged pairwise instead. Also returns whether products are still worth trying
+    (not after a failed walk)."""
     out: list[tuple[np.ndarray, int]] = []
     pairs: list = []                     # the pairwise merges, all in one convolve_many
     worth = True
     for start in range(0, len(parts), MOST_PARTS):
         group = parts[start: start + MOST_PARTS]
-        arrays = [p for p, _ in group]
+        stride = lattice_stride([p for p, _ in group])     # the zeros between lattice points
+        arrays = [p[::stride] for p, _ in group]           # do not count
         zeros = sum(int(np.count_nonzero(p == 0)) for p in arrays)
         product = None
         if len(group) > 2 and zeros <= FEW_ZEROS * sum(len(p) for p in arrays):
-            product = tilted_product(arrays)
+            product = tilted_product([p for p, _ in group])
             worth = worth and product is not None
         if product is None:
             pairs += [(group[i], group[i + 1]) for i in range(0, len(group) - 1, 2)]

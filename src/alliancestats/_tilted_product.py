@@ -75,10 +75,16 @@ def tilted_product(parts: list[np.ndarray], *, floor: float = FLOOR,
     parts = [np.asarray(p, dtype=float) for p in parts]
     if len(parts) < 2 or not all(len(p) and p[0] > 0 and p[-1] > 0 for p in parts):
         return None
-    # merged on their lattice (a part of one entry lies on every lattice)
-    stride = math.gcd(*(common_stride(p, p) for p in parts if len(p) > 1)) or 1
+    stride = lattice_stride(parts)                                  # merged on their lattice
     out = _Walk([p[::stride] for p in parts], floor, rel).run()
     return None if out is None else spread(out, stride)
+
+
+def lattice_stride(parts: list[np.ndarray]) -> int:
+    """The largest ``g`` such that every positive entry of every part lies at a
+    multiple of ``g`` (:func:`alliancestats._tilted.common_stride`); a part of one
+    entry lies on every lattice."""
+    return math.gcd(*(common_stride(p, p) for p in parts if len(p) > 1)) or 1
 
 
 def reachable(parts: list[np.ndarray]) -> np.ndarray:
