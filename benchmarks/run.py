@@ -61,7 +61,21 @@ def collect_targets(quick):
     return rows
 
 
-def write_targets(rows, quick, folder):
+def machine_reference() -> float:
+    """CPU seconds of a fixed numpy workload (a direct convolution and a sort, best of
+    5): measured at the start and end of the targets, so that tables written on
+    different days, or in slow and fast phases of this shared machine (its speed moves
+    by up to 40 %), can be compared. About 0.17 s in a fast phase."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random(2_000_000), rng.random(3_000)
+
+    def work():
+        np.convolve(a[:200_000], b)
+        np.sort(a)
+    return best(work, 5, time.process_time)
+
+
+def write_targets(rows, quick, folder, reference=None):
     """``folder/speed_targets.rst``: the targets table as reStructuredText for the docs
     (a list-table), with the date, the machine's load and the sizes it was run at."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -72,8 +86,12 @@ def write_targets(rows, quick, folder):
         f"--write docs/data`` on {time.strftime('%Y-%m-%d')} (alliancestats "
         f"{als.__version__}, numpy {np.__version__}; {os.cpu_count()} cores, "
         f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, load average "
-        f"{load:.1f} at the end of the run{'; --quick: a tenth of the sizes where the label says so' if quick else ''}): "
-        f"{sum(t.holds for t in measured)} of {len(measured)} targets hold.",
+        f"{load:.1f} at the end of the run{'; --quick: a tenth of the sizes where the label says so' if quick else ''}"
+        + ("" if reference is None else f"; a fixed numpy workload, "
+           f"``machine_reference`` in ``benchmarks/run.py``, took {reference[0]:.3f} s CPU before "
+           f"the targets "
+           f"and {reference[1]:.3f} s after")
+        + f"): {sum(t.holds for t in measured)} of {len(measured)} targets hold.",
         "",
         ".. list-table::",
         "   :header-rows: 1",
@@ -95,7 +113,11 @@ def write_targets(rows, quick, folder):
 
 
 def targets_table(quick, write=None):
+    before = machine_reference()
     rows = collect_targets(quick)
+    reference = (before, machine_reference())
+    print(f"\nMachine reference (a fixed numpy workload, CPU s): {reference[0]:.3f} before the "
+          f"targets, {reference[1]:.3f} after")
     print("\nTargets (each topic module's targets(quick); see benchmarks/<topic>.py)")
     measured = [t for _, t, _ in rows if t is not None]
     width = [max([len(head)] + [len(getattr(t, field)) for t in measured]) + 2
@@ -112,7 +134,7 @@ def targets_table(quick, write=None):
     print(f"   {sum(t.holds for t in measured)} of {len(measured)} measured targets hold; "
           f"{sum(t is None for _, t, _ in rows)} topic(s) without figures")
     if write is not None:
-        write_targets(rows, quick, write)
+        write_targets(rows, quick, write, reference)
 
 
 def best_time(fn, repeat=5, number=1):
