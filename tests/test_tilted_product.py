@@ -126,7 +126,8 @@ def test_a_walk_that_cannot_finish_returns_none(monkeypatch):
     monkeypatch.setattr(conv, "DIRECT_PRODUCT", 10_000)
     calls = []
     product = conv.tilted_product
-    monkeypatch.setattr(conv, "tilted_product", lambda parts: calls.append(1) or product(parts))
+    monkeypatch.setattr(conv, "tilted_product",
+                        lambda parts, **kw: calls.append(1) or product(parts, **kw))
     pmf, offset = sum_of_units([(p, 0) for p in parts], [1] * 4)
     assert calls                                            # tried, refused, then pairwise
     ref = _direct(parts)
@@ -143,7 +144,8 @@ def test_tree_uses_the_product_and_agrees_with_pairwise(monkeypatch):
     monkeypatch.setattr(conv, "DIRECT_PRODUCT", 20_000)
     calls = []
     product = conv.tilted_product
-    monkeypatch.setattr(conv, "tilted_product", lambda parts: calls.append(len(parts)) or product(parts))
+    monkeypatch.setattr(conv, "tilted_product",
+                        lambda parts, **kw: calls.append(len(parts)) or product(parts, **kw))
     with_product = sum_of_units(units, [1] * len(units))
     assert calls and all(2 < c <= _tilted_product.MOST_PARTS for c in calls)
     assert (_tilted_product.MOST_PARTS, _tilted_product.SPREAD, conv.FEW_ZEROS) == (
@@ -242,7 +244,8 @@ def test_tree_groups_by_zeros_off_the_lattice(monkeypatch, broken):
     monkeypatch.setattr(conv, "DIRECT_PRODUCT", 5_000)
     calls = []
     product = conv.tilted_product
-    monkeypatch.setattr(conv, "tilted_product", lambda parts: calls.append(len(parts)) or product(parts))
+    monkeypatch.setattr(conv, "tilted_product",
+                        lambda parts, **kw: calls.append(len(parts)) or product(parts, **kw))
     pmf, offset = sum_of_units([(p, 0) for p in parts], [1] * len(parts))
     assert (6 in calls) == products      # the first level (later sums fill the lattice)
     ref = _direct(parts)

@@ -223,7 +223,7 @@ def _products(parts: list[tuple[np.ndarray, int]]) -> tuple[list[tuple[np.ndarra
         zeros = sum(int(np.count_nonzero(p == 0)) for p in arrays)
         product = None
         if len(group) > 2 and zeros <= FEW_ZEROS * sum(len(p) for p in arrays):
-            product = tilted_product([p for p, _ in group])
+            product = tilted_product([p for p, _ in group], stride=stride)
             worth = worth and product is not None
         if product is None:
             pairs += [(group[i], group[i + 1]) for i in range(0, len(group) - 1, 2)]

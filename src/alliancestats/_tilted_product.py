@@ -57,9 +57,8 @@ import numpy as np
 from scipy import fft
 
 from ._tilted import FFT_CONSTANT, FLOOR, MAX_TILTS, REL, STEP, common_stride, spread
-from ._tilted_rows import CROP, LogRows, log_rounding
+from ._tilted_rows import CROP, EPS, LogRows, log_rounding
 
-EPS = float(np.finfo(float).eps)
 #: half-width of the stretch of a tilted product one FFT covers, in its standard
 #: deviations (see :func:`fft_product`)
 SPREAD = 14.0
@@ -67,15 +66,17 @@ SPREAD = 14.0
 MOST_PARTS = 16
 
 
-def tilted_product(parts: list[np.ndarray], *, floor: float = FLOOR,
-                   rel: float = REL) -> np.ndarray | None:
+def tilted_product(parts: list[np.ndarray], *, floor: float = FLOOR, rel: float = REL,
+                   stride: int | None = None) -> np.ndarray | None:
     """The convolution of all ``parts`` (non-negative, end entries positive), each
     entry above ``floor`` to relative precision about ``rel`` (entries below it may
-    come back as 0); None where the walk of tilts cannot certify every entry."""
+    come back as 0); None where the walk of tilts cannot certify every entry.
+    ``stride``: the parts' :func:`lattice_stride`, where the caller has it already."""
     parts = [np.asarray(p, dtype=float) for p in parts]
     if len(parts) < 2 or not all(len(p) and p[0] > 0 and p[-1] > 0 for p in parts):
         return None
-    stride = lattice_stride(parts)                                  # merged on their lattice
+    if stride is None:
+        stride = lattice_stride(parts)                              # merged on their lattice
     out = _Walk([p[::stride] for p in parts], floor, rel).run()
     return None if out is None else spread(out, stride)
 
@@ -123,15 +124,13 @@ def fft_product(windows: np.ndarray, *, whole: bool = False,
     variance = max(float(np.sum(windows @ (j * j) / l1 - mean * mean)), 1.0)
     centre = float(mean.sum())
     size = fft.next_fast_len(max(w, int(2 * SPREAD * np.sqrt(variance)) + 1), real=True)
-    if whole or size >= 0.6 * n:               # little to save: the whole of g
-        return _cyclic(windows, fft.next_fast_len(n, real=True))[:n], \
-            fft.next_fast_len(n, real=True), 0, 0.0
-    c0 = int(min(max(round(centre) - size // 2, 0), n - size))
-    alias = _outside(windows, c0, c0 + size - 1, centre, variance)
-    if not alias <= 1e-3 * fft_rounding(windows, size)[0]:
-        full = fft.next_fast_len(n, real=True)
-        return _cyclic(windows, full)[:n], full, 0, 0.0
-    return np.roll(_cyclic(windows, size), -(c0 % size)), size, c0, alias
+    if not whole and size < 0.6 * n:           # else little to save: the whole of g
+        c0 = int(min(max(round(centre) - size // 2, 0), n - size))
+        alias = _outside(windows, c0, c0 + size - 1, centre, variance)
+        if alias <= 1e-3 * fft_rounding(windows, size)[0]:
+            return np.roll(_cyclic(windows, size), -(c0 % size)), size, c0, alias
+    full = fft.next_fast_len(n, real=True)
+    return _cyclic(windows, full)[:n], full, 0, 0.0
 
 
 def _cyclic(windows: np.ndarray, size: int) -> np.ndarray:
